@@ -1,0 +1,380 @@
+//! Stage 6: what progenitor lacks.
+//!
+//! progenitor has no `multipart/form-data` request bodies. [`crate::generate`] hands it such
+//! operations without their body, so it still generates the method, the builder, the path
+//! and query handling and the response mapping; this stage then grows that builder by one
+//! setter per form part and makes `send` attach the form. Nothing else of progenitor's
+//! output is touched.
+
+use heck::{ToPascalCase, ToSnakeCase};
+use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
+use proc_macro2::TokenStream;
+use quote::{ToTokens, format_ident, quote};
+use syn::visit_mut::VisitMut;
+
+use crate::error::{Error, Result, Stage};
+use crate::generate::MULTIPART;
+use crate::pointer;
+use crate::validate::METHODS;
+
+/// A `multipart/form-data` operation and the parts of its form.
+#[derive(Debug, Clone)]
+pub struct MultipartOperation {
+    pub operation_id: String,
+    pub parts: Vec<FormPart>,
+}
+
+/// One part of a multipart form.
+#[derive(Debug, Clone)]
+pub struct FormPart {
+    /// The part's name on the wire.
+    pub name: String,
+    pub required: bool,
+    pub kind: PartKind,
+    /// The part's `Content-Type`.
+    pub content_type: Option<String>,
+    pub description: Option<String>,
+}
+
+/// How a part's value is typed in Rust and put on the wire.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PartKind {
+    /// A value serialized to a JSON string; the name is the generated type, if the schema
+    /// names one (`contentSchema` with a `$ref`).
+    Json(Option<String>),
+    /// Raw bytes (`format: binary`, from 3.1 `contentMediaType`), sent as a file part.
+    Bytes,
+    /// A text field.
+    Text,
+}
+
+/// Adds multipart support to progenitor's output for every multipart operation of `api`.
+pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Result<TokenStream> {
+    let operations = multipart_operations(name, api)?;
+    if operations.is_empty() {
+        return Ok(tokens);
+    }
+    let mut file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::new(Stage::Generate, None, format!("internal error: progenitor output does not parse: {e}")))?;
+    let builder_mod = file
+        .items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+        .ok_or_else(|| internal("progenitor output has no `builder` module"))?;
+    for operation in &operations {
+        extend_builder(builder_mod, operation)?;
+    }
+    Ok(file.into_token_stream())
+}
+
+fn internal(what: &str) -> Error {
+    Error::new(Stage::Generate, None, format!("internal error: {what}. Please report this with the spec that caused it."))
+}
+
+/// Finds the multipart operations and reads their form schema.
+pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<MultipartOperation>> {
+    let mut out = Vec::new();
+    for (path, item) in api.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (method, operation) in item.iter() {
+            let Some(ReferenceOr::Item(body)) = &operation.request_body else { continue };
+            let Some(media) = body.content.get(MULTIPART) else { continue };
+            let at = format!("{}/{method}/requestBody/content/{}", pointer::join("/paths", path), pointer::escape(MULTIPART));
+            let err = |at: &str, reason: &str| Error::at(Stage::Generate, name, at, reason.to_owned());
+            if !METHODS.contains(&method) {
+                continue;
+            }
+            if body.content.len() > 1 {
+                return Err(err(&at, "a multipart body offered beside other media types is not supported yet"));
+            }
+            let schema = media.schema.as_ref().ok_or_else(|| err(&at, "a multipart body needs a schema"))?;
+            let schema = resolve_schema(api, schema).ok_or_else(|| err(&format!("{at}/schema"), "`$ref` points to nothing"))?;
+            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
+                return Err(err(&format!("{at}/schema"), "a multipart body's schema must be an object whose properties are the parts"));
+            };
+            let mut parts = Vec::new();
+            for (part, property) in &object.properties {
+                let property = match property {
+                    ReferenceOr::Item(boxed) => boxed.as_ref(),
+                    ReferenceOr::Reference { reference } => resolve_reference(api, reference)
+                        .ok_or_else(|| err(&format!("{at}/schema/properties/{}", pointer::escape(part)), "`$ref` points to nothing"))?,
+                };
+                let encoding_type = media.encoding.get(part).and_then(|e| e.content_type.clone());
+                let kind = part_kind(property);
+                let content_type = encoding_type.or_else(|| match &kind {
+                    PartKind::Json(_) => Some("application/json".into()),
+                    PartKind::Bytes => property
+                        .schema_data
+                        .extensions
+                        .get("x-content-media-type")
+                        .and_then(|v| v.as_str())
+                        .map(str::to_owned)
+                        .or_else(|| Some("application/octet-stream".into())),
+                    PartKind::Text => None,
+                });
+                parts.push(FormPart {
+                    name: part.clone(),
+                    required: object.required.contains(part),
+                    kind,
+                    content_type,
+                    description: property.schema_data.description.clone(),
+                });
+            }
+            // Required parts first, so that the setters read in the order a user fills them.
+            parts.sort_by_key(|part| !part.required);
+            let operation_id = operation.operation_id.clone().unwrap_or_default();
+            out.push(MultipartOperation { operation_id, parts });
+        }
+    }
+    Ok(out)
+}
+
+fn part_kind(schema: &Schema) -> PartKind {
+    if let Some(content_schema) = schema.schema_data.extensions.get("x-content-schema") {
+        let named = content_schema
+            .get("$ref")
+            .and_then(|r| r.as_str())
+            .and_then(|r| r.strip_prefix("#/components/schemas/"))
+            .map(|n| n.to_pascal_case());
+        return PartKind::Json(named);
+    }
+    match &schema.schema_kind {
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => PartKind::Bytes,
+        SchemaKind::Type(Type::String(_)) => PartKind::Text,
+        _ => PartKind::Json(None),
+    }
+}
+
+fn resolve_schema<'a>(api: &'a openapiv3::OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
+    match schema {
+        ReferenceOr::Item(schema) => Some(schema),
+        ReferenceOr::Reference { reference } => resolve_reference(api, reference),
+    }
+}
+
+fn resolve_reference<'a>(api: &'a openapiv3::OpenAPI, reference: &str) -> Option<&'a Schema> {
+    let name = reference.strip_prefix("#/components/schemas/")?;
+    resolve_schema(api, api.components.as_ref()?.schemas.get(name)?)
+}
+
+fn field_ident(name: &str) -> syn::Ident {
+    let snake = name.to_snake_case();
+    syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("{}_", snake))
+}
+
+/// The Rust type a part's setter stores.
+fn part_type(part: &FormPart) -> TokenStream {
+    match &part.kind {
+        PartKind::Json(Some(name)) => {
+            let ident = format_ident!("{}", name);
+            quote! { types::#ident }
+        }
+        PartKind::Json(None) => quote! { ::serde_json::Value },
+        PartKind::Bytes => quote! { ::std::vec::Vec<u8> },
+        PartKind::Text => quote! { ::std::string::String },
+    }
+}
+
+fn extend_builder(items: &mut [syn::Item], operation: &MultipartOperation) -> Result<()> {
+    let builder = operation.operation_id.to_pascal_case();
+    let missing = |what: &str| internal(&format!("progenitor's builder `{builder}` has no {what}"));
+
+    let fields: Vec<syn::Field> = operation
+        .parts
+        .iter()
+        .map(|part| {
+            let ident = field_ident(&part.name);
+            let ty = part_type(part);
+            let field: syn::FieldsNamed = if part.required {
+                syn::parse_quote!({ #ident: Result<#ty, String> })
+            } else {
+                syn::parse_quote!({ #ident: Result<Option<#ty>, String> })
+            };
+            field.named.into_iter().next().ok_or_else(|| internal("field did not parse"))
+        })
+        .collect::<Result<_>>()?;
+
+    let structure = items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == builder => Some(s),
+            _ => None,
+        })
+        .ok_or_else(|| missing("struct"))?;
+    let syn::Fields::Named(named) = &mut structure.fields else { return Err(missing("named fields")) };
+    named.named.extend(fields);
+
+    let implementation = items
+        .iter_mut()
+        .find_map(|item| match item {
+            syn::Item::Impl(i) if matches!(&*i.self_ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == builder)) => Some(i),
+            _ => None,
+        })
+        .ok_or_else(|| missing("impl"))?;
+
+    for item in implementation.items.iter_mut() {
+        let syn::ImplItem::Fn(function) = item else { continue };
+        if function.sig.ident == "new" {
+            InitFields { parts: &operation.parts }.visit_block_mut(&mut function.block);
+        } else if function.sig.ident == "send" {
+            let mut attach = AttachForm { parts: &operation.parts, destructured: false, attached: false };
+            attach.visit_block_mut(&mut function.block);
+            if !attach.destructured || !attach.attached {
+                return Err(missing("`send` of the expected shape"));
+            }
+            insert_form_construction(&mut function.block, &operation.parts)?;
+        }
+    }
+
+    for part in &operation.parts {
+        implementation.items.push(setter(part));
+    }
+    Ok(())
+}
+
+fn setter(part: &FormPart) -> syn::ImplItem {
+    let ident = field_ident(&part.name);
+    let ty = part_type(part);
+    let mut doc = part.description.clone().unwrap_or_else(|| format!("The `{}` part of the form.", part.name));
+    doc.push_str(&format!(
+        "\n\nSent as the multipart part `{}`{}{}.",
+        part.name,
+        part.content_type.as_ref().map(|c| format!(" with content type `{c}`")).unwrap_or_default(),
+        if part.required { "; required" } else { "; optional" },
+    ));
+    let value = match (&part.kind, part.required) {
+        (PartKind::Bytes, true) => quote! { Ok(value.into()) },
+        (PartKind::Bytes, false) => quote! { Ok(Some(value.into())) },
+        (_, required) => {
+            let failure = format!("conversion to `{}` for {} failed", ty.to_string().replace(' ', ""), part.name);
+            let map_some = if required { quote! {} } else { quote! { .map(Some) } };
+            quote! { value.try_into() #map_some .map_err(|_| #failure.to_string()) }
+        }
+    };
+    let bound = match part.kind {
+        PartKind::Bytes => quote! { V: ::std::convert::Into<::std::vec::Vec<u8>> },
+        _ => quote! { V: ::std::convert::TryInto<#ty> },
+    };
+    syn::parse_quote! {
+        #[doc = #doc]
+        pub fn #ident<V>(mut self, value: V) -> Self
+        where
+            #bound,
+        {
+            self.#ident = #value;
+            self
+        }
+    }
+}
+
+/// Adds the parts' initial values to the `Self { .. }` literal in `new`.
+struct InitFields<'a> {
+    parts: &'a [FormPart],
+}
+
+impl VisitMut for InitFields<'_> {
+    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
+        if node.path.is_ident("Self") {
+            for part in self.parts {
+                let ident = field_ident(&part.name);
+                let value: syn::FieldValue = if part.required {
+                    let message = format!("{} was not initialized", part.name);
+                    syn::parse_quote!(#ident: Err(#message.to_string()))
+                } else {
+                    syn::parse_quote!(#ident: Ok(None))
+                };
+                node.fields.push(value);
+            }
+        }
+        syn::visit_mut::visit_expr_struct_mut(self, node);
+    }
+}
+
+/// In `send`: takes the parts out of `self` and attaches the form before `.build()`.
+struct AttachForm<'a> {
+    parts: &'a [FormPart],
+    destructured: bool,
+    attached: bool,
+}
+
+impl VisitMut for AttachForm<'_> {
+    fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
+        if node.path.is_ident("Self") && !self.destructured {
+            for part in self.parts {
+                let ident = field_ident(&part.name);
+                let pattern: syn::Pat = syn::parse_quote!(Self { #ident });
+                if let syn::Pat::Struct(pattern) = pattern {
+                    node.fields.extend(pattern.fields);
+                }
+            }
+            self.destructured = true;
+        }
+    }
+
+    fn visit_expr_method_call_mut(&mut self, node: &mut syn::ExprMethodCall) {
+        if node.method == "build" && node.args.is_empty() && !self.attached {
+            let receiver = &node.receiver;
+            *node.receiver = syn::parse_quote!(#receiver.multipart(form));
+            self.attached = true;
+            return;
+        }
+        syn::visit_mut::visit_expr_method_call_mut(self, node);
+    }
+}
+
+/// Inserts, right after `let Self { .. } = self;`, the statements that check each part and
+/// assemble the form.
+fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Result<()> {
+    let position = block
+        .stmts
+        .iter()
+        .position(|stmt| matches!(stmt, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Struct(s) if s.path.is_ident("Self"))))
+        .ok_or_else(|| internal("`send` does not destructure `self`"))?;
+    let mut statements: Vec<syn::Stmt> = Vec::new();
+    let mut assembly = Vec::new();
+    for part in parts {
+        let ident = field_ident(&part.name);
+        let name = &part.name;
+        statements.push(syn::parse_quote! { let #ident = #ident.map_err(Error::InvalidRequest)?; });
+        let make_part = match &part.kind {
+            PartKind::Json(_) => {
+                let failure = format!("{name}: cannot serialize to JSON: ");
+                quote! {
+                    ::reqwest::multipart::Part::text(
+                        ::serde_json::to_string(&value).map_err(|e| Error::InvalidRequest(format!("{}{}", #failure, e)))?,
+                    )
+                }
+            }
+            PartKind::Bytes => quote! { ::reqwest::multipart::Part::bytes(value).file_name(#name) },
+            PartKind::Text => quote! { ::reqwest::multipart::Part::text(value) },
+        };
+        let with_type = match &part.content_type {
+            Some(content_type) => quote! {
+                #make_part.mime_str(#content_type).map_err(|e| Error::InvalidRequest(e.to_string()))?
+            },
+            None => make_part,
+        };
+        assembly.push(if part.required {
+            quote! { let form = { let value = #ident; form.part(#name, #with_type) }; }
+        } else {
+            quote! {
+                let form = match #ident {
+                    Some(value) => form.part(#name, #with_type),
+                    None => form,
+                };
+            }
+        });
+    }
+    statements.push(syn::parse_quote! {
+        let form = {
+            let form = ::reqwest::multipart::Form::new();
+            #(#assembly)*
+            form
+        };
+    });
+    block.stmts.splice(position + 1..position + 1, statements);
+    Ok(())
+}

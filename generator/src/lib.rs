@@ -1,0 +1,96 @@
+//! The generator: an OpenAPI document in, a formatted Rust client out.
+//!
+//! The pipeline runs one stage per module, data flowing one way:
+//!
+//! ```text
+//! bytes ─ load ─▶ JSON tree ─ overlay ─▶ JSON tree ─ normalize ─▶ OpenAPI 3.0 tree
+//!       ─ validate ─▶ openapiv3::OpenAPI ─ generate (progenitor) ─▶ tokens
+//!       ─ extend ─▶ tokens ─ render (prettyplease) ─▶ source ─ write ─▶ files
+//! ```
+//!
+//! Every stage either hands on its result or returns an [`Error`] naming the document, the
+//! JSON pointer of the offending node and the reason. Nothing is written until the source
+//! is complete, and [`write`] replaces files atomically.
+
+pub mod error;
+pub mod extend;
+pub mod generate;
+pub mod load;
+pub mod normalize;
+pub mod overlay;
+pub mod pointer;
+pub mod render;
+pub mod validate;
+pub mod warning;
+pub mod write;
+
+pub use error::{Error, Location, Result, Stage};
+pub use warning::Warning;
+
+/// An input file: the name to report it under, and its bytes.
+#[derive(Debug, Clone)]
+pub struct Source {
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+impl Source {
+    pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
+        Self { name: name.into(), bytes: bytes.into() }
+    }
+
+    /// Reads `path`, naming the source `name` (so that headers do not carry machine paths).
+    pub fn read(path: &std::path::Path, name: impl Into<String>) -> Result<Self> {
+        let name = name.into();
+        let bytes = std::fs::read(path)
+            .map_err(|e| Error::new(Stage::Load, Some(Location::new(&name, "")), format!("cannot read {}: {e}", path.display())))?;
+        Ok(Self { name, bytes })
+    }
+}
+
+/// The generated client source and what the pipeline warned about on the way.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    pub code: String,
+    pub warnings: Vec<Warning>,
+}
+
+/// The document after loading, overlaying and normalizing: what progenitor will read, and
+/// what tools such as a spec diff compare.
+#[derive(Debug, Clone)]
+pub struct Prepared {
+    pub spec: load::Document,
+    pub overlay: Option<render::Provenance>,
+    /// The normalized OpenAPI 3.0 tree.
+    pub value: serde_json::Value,
+    pub warnings: Vec<Warning>,
+}
+
+/// Runs load, overlay and normalize.
+pub fn prepare(spec: &Source, overlay: Option<&Source>) -> Result<Prepared> {
+    let document = load::load(&spec.name, &spec.bytes)?;
+    let mut value = document.value.clone();
+    let overlay = match overlay {
+        Some(source) => {
+            let overlay = overlay::Overlay::parse(&load::load(&source.name, &source.bytes)?)?;
+            overlay.apply(&mut value)?;
+            Some(render::Provenance { name: overlay.name.clone(), sha256: overlay.sha256.clone() })
+        }
+        None => None,
+    };
+    let mut warnings = Vec::new();
+    normalize::normalize(&document.name, &mut value, &mut warnings)?;
+    Ok(Prepared { spec: document, overlay, value, warnings })
+}
+
+/// Runs the whole pipeline and returns the client's source.
+pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
+    let prepared = prepare(spec, overlay)?;
+    let name = prepared.spec.name.as_str();
+    let api = validate::validate(name, &prepared.value)?;
+    let tokens = generate::generate(name, &api)?;
+    let tokens = extend::extend(name, &api, tokens)?;
+    let provenance = render::Provenance { name: prepared.spec.name.clone(), sha256: prepared.spec.sha256.clone() };
+    let code = render::render(tokens, &provenance, prepared.overlay.as_ref())?;
+    Ok(Generated { code, warnings: prepared.warnings })
+}

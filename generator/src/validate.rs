@@ -1,0 +1,321 @@
+//! Stage 4: checks that catch, with a location, what progenitor would reject with a vague
+//! message or a panic; then the typed `openapiv3` view of the document.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use serde_json::Value;
+
+use crate::error::{Error, Result, Stage};
+use crate::load::kind_of;
+use crate::pointer;
+
+/// HTTP methods a path item may hold, in the order OpenAPI lists them.
+pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+
+/// Checks `spec` (already normalized) and returns its typed form.
+pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
+    let err = |at: &str, reason: String| Error::at(Stage::Validate, name, at, reason);
+    check_references(spec, spec, &mut String::new()).map_err(|(at, why)| err(&at, why))?;
+
+    let paths = match spec.get("paths") {
+        Some(Value::Object(paths)) => paths,
+        Some(other) => return Err(err("/paths", format!("`paths` must be a mapping, found {}", kind_of(other)))),
+        None => return Err(err("", "the document has no `paths`: there is nothing to generate".into())),
+    };
+    let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
+    for (path, item) in paths {
+        let item_at = pointer::join("/paths", path);
+        if !path.starts_with('/') {
+            return Err(err(&item_at, format!("path `{path}` must start with `/`")));
+        }
+        let Value::Object(item) = item else {
+            return Err(err(&item_at, format!("a path item must be a mapping, found {}", kind_of(item))));
+        };
+        if item.contains_key("$ref") {
+            return Err(err(&pointer::join(&item_at, "$ref"), "path items given by `$ref` are not supported".into()));
+        }
+        let template = template_parameters(path).map_err(|why| err(&item_at, why))?;
+        let shared = declared_path_parameters(spec, item.get("parameters"), &format!("{item_at}/parameters"))
+            .map_err(|(at, why)| err(&at, why))?;
+        for method in METHODS {
+            let Some(operation) = item.get(*method) else { continue };
+            let op_at = pointer::join(&item_at, method);
+            let Value::Object(operation) = operation else {
+                return Err(err(&op_at, format!("an operation must be a mapping, found {}", kind_of(operation))));
+            };
+            let id = match operation.get("operationId") {
+                Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
+                Some(Value::String(_)) => return Err(err(&format!("{op_at}/operationId"), "`operationId` is empty".into())),
+                Some(other) => {
+                    return Err(err(&format!("{op_at}/operationId"), format!("`operationId` must be a string, found {}", kind_of(other))));
+                }
+                None => {
+                    return Err(err(
+                        &op_at,
+                        format!("{} {path} has no `operationId`; every operation needs one to name its method", method.to_uppercase()),
+                    ));
+                }
+            };
+            if let Some(first) = operation_ids.insert(id.clone(), op_at.clone()) {
+                return Err(err(&format!("{op_at}/operationId"), format!("operationId `{id}` is also used at {first}")));
+            }
+            let mut declared = shared.clone();
+            declared.extend(
+                declared_path_parameters(spec, operation.get("parameters"), &format!("{op_at}/parameters"))
+                    .map_err(|(at, why)| err(&at, why))?,
+            );
+            for (param, at) in &declared {
+                if !template.contains(param) {
+                    return Err(err(at, format!("path parameter `{param}` does not appear in the path `{path}`")));
+                }
+            }
+            for param in &template {
+                if !declared.contains_key(param) {
+                    return Err(err(&op_at, format!("the path `{path}` has the parameter `{{{param}}}`, which `{id}` does not declare")));
+                }
+            }
+        }
+    }
+
+    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec).map_err(|e| {
+        let at = path_to_pointer(e.path());
+        err(&at, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+    })
+}
+
+/// `{name}` placeholders of a path template, in order.
+fn template_parameters(path: &str) -> std::result::Result<BTreeSet<String>, String> {
+    let mut names = BTreeSet::new();
+    let mut rest = path;
+    while let Some(open) = rest.find('{') {
+        let Some(close) = rest[open..].find('}') else {
+            return Err(format!("unclosed `{{` in the path `{path}`"));
+        };
+        let name = &rest[open + 1..open + close];
+        if name.is_empty() || name.contains('{') {
+            return Err(format!("malformed parameter in the path `{path}`"));
+        }
+        if !names.insert(name.to_owned()) {
+            return Err(format!("the path `{path}` names `{{{name}}}` twice"));
+        }
+        rest = &rest[open + close + 1..];
+    }
+    Ok(names)
+}
+
+/// The path parameters a `parameters` list declares (resolving `$ref`s), each with the
+/// pointer of its declaration. Checks that each is required, as OpenAPI demands.
+fn declared_path_parameters(
+    spec: &Value,
+    parameters: Option<&Value>,
+    at: &str,
+) -> std::result::Result<BTreeMap<String, String>, (String, String)> {
+    let mut out = BTreeMap::new();
+    let Some(parameters) = parameters else { return Ok(out) };
+    let Value::Array(parameters) = parameters else {
+        return Err((at.to_owned(), format!("`parameters` must be a list, found {}", kind_of(parameters))));
+    };
+    for (i, parameter) in parameters.iter().enumerate() {
+        let param_at = format!("{at}/{i}");
+        let parameter = resolve(spec, parameter).map_err(|why| (param_at.clone(), why))?;
+        if parameter.get("in").and_then(Value::as_str) != Some("path") {
+            continue;
+        }
+        let Some(name) = parameter.get("name").and_then(Value::as_str) else {
+            return Err((param_at, "a parameter needs a `name`".into()));
+        };
+        if parameter.get("required") != Some(&Value::Bool(true)) {
+            return Err((param_at, format!("path parameter `{name}` must be marked `required: true`")));
+        }
+        out.insert(name.to_owned(), param_at);
+    }
+    Ok(out)
+}
+
+/// Follows `$ref`s (local ones; [`check_references`] has vetted them) to the object meant.
+fn resolve<'a>(spec: &'a Value, mut value: &'a Value) -> std::result::Result<&'a Value, String> {
+    for _ in 0..32 {
+        match value.get("$ref").and_then(Value::as_str) {
+            Some(reference) => {
+                value = reference
+                    .strip_prefix('#')
+                    .and_then(|p| spec.pointer(p))
+                    .ok_or_else(|| format!("`$ref` `{reference}` points to nothing"))?;
+            }
+            None => return Ok(value),
+        }
+    }
+    Err("`$ref` chain is too long or loops".into())
+}
+
+/// Every `$ref` must be local and point to something; a chain of references that only
+/// refer on (A to B to A) is a cycle with no definition at its end.
+fn check_references(spec: &Value, value: &Value, at: &mut String) -> std::result::Result<(), (String, String)> {
+    match value {
+        Value::Object(map) => {
+            if let Some(reference) = map.get("$ref") {
+                let ref_at = format!("{at}/$ref");
+                let Value::String(reference) = reference else {
+                    // A property literally named `$ref` inside `properties` is legal.
+                    return check_children(spec, map.iter(), at);
+                };
+                let Some(target) = reference.strip_prefix('#') else {
+                    return Err((ref_at, format!("`$ref` `{reference}` points into another document; only references within this document (`#/...`) are supported")));
+                };
+                let mut seen = BTreeSet::from([reference.clone()]);
+                let mut node = spec.pointer(target);
+                loop {
+                    let Some(found) = node else {
+                        return Err((ref_at, format!("`$ref` `{reference}` points to nothing")));
+                    };
+                    match found.get("$ref").and_then(Value::as_str) {
+                        Some(next) => {
+                            if !seen.insert(next.to_owned()) {
+                                return Err((ref_at, format!("`$ref` `{reference}` is part of a cycle of references with no definition")));
+                            }
+                            node = next.strip_prefix('#').and_then(|p| spec.pointer(p));
+                        }
+                        None => break,
+                    }
+                }
+            }
+            check_children(spec, map.iter(), at)
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{i}"));
+                check_references(spec, item, at)?;
+                at.truncate(len);
+            }
+            Ok(())
+        }
+        _ => Ok(()),
+    }
+}
+
+fn check_children<'a>(
+    spec: &Value,
+    children: impl Iterator<Item = (&'a String, &'a Value)>,
+    at: &mut String,
+) -> std::result::Result<(), (String, String)> {
+    for (key, child) in children {
+        if key == "example" || key == "examples" || key.starts_with("x-") {
+            continue;
+        }
+        let len = at.len();
+        at.push('/');
+        at.push_str(&pointer::escape(key));
+        check_references(spec, child, at)?;
+        at.truncate(len);
+    }
+    Ok(())
+}
+
+fn path_to_pointer(path: &serde_path_to_error::Path) -> String {
+    use serde_path_to_error::Segment;
+    let mut out = String::new();
+    for segment in path.iter() {
+        match segment {
+            Segment::Seq { index } => out.push_str(&format!("/{index}")),
+            Segment::Map { key } => out = pointer::join(&out, key),
+            Segment::Enum { .. } | Segment::Unknown => {}
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn spec_with(paths: Value) -> Value {
+        json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": paths,
+            "components": {
+                "parameters": {"Id": {"name": "id", "in": "path", "required": true, "schema": {"type": "string"}}},
+                "schemas": {"A": {"type": "object"}}
+            }
+        })
+    }
+
+    fn ok() -> Value {
+        json!({"description": "ok"})
+    }
+
+    fn error_of(paths: Value) -> String {
+        validate("s.yaml", &spec_with(paths)).expect_err("must fail").to_string()
+    }
+
+    #[test]
+    fn a_valid_document_passes() {
+        let spec = spec_with(json!({"/a/{id}": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": ok()}}}}));
+        let api = validate("s.yaml", &spec).expect("valid");
+        assert_eq!(api.paths.paths.len(), 1);
+    }
+
+    #[test]
+    fn operation_ids_are_required_and_unique() {
+        assert_eq!(
+            error_of(json!({"/a": {"get": {"responses": {"200": ok()}}}})),
+            "s.yaml#/paths/~1a/get: GET /a has no `operationId`; every operation needs one to name its method"
+        );
+        assert_eq!(
+            error_of(json!({"/a": {"get": {"operationId": "x", "responses": {}}, "post": {"operationId": "x", "responses": {}}}})),
+            "s.yaml#/paths/~1a/post/operationId: operationId `x` is also used at /paths/~1a/get"
+        );
+    }
+
+    #[test]
+    fn path_parameters_match_the_template() {
+        assert_eq!(
+            error_of(json!({"/a": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {}}}})),
+            "s.yaml#/paths/~1a/get/parameters/0: path parameter `id` does not appear in the path `/a`"
+        );
+        assert_eq!(
+            error_of(json!({"/a/{id}": {"get": {"operationId": "a", "responses": {}}}})),
+            "s.yaml#/paths/~1a~1{id}/get: the path `/a/{id}` has the parameter `{id}`, which `a` does not declare"
+        );
+        assert_eq!(
+            error_of(json!({"/a/{id}": {"get": {"operationId": "a", "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}], "responses": {}}}})),
+            "s.yaml#/paths/~1a~1{id}/get/parameters/0: path parameter `id` must be marked `required: true`"
+        );
+        // Declared once on the path item, used by every operation.
+        let spec = spec_with(json!({"/a/{id}": {"parameters": [{"$ref": "#/components/parameters/Id"}], "get": {"operationId": "a", "responses": {"200": ok()}}}}));
+        validate("s.yaml", &spec).expect("path-level parameter");
+    }
+
+    #[test]
+    fn references_must_resolve_locally_without_cycles() {
+        assert_eq!(
+            error_of(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/responses/Nope"}}}}})),
+            "s.yaml#/paths/~1a/get/responses/200/$ref: `$ref` `#/components/responses/Nope` points to nothing"
+        );
+        assert_eq!(
+            error_of(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "other.yaml#/R"}}}}})),
+            "s.yaml#/paths/~1a/get/responses/200/$ref: `$ref` `other.yaml#/R` points into another document; only references within this document (`#/...`) are supported"
+        );
+        let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {}}}}));
+        spec["components"]["schemas"]["Loop1"] = json!({"$ref": "#/components/schemas/Loop2"});
+        spec["components"]["schemas"]["Loop2"] = json!({"$ref": "#/components/schemas/Loop1"});
+        let err = validate("s.yaml", &spec).expect_err("cycle").to_string();
+        assert_eq!(err, "s.yaml#/components/schemas/Loop1/$ref: `$ref` `#/components/schemas/Loop2` is part of a cycle of references with no definition");
+    }
+
+    #[test]
+    fn missing_paths_and_wrong_shapes_name_their_place() {
+        let mut spec = spec_with(json!({}));
+        spec.as_object_mut().map(|m| m.remove("paths"));
+        spec["components"]["schemas"] = json!({});
+        assert_eq!(validate("s.yaml", &spec).expect_err("no paths").to_string(), "s.yaml: the document has no `paths`: there is nothing to generate");
+
+        let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": ok()}}}}));
+        spec["components"]["schemas"] = json!({"A": {"type": "object", "required": "yes"}});
+        let err = validate("s.yaml", &spec).expect_err("bad shape").to_string();
+        assert!(err.starts_with("s.yaml#/components/schemas/A"), "{err}");
+        assert!(err.contains("not a valid OpenAPI 3.0 document here"), "{err}");
+    }
+}
