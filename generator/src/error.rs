@@ -16,7 +16,11 @@ pub struct Location {
 
 impl Location {
     pub fn new(document: &str, pointer: impl Into<String>) -> Self {
-        Self { document: document.to_owned(), pointer: pointer.into(), line_col: None }
+        Self {
+            document: document.to_owned(),
+            pointer: pointer.into(),
+            line_col: None,
+        }
     }
 }
 
@@ -78,7 +82,11 @@ pub struct Error {
 
 impl Error {
     pub fn new(stage: Stage, location: Option<Location>, reason: impl Into<String>) -> Self {
-        Self { stage, location, reason: reason.into() }
+        Self {
+            stage,
+            location,
+            reason: reason.into(),
+        }
     }
 
     pub fn at(stage: Stage, document: &str, pointer: impl Into<String>, reason: impl Into<String>) -> Self {

@@ -54,8 +54,13 @@ pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Resu
     if operations.is_empty() {
         return Ok(tokens);
     }
-    let mut file: syn::File = syn::parse2(tokens)
-        .map_err(|e| Error::new(Stage::Generate, None, format!("internal error: progenitor output does not parse: {e}")))?;
+    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
+        Error::new(
+            Stage::Generate,
+            None,
+            format!("internal error: progenitor output does not parse: {e}"),
+        )
+    })?;
     let builder_mod = file
         .items
         .iter_mut()
@@ -71,7 +76,11 @@ pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Resu
 }
 
 fn internal(what: &str) -> Error {
-    Error::new(Stage::Generate, None, format!("internal error: {what}. Please report this with the spec that caused it."))
+    Error::new(
+        Stage::Generate,
+        None,
+        format!("internal error: {what}. Please report this with the spec that caused it."),
+    )
 }
 
 /// Finds the multipart operations and reads their form schema.
@@ -80,27 +89,49 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
     for (path, item) in api.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
         for (method, operation) in item.iter() {
-            let Some(ReferenceOr::Item(body)) = &operation.request_body else { continue };
-            let Some(media) = body.content.get(MULTIPART) else { continue };
-            let at = format!("{}/{method}/requestBody/content/{}", pointer::join("/paths", path), pointer::escape(MULTIPART));
+            let Some(ReferenceOr::Item(body)) = &operation.request_body else {
+                continue;
+            };
+            let Some(media) = body.content.get(MULTIPART) else {
+                continue;
+            };
+            let at = format!(
+                "{}/{method}/requestBody/content/{}",
+                pointer::join("/paths", path),
+                pointer::escape(MULTIPART)
+            );
             let err = |at: &str, reason: &str| Error::at(Stage::Generate, name, at, reason.to_owned());
             if !METHODS.contains(&method) {
                 continue;
             }
             if body.content.len() > 1 {
-                return Err(err(&at, "a multipart body offered beside other media types is not supported yet"));
+                return Err(err(
+                    &at,
+                    "a multipart body offered beside other media types is not supported yet",
+                ));
             }
-            let schema = media.schema.as_ref().ok_or_else(|| err(&at, "a multipart body needs a schema"))?;
-            let schema = resolve_schema(api, schema).ok_or_else(|| err(&format!("{at}/schema"), "`$ref` points to nothing"))?;
+            let schema = media
+                .schema
+                .as_ref()
+                .ok_or_else(|| err(&at, "a multipart body needs a schema"))?;
+            let schema =
+                resolve_schema(api, schema).ok_or_else(|| err(&format!("{at}/schema"), "`$ref` points to nothing"))?;
             let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-                return Err(err(&format!("{at}/schema"), "a multipart body's schema must be an object whose properties are the parts"));
+                return Err(err(
+                    &format!("{at}/schema"),
+                    "a multipart body's schema must be an object whose properties are the parts",
+                ));
             };
             let mut parts = Vec::new();
             for (part, property) in &object.properties {
                 let property = match property {
                     ReferenceOr::Item(boxed) => boxed.as_ref(),
-                    ReferenceOr::Reference { reference } => resolve_reference(api, reference)
-                        .ok_or_else(|| err(&format!("{at}/schema/properties/{}", pointer::escape(part)), "`$ref` points to nothing"))?,
+                    ReferenceOr::Reference { reference } => resolve_reference(api, reference).ok_or_else(|| {
+                        err(
+                            &format!("{at}/schema/properties/{}", pointer::escape(part)),
+                            "`$ref` points to nothing",
+                        )
+                    })?,
                 };
                 let encoding_type = media.encoding.get(part).and_then(|e| e.content_type.clone());
                 let kind = part_kind(property);
@@ -142,7 +173,9 @@ fn part_kind(schema: &Schema) -> PartKind {
         return PartKind::Json(named);
     }
     match &schema.schema_kind {
-        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => PartKind::Bytes,
+        SchemaKind::Type(Type::String(s)) if s.format == VariantOrUnknownOrEmpty::Item(StringFormat::Binary) => {
+            PartKind::Bytes
+        }
         SchemaKind::Type(Type::String(_)) => PartKind::Text,
         _ => PartKind::Json(None),
     }
@@ -193,7 +226,11 @@ fn extend_builder(items: &mut [syn::Item], operation: &MultipartOperation) -> Re
             } else {
                 syn::parse_quote!({ #ident: Result<Option<#ty>, String> })
             };
-            field.named.into_iter().next().ok_or_else(|| internal("field did not parse"))
+            field
+                .named
+                .into_iter()
+                .next()
+                .ok_or_else(|| internal("field did not parse"))
         })
         .collect::<Result<_>>()?;
 
@@ -204,7 +241,9 @@ fn extend_builder(items: &mut [syn::Item], operation: &MultipartOperation) -> Re
             _ => None,
         })
         .ok_or_else(|| missing("struct"))?;
-    let syn::Fields::Named(named) = &mut structure.fields else { return Err(missing("named fields")) };
+    let syn::Fields::Named(named) = &mut structure.fields else {
+        return Err(missing("named fields"));
+    };
     named.named.extend(fields);
 
     let implementation = items
@@ -218,9 +257,16 @@ fn extend_builder(items: &mut [syn::Item], operation: &MultipartOperation) -> Re
     for item in implementation.items.iter_mut() {
         let syn::ImplItem::Fn(function) = item else { continue };
         if function.sig.ident == "new" {
-            InitFields { parts: &operation.parts }.visit_block_mut(&mut function.block);
+            InitFields {
+                parts: &operation.parts,
+            }
+            .visit_block_mut(&mut function.block);
         } else if function.sig.ident == "send" {
-            let mut attach = AttachForm { parts: &operation.parts, destructured: false, attached: false };
+            let mut attach = AttachForm {
+                parts: &operation.parts,
+                destructured: false,
+                attached: false,
+            };
             attach.visit_block_mut(&mut function.block);
             if !attach.destructured || !attach.attached {
                 return Err(missing("`send` of the expected shape"));
@@ -238,19 +284,33 @@ fn extend_builder(items: &mut [syn::Item], operation: &MultipartOperation) -> Re
 fn setter(part: &FormPart) -> syn::ImplItem {
     let ident = field_ident(&part.name);
     let ty = part_type(part);
-    let mut doc = part.description.clone().unwrap_or_else(|| format!("The `{}` part of the form.", part.name));
+    let mut doc = part
+        .description
+        .clone()
+        .unwrap_or_else(|| format!("The `{}` part of the form.", part.name));
     doc.push_str(&format!(
         "\n\nSent as the multipart part `{}`{}{}.",
         part.name,
-        part.content_type.as_ref().map(|c| format!(" with content type `{c}`")).unwrap_or_default(),
+        part.content_type
+            .as_ref()
+            .map(|c| format!(" with content type `{c}`"))
+            .unwrap_or_default(),
         if part.required { "; required" } else { "; optional" },
     ));
     let value = match (&part.kind, part.required) {
         (PartKind::Bytes, true) => quote! { Ok(value.into()) },
         (PartKind::Bytes, false) => quote! { Ok(Some(value.into())) },
         (_, required) => {
-            let failure = format!("conversion to `{}` for {} failed", ty.to_string().replace(' ', ""), part.name);
-            let map_some = if required { quote! {} } else { quote! { .map(Some) } };
+            let failure = format!(
+                "conversion to `{}` for {} failed",
+                ty.to_string().replace(' ', ""),
+                part.name
+            );
+            let map_some = if required {
+                quote! {}
+            } else {
+                quote! { .map(Some) }
+            };
             quote! { value.try_into() #map_some .map_err(|_| #failure.to_string()) }
         }
     };

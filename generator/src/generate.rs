@@ -25,7 +25,12 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI) -> Result<TokenStream> {
     let mut generator = progenitor::Generator::new(&settings);
     match catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api))) {
         Ok(Ok(tokens)) => Ok(tokens),
-        Ok(Err(e)) => Err(Error::at(Stage::Generate, name, "", format!("progenitor refused the document: {e}"))),
+        Ok(Err(e)) => Err(Error::at(
+            Stage::Generate,
+            name,
+            "",
+            format!("progenitor refused the document: {e}"),
+        )),
         Err(panic) => {
             let message = panic
                 .downcast_ref::<String>()
@@ -36,7 +41,9 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI) -> Result<TokenStream> {
                 Stage::Generate,
                 name,
                 "",
-                format!("internal error: progenitor panicked: {message}. Please report this with the spec that caused it."),
+                format!(
+                    "internal error: progenitor panicked: {message}. Please report this with the spec that caused it."
+                ),
             ))
         }
     }
@@ -45,7 +52,9 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI) -> Result<TokenStream> {
 /// Removes multipart request bodies so that progenitor generates the rest of the operation.
 fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
     for (_, item) in api.paths.paths.iter_mut() {
-        let openapiv3::ReferenceOr::Item(item) = item else { continue };
+        let openapiv3::ReferenceOr::Item(item) = item else {
+            continue;
+        };
         let operations = [
             &mut item.get,
             &mut item.put,

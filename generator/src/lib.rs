@@ -36,14 +36,22 @@ pub struct Source {
 
 impl Source {
     pub fn new(name: impl Into<String>, bytes: impl Into<Vec<u8>>) -> Self {
-        Self { name: name.into(), bytes: bytes.into() }
+        Self {
+            name: name.into(),
+            bytes: bytes.into(),
+        }
     }
 
     /// Reads `path`, naming the source `name` (so that headers do not carry machine paths).
     pub fn read(path: &std::path::Path, name: impl Into<String>) -> Result<Self> {
         let name = name.into();
-        let bytes = std::fs::read(path)
-            .map_err(|e| Error::new(Stage::Load, Some(Location::new(&name, "")), format!("cannot read {}: {e}", path.display())))?;
+        let bytes = std::fs::read(path).map_err(|e| {
+            Error::new(
+                Stage::Load,
+                Some(Location::new(&name, "")),
+                format!("cannot read {}: {e}", path.display()),
+            )
+        })?;
         Ok(Self { name, bytes })
     }
 }
@@ -74,13 +82,21 @@ pub fn prepare(spec: &Source, overlay: Option<&Source>) -> Result<Prepared> {
         Some(source) => {
             let overlay = overlay::Overlay::parse(&load::load(&source.name, &source.bytes)?)?;
             overlay.apply(&mut value)?;
-            Some(render::Provenance { name: overlay.name.clone(), sha256: overlay.sha256.clone() })
+            Some(render::Provenance {
+                name: overlay.name.clone(),
+                sha256: overlay.sha256.clone(),
+            })
         }
         None => None,
     };
     let mut warnings = Vec::new();
     normalize::normalize(&document.name, &mut value, &mut warnings)?;
-    Ok(Prepared { spec: document, overlay, value, warnings })
+    Ok(Prepared {
+        spec: document,
+        overlay,
+        value,
+        warnings,
+    })
 }
 
 /// Runs the whole pipeline and returns the client's source.
@@ -90,7 +106,13 @@ pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
     let api = validate::validate(name, &prepared.value)?;
     let tokens = generate::generate(name, &api)?;
     let tokens = extend::extend(name, &api, tokens)?;
-    let provenance = render::Provenance { name: prepared.spec.name.clone(), sha256: prepared.spec.sha256.clone() };
+    let provenance = render::Provenance {
+        name: prepared.spec.name.clone(),
+        sha256: prepared.spec.sha256.clone(),
+    };
     let code = render::render(tokens, &provenance, prepared.overlay.as_ref())?;
-    Ok(Generated { code, warnings: prepared.warnings })
+    Ok(Generated {
+        code,
+        warnings: prepared.warnings,
+    })
 }

@@ -52,17 +52,29 @@ pub fn load(name: &str, bytes: &[u8]) -> Result<Document> {
             Stage::Load,
             name,
             "",
-            format!("expected an OpenAPI document (a mapping at the top), found {}", kind_of(&value)),
+            format!(
+                "expected an OpenAPI document (a mapping at the top), found {}",
+                kind_of(&value)
+            ),
         ));
     }
-    Ok(Document { name: name.to_owned(), syntax, sha256, value })
+    Ok(Document {
+        name: name.to_owned(),
+        syntax,
+        sha256,
+        value,
+    })
 }
 
 fn parse_json(name: &str, text: &str) -> Result<Value> {
     serde_json::from_str(text).map_err(|e| {
         let mut location = Location::new(name, "");
         location.line_col = Some((e.line(), e.column()));
-        Error::new(Stage::Load, Some(location), format!("invalid JSON: {}", strip_position(&e.to_string())))
+        Error::new(
+            Stage::Load,
+            Some(location),
+            format!("invalid JSON: {}", strip_position(&e.to_string())),
+        )
     })
 }
 
@@ -72,9 +84,14 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Value> {
     let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
         let mut location = Location::new(name, "");
         location.line_col = e.location().map(|l| (l.line(), l.column()));
-        Error::new(Stage::Load, Some(location), format!("invalid YAML: {}", strip_position(&e.to_string())))
+        Error::new(
+            Stage::Load,
+            Some(location),
+            format!("invalid YAML: {}", strip_position(&e.to_string())),
+        )
     })?;
-    yaml.apply_merge().map_err(|e| Error::at(Stage::Load, name, "", format!("invalid YAML merge key: {e}")))?;
+    yaml.apply_merge()
+        .map_err(|e| Error::at(Stage::Load, name, "", format!("invalid YAML merge key: {e}")))?;
     yaml_to_json(name, yaml, &mut String::new())
 }
 
@@ -94,7 +111,12 @@ fn yaml_to_json(name: &str, yaml: serde_yaml::Value, pointer: &mut String) -> Re
             } else {
                 let f = n.as_f64().unwrap_or(f64::NAN);
                 Value::Number(Number::from_f64(f).ok_or_else(|| {
-                    Error::at(Stage::Load, name, pointer.clone(), format!("number {n} has no JSON form"))
+                    Error::at(
+                        Stage::Load,
+                        name,
+                        pointer.clone(),
+                        format!("number {n} has no JSON form"),
+                    )
                 })?)
             }
         }
@@ -131,7 +153,12 @@ fn yaml_to_json(name: &str, yaml: serde_yaml::Value, pointer: &mut String) -> Re
                 let value = yaml_to_json(name, item, pointer)?;
                 pointer.truncate(len);
                 if out.insert(key.clone(), value).is_some() {
-                    return Err(Error::at(Stage::Load, name, pointer.clone(), format!("duplicate key `{key}`")));
+                    return Err(Error::at(
+                        Stage::Load,
+                        name,
+                        pointer.clone(),
+                        format!("duplicate key `{key}`"),
+                    ));
                 }
             }
             Value::Object(out)
@@ -241,6 +268,9 @@ mod tests {
     #[test]
     fn hash_is_of_the_exact_bytes() {
         let doc = load("s", b"{}").expect("json");
-        assert_eq!(doc.sha256, "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a");
+        assert_eq!(
+            doc.sha256,
+            "44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
+        );
     }
 }

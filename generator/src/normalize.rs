@@ -27,7 +27,10 @@ pub fn normalize(name: &str, spec: &mut Value, warnings: &mut Vec<Warning>) -> R
                 Stage::Normalize,
                 name,
                 "/openapi",
-                format!("`openapi` must be a version string such as \"3.1.0\", found {}", crate::load::kind_of(other)),
+                format!(
+                    "`openapi` must be a version string such as \"3.1.0\", found {}",
+                    crate::load::kind_of(other)
+                ),
             ));
         }
         None if root.contains_key("swagger") => {
@@ -38,7 +41,14 @@ pub fn normalize(name: &str, spec: &mut Value, warnings: &mut Vec<Warning>) -> R
                 "Swagger 2.0 documents are not supported: convert the document to OpenAPI 3 first",
             ));
         }
-        None => return Err(Error::at(Stage::Normalize, name, "", "not an OpenAPI document: no `openapi` version field")),
+        None => {
+            return Err(Error::at(
+                Stage::Normalize,
+                name,
+                "",
+                "not an OpenAPI document: no `openapi` version field",
+            ));
+        }
     };
     if version.starts_with("3.1.") {
         root.insert("openapi".into(), Value::String(TARGET_VERSION.into()));
@@ -58,11 +68,26 @@ pub fn normalize(name: &str, spec: &mut Value, warnings: &mut Vec<Warning>) -> R
 fn drop_31_only_fields(root: &mut Map<String, Value>, warnings: &mut Vec<Warning>) {
     let mut drop = |map: &mut Map<String, Value>, at: &str, key: &str, why: &str, warn: bool| {
         if map.remove(key).is_some() && warn {
-            warnings.push(Warning { pointer: pointer::join(at, key), message: format!("dropped: {why}") });
+            warnings.push(Warning {
+                pointer: pointer::join(at, key),
+                message: format!("dropped: {why}"),
+            });
         }
     };
-    drop(root, "", "webhooks", "webhooks are requests the API sends, not ones a client makes", true);
-    drop(root, "", "jsonSchemaDialect", "OpenAPI 3.0 has one schema dialect", false);
+    drop(
+        root,
+        "",
+        "webhooks",
+        "webhooks are requests the API sends, not ones a client makes",
+        true,
+    );
+    drop(
+        root,
+        "",
+        "jsonSchemaDialect",
+        "OpenAPI 3.0 has one schema dialect",
+        false,
+    );
     if let Some(Value::Object(info)) = root.get_mut("info") {
         drop(info, "/info", "summary", "", false);
         if let Some(Value::Object(license)) = info.get_mut("license") {
@@ -70,7 +95,13 @@ fn drop_31_only_fields(root: &mut Map<String, Value>, warnings: &mut Vec<Warning
         }
     }
     if let Some(Value::Object(components)) = root.get_mut("components") {
-        drop(components, "/components", "pathItems", "reusable path items are not supported", true);
+        drop(
+            components,
+            "/components",
+            "pathItems",
+            "reusable path items are not supported",
+            true,
+        );
     }
 }
 
@@ -121,7 +152,13 @@ const SUBSCHEMA: &[&str] = &[
 /// Keywords whose value is an array of subschemas.
 const SUBSCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to subschemas.
-const SUBSCHEMA_MAP: &[&str] = &["properties", "patternProperties", "$defs", "definitions", "dependentSchemas"];
+const SUBSCHEMA_MAP: &[&str] = &[
+    "properties",
+    "patternProperties",
+    "$defs",
+    "definitions",
+    "dependentSchemas",
+];
 
 /// Normalizes one schema and, first, everything below it.
 pub fn normalize_schema(schema: &mut Value, at: &str, warnings: &mut Vec<Warning>) {
@@ -152,12 +189,51 @@ pub fn normalize_schema(schema: &mut Value, at: &str, warnings: &mut Vec<Warning
         }
     }
 
+    drop_unrepresentable(map, at, warnings);
     examples_to_example(map);
     const_to_enum(map);
     numeric_exclusive_bounds(map);
     content_keywords(map);
     type_array(map);
     null_alternatives(map);
+}
+
+/// JSON Schema 2020-12 keywords with no OpenAPI 3.0 form. They constrain values further than
+/// the generated types can express, so dropping them loses validation, never data.
+const UNREPRESENTABLE: &[&str] = &[
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "$defs",
+    "$anchor",
+    "$dynamicRef",
+    "$dynamicAnchor",
+    "$schema",
+    "$id",
+    "$comment",
+];
+
+fn drop_unrepresentable(map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>) {
+    for keyword in UNREPRESENTABLE {
+        if map.remove(*keyword).is_some() && !keyword.starts_with("$c") {
+            warnings.push(Warning {
+                pointer: pointer::join(at, keyword),
+                message: format!(
+                    "dropped: `{keyword}` has no OpenAPI 3.0 form; the generated type does not enforce it"
+                ),
+            });
+        }
+    }
 }
 
 /// 3.1 `examples: [a, b]` in a schema; 3.0 has a single `example`.
@@ -195,12 +271,18 @@ fn const_to_enum(map: &mut Map<String, Value>) {
 /// 3.1 `exclusiveMinimum: 5` is 3.0 `minimum: 5, exclusiveMinimum: true` (same for maximum).
 fn numeric_exclusive_bounds(map: &mut Map<String, Value>) {
     for (exclusive, inclusive) in [("exclusiveMinimum", "minimum"), ("exclusiveMaximum", "maximum")] {
-        let Some(Value::Number(bound)) = map.get(exclusive).cloned() else { continue };
+        let Some(Value::Number(bound)) = map.get(exclusive).cloned() else {
+            continue;
+        };
         let tighter = match map.get(inclusive).and_then(Value::as_f64) {
             None => true,
             Some(current) => {
                 let b = bound.as_f64().unwrap_or(f64::NAN);
-                if exclusive == "exclusiveMinimum" { b >= current } else { b <= current }
+                if exclusive == "exclusiveMinimum" {
+                    b >= current
+                } else {
+                    b <= current
+                }
             }
         };
         if tighter {
@@ -288,8 +370,11 @@ fn type_array(map: &mut Map<String, Value>) {
                 let mut branch = Map::new();
                 branch.insert("type".into(), Value::String(t.clone()));
                 let family = if t == "integer" { "number" } else { t.as_str() };
-                let keys: Vec<String> =
-                    map.keys().filter(|k| keyword_type(k) == Some(family)).cloned().collect();
+                let keys: Vec<String> = map
+                    .keys()
+                    .filter(|k| keyword_type(k) == Some(family))
+                    .cloned()
+                    .collect();
                 for k in keys {
                     if let Some(v) = map.get(&k) {
                         branch.insert(k, v.clone());
@@ -327,14 +412,18 @@ fn json_type_matches(value: &Value, t: &str) -> bool {
 /// is "A or null": 3.0 says the same with `nullable: true`.
 fn null_alternatives(map: &mut Map<String, Value>) {
     for key in ["oneOf", "anyOf"] {
-        let Some(Value::Array(branches)) = map.get_mut(key) else { continue };
+        let Some(Value::Array(branches)) = map.get_mut(key) else {
+            continue;
+        };
         let before = branches.len();
         branches.retain(|b| !is_null_only(b));
         if branches.len() == before {
             continue;
         }
         map.insert("nullable".into(), Value::Bool(true));
-        let Some(Value::Array(branches)) = map.get(key) else { continue };
+        let Some(Value::Array(branches)) = map.get(key) else {
+            continue;
+        };
         match branches.as_slice() {
             [] => {
                 map.remove(key);
@@ -369,8 +458,14 @@ mod tests {
 
     #[test]
     fn nullable_type_array() {
-        assert_eq!(schema(json!({"type": ["string", "null"]})), json!({"type": "string", "nullable": true}));
-        assert_eq!(schema(json!({"type": ["null", "object"], "properties": {}})), json!({"type": "object", "nullable": true, "properties": {}}));
+        assert_eq!(
+            schema(json!({"type": ["string", "null"]})),
+            json!({"type": "string", "nullable": true})
+        );
+        assert_eq!(
+            schema(json!({"type": ["null", "object"], "properties": {}})),
+            json!({"type": "object", "nullable": true, "properties": {}})
+        );
         assert_eq!(schema(json!({"type": ["integer"]})), json!({"type": "integer"}));
     }
 
@@ -398,22 +493,37 @@ mod tests {
 
     #[test]
     fn null_only_type() {
-        assert_eq!(schema(json!({"type": "null"})), json!({"nullable": true, "enum": [null]}));
+        assert_eq!(
+            schema(json!({"type": "null"})),
+            json!({"nullable": true, "enum": [null]})
+        );
     }
 
     #[test]
     fn one_of_with_null_becomes_nullable_reference() {
         let out = schema(json!({"oneOf": [{"$ref": "#/components/schemas/A"}, {"type": "null"}], "description": "d"}));
-        assert_eq!(out, json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true, "description": "d"}));
+        assert_eq!(
+            out,
+            json!({"allOf": [{"$ref": "#/components/schemas/A"}], "nullable": true, "description": "d"})
+        );
         let out = schema(json!({"anyOf": [{"type": "string"}, {"type": "integer"}, {"type": "null"}]}));
-        assert_eq!(out, json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true}));
+        assert_eq!(
+            out,
+            json!({"anyOf": [{"type": "string"}, {"type": "integer"}], "nullable": true})
+        );
     }
 
     #[test]
     fn const_becomes_single_value_enum_with_inferred_type() {
-        assert_eq!(schema(json!({"type": "string", "const": "stdio"})), json!({"type": "string", "enum": ["stdio"]}));
+        assert_eq!(
+            schema(json!({"type": "string", "const": "stdio"})),
+            json!({"type": "string", "enum": ["stdio"]})
+        );
         assert_eq!(schema(json!({"const": 3})), json!({"type": "integer", "enum": [3]}));
-        assert_eq!(schema(json!({"const": true})), json!({"type": "boolean", "enum": [true]}));
+        assert_eq!(
+            schema(json!({"const": true})),
+            json!({"type": "boolean", "enum": [true]})
+        );
     }
 
     #[test]
@@ -429,9 +539,18 @@ mod tests {
 
     #[test]
     fn examples_array_becomes_first_example() {
-        assert_eq!(schema(json!({"type": "string", "examples": ["a", "b"]})), json!({"type": "string", "example": "a"}));
-        assert_eq!(schema(json!({"type": "string", "example": "x", "examples": ["a"]})), json!({"type": "string", "example": "x"}));
-        assert_eq!(schema(json!({"type": "string", "examples": []})), json!({"type": "string"}));
+        assert_eq!(
+            schema(json!({"type": "string", "examples": ["a", "b"]})),
+            json!({"type": "string", "example": "a"})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "example": "x", "examples": ["a"]})),
+            json!({"type": "string", "example": "x"})
+        );
+        assert_eq!(
+            schema(json!({"type": "string", "examples": []})),
+            json!({"type": "string"})
+        );
     }
 
     #[test]
@@ -472,7 +591,9 @@ mod tests {
             json!({"type": "string", "format": "byte"})
         );
         assert_eq!(
-            schema(json!({"type": "string", "contentMediaType": "application/json", "contentSchema": {"$ref": "#/components/schemas/P"}})),
+            schema(
+                json!({"type": "string", "contentMediaType": "application/json", "contentSchema": {"$ref": "#/components/schemas/P"}})
+            ),
             json!({"type": "string", "x-content-media-type": "application/json", "x-content-schema": {"$ref": "#/components/schemas/P"}})
         );
     }
@@ -489,7 +610,26 @@ mod tests {
         assert_eq!(out["properties"]["a"], json!({"type": "string", "nullable": true}));
         assert_eq!(out["items"], json!({"type": "string", "enum": ["x"]}));
         assert_eq!(out["allOf"][0], json!({"example": 1}));
-        assert_eq!(out["additionalProperties"], json!({"type": "boolean", "nullable": true}));
+        assert_eq!(
+            out["additionalProperties"],
+            json!({"type": "boolean", "nullable": true})
+        );
+    }
+
+    #[test]
+    fn unrepresentable_keywords_are_dropped_with_a_warning() {
+        let mut warnings = Vec::new();
+        let mut s = json!({"type": "array", "prefixItems": [{"type": "string"}], "$comment": "c", "items": {"type": "object", "propertyNames": {"pattern": "^a"}}});
+        normalize_schema(&mut s, "/components/schemas/S", &mut warnings);
+        assert_eq!(s, json!({"type": "array", "items": {"type": "object"}}));
+        let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
+        assert_eq!(
+            pointers,
+            [
+                "/components/schemas/S/items/propertyNames",
+                "/components/schemas/S/prefixItems"
+            ]
+        );
     }
 
     #[test]
@@ -511,11 +651,23 @@ mod tests {
         assert!(doc.get("webhooks").is_none() && doc.get("jsonSchemaDialect").is_none());
         assert!(doc["info"].get("summary").is_none());
         assert_eq!(doc["info"]["license"], json!({"name": "MIT"}));
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0]["schema"], json!({"type": "string", "nullable": true}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["schema"],
+            json!({"type": "string", "nullable": true})
+        );
         // Examples are user data, never rewritten.
-        assert_eq!(doc["paths"]["/a"]["get"]["parameters"][0]["example"], json!({"schema": 1}));
-        assert_eq!(doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"], json!({"type": "integer", "enum": [1]}));
-        assert_eq!(doc["components"]["schemas"]["S"], json!({"type": "number", "nullable": true}));
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["parameters"][0]["example"],
+            json!({"schema": 1})
+        );
+        assert_eq!(
+            doc["paths"]["/a"]["get"]["responses"]["200"]["content"]["application/json"]["schema"],
+            json!({"type": "integer", "enum": [1]})
+        );
+        assert_eq!(
+            doc["components"]["schemas"]["S"],
+            json!({"type": "number", "nullable": true})
+        );
         let pointers: Vec<&str> = warnings.iter().map(|w| w.pointer.as_str()).collect();
         assert_eq!(pointers, ["/webhooks", "/components/pathItems"]);
     }
@@ -527,9 +679,15 @@ mod tests {
         normalize("d", &mut v30, &mut w).expect("3.0");
         assert_eq!(v30["openapi"], "3.0.2");
         let err = normalize("d", &mut json!({"swagger": "2.0"}), &mut w).expect_err("swagger");
-        assert_eq!(err.to_string(), "d#/swagger: Swagger 2.0 documents are not supported: convert the document to OpenAPI 3 first");
+        assert_eq!(
+            err.to_string(),
+            "d#/swagger: Swagger 2.0 documents are not supported: convert the document to OpenAPI 3 first"
+        );
         let err = normalize("d", &mut json!({"openapi": "4.0.0"}), &mut w).expect_err("4.0");
-        assert_eq!(err.to_string(), "d#/openapi: unsupported OpenAPI version `4.0.0` (3.0.x and 3.1.x are supported)");
+        assert_eq!(
+            err.to_string(),
+            "d#/openapi: unsupported OpenAPI version `4.0.0` (3.0.x and 3.1.x are supported)"
+        );
         let err = normalize("d", &mut json!({"openapi": 3.1}), &mut w).expect_err("number");
         assert!(err.reason.contains("found a number"), "{err}");
     }

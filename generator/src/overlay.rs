@@ -48,14 +48,29 @@ impl Overlay {
         let err = |p: &str, reason: String| Error::at(Stage::Overlay, name, p, reason);
         match root.get("overlay") {
             Some(Value::String(v)) if v.starts_with("1.0") => {}
-            Some(Value::String(v)) => return Err(err("/overlay", format!("unsupported Overlay version `{v}` (1.0.x is supported)"))),
-            Some(other) => return Err(err("/overlay", format!("`overlay` must be a version string, found {}", kind_of(other)))),
+            Some(Value::String(v)) => {
+                return Err(err(
+                    "/overlay",
+                    format!("unsupported Overlay version `{v}` (1.0.x is supported)"),
+                ));
+            }
+            Some(other) => {
+                return Err(err(
+                    "/overlay",
+                    format!("`overlay` must be a version string, found {}", kind_of(other)),
+                ));
+            }
             None => return Err(err("", "not an Overlay document: no `overlay` version field".into())),
         }
         let actions = match root.get("actions") {
             Some(Value::Array(actions)) if !actions.is_empty() => actions,
             Some(Value::Array(_)) => return Err(err("/actions", "an overlay needs at least one action".into())),
-            Some(other) => return Err(err("/actions", format!("`actions` must be an array, found {}", kind_of(other)))),
+            Some(other) => {
+                return Err(err(
+                    "/actions",
+                    format!("`actions` must be an array, found {}", kind_of(other)),
+                ));
+            }
             None => return Err(err("", "an overlay needs `actions`".into())),
         };
         let actions = actions
@@ -64,11 +79,19 @@ impl Overlay {
             .map(|(i, action)| {
                 let at = format!("/actions/{i}");
                 let Value::Object(action) = action else {
-                    return Err(err(&at, format!("an action must be an object, found {}", kind_of(action))));
+                    return Err(err(
+                        &at,
+                        format!("an action must be an object, found {}", kind_of(action)),
+                    ));
                 };
                 let target = match action.get("target") {
                     Some(Value::String(t)) => t.clone(),
-                    Some(other) => return Err(err(&format!("{at}/target"), format!("`target` must be a string, found {}", kind_of(other)))),
+                    Some(other) => {
+                        return Err(err(
+                            &format!("{at}/target"),
+                            format!("`target` must be a string, found {}", kind_of(other)),
+                        ));
+                    }
                     None => return Err(err(&at, "an action needs a `target`".into())),
                 };
                 let path = JsonPath::parse(&target)
@@ -76,18 +99,37 @@ impl Overlay {
                 let remove = match action.get("remove") {
                     None => false,
                     Some(Value::Bool(b)) => *b,
-                    Some(other) => return Err(err(&format!("{at}/remove"), format!("`remove` must be a boolean, found {}", kind_of(other)))),
+                    Some(other) => {
+                        return Err(err(
+                            &format!("{at}/remove"),
+                            format!("`remove` must be a boolean, found {}", kind_of(other)),
+                        ));
+                    }
                 };
                 let change = match (action.get("update"), remove) {
-                    (Some(_), true) => return Err(err(&at, "an action has either `update` or `remove: true`, not both".into())),
+                    (Some(_), true) => {
+                        return Err(err(
+                            &at,
+                            "an action has either `update` or `remove: true`, not both".into(),
+                        ));
+                    }
                     (Some(update), false) => Change::Update(update.clone()),
                     (None, true) => Change::Remove,
                     (None, false) => return Err(err(&at, "an action needs `update` or `remove: true`".into())),
                 };
-                Ok(Action { pointer: at, target, path, change })
+                Ok(Action {
+                    pointer: at,
+                    target,
+                    path,
+                    change,
+                })
             })
             .collect::<Result<Vec<_>>>()?;
-        Ok(Self { name: name.to_owned(), sha256: document.sha256.clone(), actions })
+        Ok(Self {
+            name: name.to_owned(),
+            sha256: document.sha256.clone(),
+            actions,
+        })
     }
 
     /// Applies every action in order to `spec`.
@@ -95,10 +137,17 @@ impl Overlay {
         for action in &self.actions {
             let err = |reason: String| Error::at(Stage::Overlay, &self.name, &action.pointer, reason);
             // Pointers, not references: the tree is mutated below.
-            let targets: Vec<String> =
-                action.path.query_located(spec).locations().map(|p| p.to_json_pointer()).collect();
+            let targets: Vec<String> = action
+                .path
+                .query_located(spec)
+                .locations()
+                .map(|p| p.to_json_pointer())
+                .collect();
             if targets.is_empty() {
-                return Err(err(format!("target `{}` matches nothing in the document", action.target)));
+                return Err(err(format!(
+                    "target `{}` matches nothing in the document",
+                    action.target
+                )));
             }
             match &action.change {
                 Change::Update(update) => {
@@ -183,7 +232,14 @@ fn remove(spec: &mut Value, target: &str) -> std::result::Result<(), String> {
 /// indices first, children before their parents.
 fn compare_for_removal(a: &str, b: &str) -> std::cmp::Ordering {
     let key = |p: &str| -> Vec<Token> {
-        p.split('/').skip(1).map(|t| t.parse::<usize>().map(Token::Index).unwrap_or_else(|_| Token::Key(t.to_owned()))).collect()
+        p.split('/')
+            .skip(1)
+            .map(|t| {
+                t.parse::<usize>()
+                    .map(Token::Index)
+                    .unwrap_or_else(|_| Token::Key(t.to_owned()))
+            })
+            .collect()
     };
     key(b).cmp(&key(a))
 }
@@ -234,7 +290,10 @@ mod tests {
         let o = overlay("overlay: 1.0.0\nactions:\n  - target: $.tags\n    update:\n      - name: service\n  - target: $.tags\n    update: {name: uplink}\n").expect("parse");
         let mut s = spec();
         o.apply(&mut s).expect("apply");
-        assert_eq!(s["tags"], json!([{"name": "servers"}, {"name": "service"}, {"name": "uplink"}]));
+        assert_eq!(
+            s["tags"],
+            json!([{"name": "servers"}, {"name": "service"}, {"name": "uplink"}])
+        );
     }
 
     #[test]
@@ -248,7 +307,8 @@ mod tests {
 
     #[test]
     fn remove_deletes_every_match() {
-        let o = overlay("overlay: 1.0.0\nactions:\n  - target: $.paths.*.get.operationId\n    remove: true\n").expect("parse");
+        let o = overlay("overlay: 1.0.0\nactions:\n  - target: $.paths.*.get.operationId\n    remove: true\n")
+            .expect("parse");
         let mut s = spec();
         o.apply(&mut s).expect("apply");
         assert!(s["paths"]["/servers"]["get"].get("operationId").is_none());
@@ -277,7 +337,10 @@ mod tests {
 
     #[test]
     fn incompatible_merge_is_an_error() {
-        let o = overlay("overlay: 1.0.0\nactions:\n  - target: $.paths['/health'].get\n    update: {operationId: {a: 1}}\n").expect("parse");
+        let o = overlay(
+            "overlay: 1.0.0\nactions:\n  - target: $.paths['/health'].get\n    update: {operationId: {a: 1}}\n",
+        )
+        .expect("parse");
         let err = o.apply(&mut spec()).expect_err("incompatible");
         assert!(err.reason.contains("/paths/~1health/get/operationId"), "{err}");
         assert!(err.reason.contains("a string cannot be merged with an object"), "{err}");
@@ -287,11 +350,27 @@ mod tests {
     fn malformed_overlays_are_refused_with_their_location() {
         let cases = [
             ("openapi: 3.1.0\n", "", "no `overlay` version"),
-            ("overlay: 2.0.0\nactions: [{target: $, remove: true}]\n", "/overlay", "unsupported Overlay version"),
+            (
+                "overlay: 2.0.0\nactions: [{target: $, remove: true}]\n",
+                "/overlay",
+                "unsupported Overlay version",
+            ),
             ("overlay: 1.0.0\nactions: []\n", "/actions", "at least one action"),
-            ("overlay: 1.0.0\nactions:\n  - target: \"$[\"\n    remove: true\n", "/actions/0/target", "invalid JSONPath"),
-            ("overlay: 1.0.0\nactions:\n  - target: $.a\n", "/actions/0", "needs `update` or `remove: true`"),
-            ("overlay: 1.0.0\nactions:\n  - target: $.a\n    update: {}\n    remove: true\n", "/actions/0", "not both"),
+            (
+                "overlay: 1.0.0\nactions:\n  - target: \"$[\"\n    remove: true\n",
+                "/actions/0/target",
+                "invalid JSONPath",
+            ),
+            (
+                "overlay: 1.0.0\nactions:\n  - target: $.a\n",
+                "/actions/0",
+                "needs `update` or `remove: true`",
+            ),
+            (
+                "overlay: 1.0.0\nactions:\n  - target: $.a\n    update: {}\n    remove: true\n",
+                "/actions/0",
+                "not both",
+            ),
         ];
         for (text, at, why) in cases {
             let err = overlay(text).expect_err(text);

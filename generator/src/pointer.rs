@@ -21,7 +21,10 @@ mod tests {
 
     #[test]
     fn escapes_slashes_and_tildes_in_path_templates() {
-        assert_eq!(join("/paths", "/servers/{qualifiedName}"), "/paths/~1servers~1{qualifiedName}");
+        assert_eq!(
+            join("/paths", "/servers/{qualifiedName}"),
+            "/paths/~1servers~1{qualifiedName}"
+        );
         assert_eq!(escape("a~b/c"), "a~0b~1c");
         assert_eq!(unescape(&escape("a~1/b~0")), "a~1/b~0");
     }

@@ -19,8 +19,18 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
 
     let paths = match spec.get("paths") {
         Some(Value::Object(paths)) => paths,
-        Some(other) => return Err(err("/paths", format!("`paths` must be a mapping, found {}", kind_of(other)))),
-        None => return Err(err("", "the document has no `paths`: there is nothing to generate".into())),
+        Some(other) => {
+            return Err(err(
+                "/paths",
+                format!("`paths` must be a mapping, found {}", kind_of(other)),
+            ));
+        }
+        None => {
+            return Err(err(
+                "",
+                "the document has no `paths`: there is nothing to generate".into(),
+            ));
+        }
     };
     let mut operation_ids: BTreeMap<String, String> = BTreeMap::new();
     for (path, item) in paths {
@@ -29,10 +39,16 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
             return Err(err(&item_at, format!("path `{path}` must start with `/`")));
         }
         let Value::Object(item) = item else {
-            return Err(err(&item_at, format!("a path item must be a mapping, found {}", kind_of(item))));
+            return Err(err(
+                &item_at,
+                format!("a path item must be a mapping, found {}", kind_of(item)),
+            ));
         };
         if item.contains_key("$ref") {
-            return Err(err(&pointer::join(&item_at, "$ref"), "path items given by `$ref` are not supported".into()));
+            return Err(err(
+                &pointer::join(&item_at, "$ref"),
+                "path items given by `$ref` are not supported".into(),
+            ));
         }
         let template = template_parameters(path).map_err(|why| err(&item_at, why))?;
         let shared = declared_path_parameters(spec, item.get("parameters"), &format!("{item_at}/parameters"))
@@ -41,23 +57,37 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
             let Some(operation) = item.get(*method) else { continue };
             let op_at = pointer::join(&item_at, method);
             let Value::Object(operation) = operation else {
-                return Err(err(&op_at, format!("an operation must be a mapping, found {}", kind_of(operation))));
+                return Err(err(
+                    &op_at,
+                    format!("an operation must be a mapping, found {}", kind_of(operation)),
+                ));
             };
             let id = match operation.get("operationId") {
                 Some(Value::String(id)) if !id.trim().is_empty() => id.clone(),
-                Some(Value::String(_)) => return Err(err(&format!("{op_at}/operationId"), "`operationId` is empty".into())),
+                Some(Value::String(_)) => {
+                    return Err(err(&format!("{op_at}/operationId"), "`operationId` is empty".into()));
+                }
                 Some(other) => {
-                    return Err(err(&format!("{op_at}/operationId"), format!("`operationId` must be a string, found {}", kind_of(other))));
+                    return Err(err(
+                        &format!("{op_at}/operationId"),
+                        format!("`operationId` must be a string, found {}", kind_of(other)),
+                    ));
                 }
                 None => {
                     return Err(err(
                         &op_at,
-                        format!("{} {path} has no `operationId`; every operation needs one to name its method", method.to_uppercase()),
+                        format!(
+                            "{} {path} has no `operationId`; every operation needs one to name its method",
+                            method.to_uppercase()
+                        ),
                     ));
                 }
             };
             if let Some(first) = operation_ids.insert(id.clone(), op_at.clone()) {
-                return Err(err(&format!("{op_at}/operationId"), format!("operationId `{id}` is also used at {first}")));
+                return Err(err(
+                    &format!("{op_at}/operationId"),
+                    format!("operationId `{id}` is also used at {first}"),
+                ));
             }
             let mut declared = shared.clone();
             declared.extend(
@@ -66,12 +96,18 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
             );
             for (param, at) in &declared {
                 if !template.contains(param) {
-                    return Err(err(at, format!("path parameter `{param}` does not appear in the path `{path}`")));
+                    return Err(err(
+                        at,
+                        format!("path parameter `{param}` does not appear in the path `{path}`"),
+                    ));
                 }
             }
             for param in &template {
                 if !declared.contains_key(param) {
-                    return Err(err(&op_at, format!("the path `{path}` has the parameter `{{{param}}}`, which `{id}` does not declare")));
+                    return Err(err(
+                        &op_at,
+                        format!("the path `{path}` has the parameter `{{{param}}}`, which `{id}` does not declare"),
+                    ));
                 }
             }
         }
@@ -113,7 +149,10 @@ fn declared_path_parameters(
     let mut out = BTreeMap::new();
     let Some(parameters) = parameters else { return Ok(out) };
     let Value::Array(parameters) = parameters else {
-        return Err((at.to_owned(), format!("`parameters` must be a list, found {}", kind_of(parameters))));
+        return Err((
+            at.to_owned(),
+            format!("`parameters` must be a list, found {}", kind_of(parameters)),
+        ));
     };
     for (i, parameter) in parameters.iter().enumerate() {
         let param_at = format!("{at}/{i}");
@@ -125,7 +164,10 @@ fn declared_path_parameters(
             return Err((param_at, "a parameter needs a `name`".into()));
         };
         if parameter.get("required") != Some(&Value::Bool(true)) {
-            return Err((param_at, format!("path parameter `{name}` must be marked `required: true`")));
+            return Err((
+                param_at,
+                format!("path parameter `{name}` must be marked `required: true`"),
+            ));
         }
         out.insert(name.to_owned(), param_at);
     }
@@ -160,7 +202,12 @@ fn check_references(spec: &Value, value: &Value, at: &mut String) -> std::result
                     return check_children(spec, map.iter(), at);
                 };
                 let Some(target) = reference.strip_prefix('#') else {
-                    return Err((ref_at, format!("`$ref` `{reference}` points into another document; only references within this document (`#/...`) are supported")));
+                    return Err((
+                        ref_at,
+                        format!(
+                            "`$ref` `{reference}` points into another document; only references within this document (`#/...`) are supported"
+                        ),
+                    ));
                 };
                 let mut seen = BTreeSet::from([reference.clone()]);
                 let mut node = spec.pointer(target);
@@ -171,7 +218,10 @@ fn check_references(spec: &Value, value: &Value, at: &mut String) -> std::result
                     match found.get("$ref").and_then(Value::as_str) {
                         Some(next) => {
                             if !seen.insert(next.to_owned()) {
-                                return Err((ref_at, format!("`$ref` `{reference}` is part of a cycle of references with no definition")));
+                                return Err((
+                                    ref_at,
+                                    format!("`$ref` `{reference}` is part of a cycle of references with no definition"),
+                                ));
                             }
                             node = next.strip_prefix('#').and_then(|p| spec.pointer(p));
                         }
@@ -247,12 +297,16 @@ mod tests {
     }
 
     fn error_of(paths: Value) -> String {
-        validate("s.yaml", &spec_with(paths)).expect_err("must fail").to_string()
+        validate("s.yaml", &spec_with(paths))
+            .expect_err("must fail")
+            .to_string()
     }
 
     #[test]
     fn a_valid_document_passes() {
-        let spec = spec_with(json!({"/a/{id}": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": ok()}}}}));
+        let spec = spec_with(
+            json!({"/a/{id}": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {"200": ok()}}}}),
+        );
         let api = validate("s.yaml", &spec).expect("valid");
         assert_eq!(api.paths.paths.len(), 1);
     }
@@ -264,7 +318,9 @@ mod tests {
             "s.yaml#/paths/~1a/get: GET /a has no `operationId`; every operation needs one to name its method"
         );
         assert_eq!(
-            error_of(json!({"/a": {"get": {"operationId": "x", "responses": {}}, "post": {"operationId": "x", "responses": {}}}})),
+            error_of(
+                json!({"/a": {"get": {"operationId": "x", "responses": {}}, "post": {"operationId": "x", "responses": {}}}})
+            ),
             "s.yaml#/paths/~1a/post/operationId: operationId `x` is also used at /paths/~1a/get"
         );
     }
@@ -272,7 +328,9 @@ mod tests {
     #[test]
     fn path_parameters_match_the_template() {
         assert_eq!(
-            error_of(json!({"/a": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {}}}})),
+            error_of(
+                json!({"/a": {"get": {"operationId": "a", "parameters": [{"$ref": "#/components/parameters/Id"}], "responses": {}}}})
+            ),
             "s.yaml#/paths/~1a/get/parameters/0: path parameter `id` does not appear in the path `/a`"
         );
         assert_eq!(
@@ -280,18 +338,24 @@ mod tests {
             "s.yaml#/paths/~1a~1{id}/get: the path `/a/{id}` has the parameter `{id}`, which `a` does not declare"
         );
         assert_eq!(
-            error_of(json!({"/a/{id}": {"get": {"operationId": "a", "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}], "responses": {}}}})),
+            error_of(
+                json!({"/a/{id}": {"get": {"operationId": "a", "parameters": [{"name": "id", "in": "path", "schema": {"type": "string"}}], "responses": {}}}})
+            ),
             "s.yaml#/paths/~1a~1{id}/get/parameters/0: path parameter `id` must be marked `required: true`"
         );
         // Declared once on the path item, used by every operation.
-        let spec = spec_with(json!({"/a/{id}": {"parameters": [{"$ref": "#/components/parameters/Id"}], "get": {"operationId": "a", "responses": {"200": ok()}}}}));
+        let spec = spec_with(
+            json!({"/a/{id}": {"parameters": [{"$ref": "#/components/parameters/Id"}], "get": {"operationId": "a", "responses": {"200": ok()}}}}),
+        );
         validate("s.yaml", &spec).expect("path-level parameter");
     }
 
     #[test]
     fn references_must_resolve_locally_without_cycles() {
         assert_eq!(
-            error_of(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/responses/Nope"}}}}})),
+            error_of(
+                json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"$ref": "#/components/responses/Nope"}}}}})
+            ),
             "s.yaml#/paths/~1a/get/responses/200/$ref: `$ref` `#/components/responses/Nope` points to nothing"
         );
         assert_eq!(
@@ -302,7 +366,10 @@ mod tests {
         spec["components"]["schemas"]["Loop1"] = json!({"$ref": "#/components/schemas/Loop2"});
         spec["components"]["schemas"]["Loop2"] = json!({"$ref": "#/components/schemas/Loop1"});
         let err = validate("s.yaml", &spec).expect_err("cycle").to_string();
-        assert_eq!(err, "s.yaml#/components/schemas/Loop1/$ref: `$ref` `#/components/schemas/Loop2` is part of a cycle of references with no definition");
+        assert_eq!(
+            err,
+            "s.yaml#/components/schemas/Loop1/$ref: `$ref` `#/components/schemas/Loop2` is part of a cycle of references with no definition"
+        );
     }
 
     #[test]
@@ -310,7 +377,10 @@ mod tests {
         let mut spec = spec_with(json!({}));
         spec.as_object_mut().map(|m| m.remove("paths"));
         spec["components"]["schemas"] = json!({});
-        assert_eq!(validate("s.yaml", &spec).expect_err("no paths").to_string(), "s.yaml: the document has no `paths`: there is nothing to generate");
+        assert_eq!(
+            validate("s.yaml", &spec).expect_err("no paths").to_string(),
+            "s.yaml: the document has no `paths`: there is nothing to generate"
+        );
 
         let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": ok()}}}}));
         spec["components"]["schemas"] = json!({"A": {"type": "object", "required": "yes"}});

@@ -24,7 +24,11 @@ impl FileUpdate {
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => None,
             Err(e) => return Err(write_error(&path, format!("cannot read: {e}"))),
         };
-        Ok(Self { path, current, generated })
+        Ok(Self {
+            path,
+            current,
+            generated,
+        })
     }
 
     pub fn is_stale(&self) -> bool {
@@ -35,11 +39,12 @@ impl FileUpdate {
     pub fn line_changes(&self) -> (usize, usize) {
         let before = self.current.as_deref().unwrap_or("");
         let diff = TextDiff::from_lines(before, &self.generated);
-        diff.iter_all_changes().fold((0, 0), |(added, removed), change| match change.tag() {
-            ChangeTag::Insert => (added + 1, removed),
-            ChangeTag::Delete => (added, removed + 1),
-            ChangeTag::Equal => (added, removed),
-        })
+        diff.iter_all_changes()
+            .fold((0, 0), |(added, removed), change| match change.tag() {
+                ChangeTag::Insert => (added + 1, removed),
+                ChangeTag::Delete => (added, removed + 1),
+                ChangeTag::Equal => (added, removed),
+            })
     }
 
     /// A unified diff from the current contents to the generated ones, at most `max_lines`
@@ -50,7 +55,10 @@ impl FileUpdate {
         let text = diff
             .unified_diff()
             .context_radius(3)
-            .header(&format!("a/{display_name} (committed)"), &format!("b/{display_name} (generated)"))
+            .header(
+                &format!("a/{display_name} (committed)"),
+                &format!("b/{display_name} (generated)"),
+            )
             .to_string();
         let total = text.lines().count();
         if total <= max_lines {
@@ -74,13 +82,21 @@ pub fn write_all(updates: &[FileUpdate]) -> Result<()> {
 
 /// Replaces `path` with `contents` atomically.
 pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
-    let parent = path.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+    let parent = path
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
     std::fs::create_dir_all(parent).map_err(|e| write_error(parent, format!("cannot create directory: {e}")))?;
-    let file_name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    let file_name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_default();
     let temporary = parent.join(format!(".{file_name}.{}.tmp", std::process::id()));
     let result = std::fs::write(&temporary, contents)
         .map_err(|e| write_error(&temporary, format!("cannot write: {e}")))
-        .and_then(|()| std::fs::rename(&temporary, path).map_err(|e| write_error(path, format!("cannot replace: {e}"))));
+        .and_then(|()| {
+            std::fs::rename(&temporary, path).map_err(|e| write_error(path, format!("cannot replace: {e}")))
+        });
     if result.is_err() {
         // Best effort: the error that matters is the one returned.
         let _ = std::fs::remove_file(&temporary);
@@ -89,7 +105,11 @@ pub fn write_atomic(path: &Path, contents: &[u8]) -> Result<()> {
 }
 
 fn write_error(path: &Path, reason: String) -> Error {
-    Error::new(Stage::Write, Some(Location::new(&path.display().to_string(), "")), reason)
+    Error::new(
+        Stage::Write,
+        Some(Location::new(&path.display().to_string(), "")),
+        reason,
+    )
 }
 
 #[cfg(test)]
@@ -98,19 +118,31 @@ mod tests {
 
     #[test]
     fn counts_lines_and_detects_staleness() {
-        let update = FileUpdate { path: "x".into(), current: Some("a\nb\nc\n".into()), generated: "a\nB\nc\nd\n".into() };
+        let update = FileUpdate {
+            path: "x".into(),
+            current: Some("a\nb\nc\n".into()),
+            generated: "a\nB\nc\nd\n".into(),
+        };
         assert!(update.is_stale());
         assert_eq!(update.line_changes(), (2, 1));
         let diff = update.unified_diff("x", 100);
         assert!(diff.contains("-b\n+B\n"), "{diff}");
-        let same = FileUpdate { path: "x".into(), current: Some("a\n".into()), generated: "a\n".into() };
+        let same = FileUpdate {
+            path: "x".into(),
+            current: Some("a\n".into()),
+            generated: "a\n".into(),
+        };
         assert!(!same.is_stale());
         assert_eq!(same.line_changes(), (0, 0));
     }
 
     #[test]
     fn long_diffs_are_cut() {
-        let update = FileUpdate { path: "x".into(), current: None, generated: "l\n".repeat(50) };
+        let update = FileUpdate {
+            path: "x".into(),
+            current: None,
+            generated: "l\n".repeat(50),
+        };
         let diff = update.unified_diff("x", 10);
         assert_eq!(diff.lines().count(), 11);
         assert!(diff.ends_with("more diff lines)\n"), "{diff}");

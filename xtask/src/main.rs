@@ -1,8 +1,50 @@
-fn main() {
-    let spec = generator::Source::read("spec/registry.yaml".as_ref(), "spec/registry.yaml").unwrap();
-    let overlay = generator::Source::read("spec/registry.overlay.yaml".as_ref(), "spec/registry.overlay.yaml").unwrap();
-    match generator::generate(&spec, Some(&overlay)) {
-        Ok(g) => print!("{}", g.code),
-        Err(e) => eprintln!("{e}"),
+//! `cargo xtask`: the project's automation, in Rust so it runs wherever cargo does.
+//!
+//! ```text
+//! cargo xtask codegen            regenerate generated-client/src/generated.rs
+//! cargo xtask codegen --check    exit 1, with a diff, if the committed code is stale
+//! ```
+//!
+//! Exit codes: 0 success, 1 stale generated code (`--check`), 2 bad input or usage.
+
+mod codegen;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+const USAGE: &str = "\
+usage: cargo xtask <command>
+
+commands:
+  codegen [--check] [--root DIR]
+      Regenerate the client from spec/registry.yaml and spec/registry.overlay.yaml.
+      --check   write nothing; exit 1 with a diff when the committed code is stale
+      --root    the repository to work in (default: this one)
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    match args.first().map(String::as_str) {
+        Some("codegen") => match codegen::Options::parse(&args[1..]) {
+            Ok(options) => codegen::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("help" | "--help" | "-h") => {
+            print!("{USAGE}");
+            ExitCode::SUCCESS
+        }
+        Some(other) => usage_error(&format!("unknown command `{other}`")),
+        None => usage_error("no command given"),
     }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprint!("error: {message}\n\n{USAGE}");
+    ExitCode::from(2)
+}
+
+/// The repository root: xtask lives one level below it.
+pub fn project_root() -> PathBuf {
+    let manifest_dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"));
+    manifest_dir.parent().map(PathBuf::from).unwrap_or(manifest_dir)
 }
