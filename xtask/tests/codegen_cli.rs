@@ -1,0 +1,154 @@
+//! `cargo xtask codegen` as a user runs it, on a scratch copy of the repository's inputs.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+const SPEC: &str = "spec/registry.yaml";
+const OVERLAY: &str = "spec/registry.overlay.yaml";
+const OUTPUT: &str = "generated-client/src/generated.rs";
+
+fn repository() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// A scratch root holding the spec, the overlay and the committed output.
+fn scratch() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().expect("tempdir");
+    for file in [SPEC, OVERLAY, OUTPUT] {
+        let to = dir.path().join(file);
+        std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
+        std::fs::copy(repository().join(file), &to).expect("copy");
+    }
+    dir
+}
+
+fn xtask(root: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .args(args)
+        .arg("--root")
+        .arg(root)
+        .output()
+        .expect("xtask runs")
+}
+
+fn text(bytes: &[u8]) -> String {
+    String::from_utf8_lossy(bytes).into_owned()
+}
+
+#[test]
+fn check_passes_on_the_committed_code_and_regeneration_is_a_no_op() {
+    let dir = scratch();
+    let check = xtask(dir.path(), &["--check"]);
+    assert_eq!(check.status.code(), Some(0), "{}", text(&check.stderr));
+
+    let before = std::fs::read(dir.path().join(OUTPUT)).expect("read");
+    let run = xtask(dir.path(), &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    assert!(
+        text(&run.stdout).contains(&format!("unchanged {OUTPUT}")),
+        "{}",
+        text(&run.stdout)
+    );
+    assert!(
+        text(&run.stdout).contains("0 of 1 file(s) changed in"),
+        "{}",
+        text(&run.stdout)
+    );
+    assert_eq!(std::fs::read(dir.path().join(OUTPUT)).expect("read"), before);
+}
+
+#[test]
+fn stale_code_fails_the_check_with_a_diff_and_is_then_regenerated() {
+    let dir = scratch();
+    let output = dir.path().join(OUTPUT);
+    let committed = std::fs::read_to_string(&output).expect("read");
+    let tampered = committed.replacen("pub struct Health {", "pub struct Health {\n    pub extra: (),", 1);
+    std::fs::write(&output, &tampered).expect("write");
+
+    let check = xtask(dir.path(), &["--check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let stderr = text(&check.stderr);
+    assert!(stderr.contains("-    pub extra: (),"), "{stderr}");
+    assert!(stderr.contains("is stale; run `cargo xtask codegen`"), "{stderr}");
+    assert_eq!(
+        std::fs::read_to_string(&output).expect("read"),
+        tampered,
+        "--check must not write"
+    );
+
+    let run = xtask(dir.path(), &[]);
+    assert_eq!(run.status.code(), Some(0), "{}", text(&run.stderr));
+    let stdout = text(&run.stdout);
+    assert!(stdout.contains(&format!("updated {OUTPUT}: +0 -1 lines")), "{stdout}");
+    assert_eq!(std::fs::read_to_string(&output).expect("read"), committed);
+
+    // A second run over the same spec writes byte-identical code.
+    let again = xtask(dir.path(), &[]);
+    assert!(text(&again.stdout).contains(&format!("unchanged {OUTPUT}")));
+    assert_eq!(std::fs::read_to_string(&output).expect("read"), committed);
+}
+
+#[test]
+fn a_broken_spec_leaves_the_generated_code_untouched_and_names_the_place() {
+    let cases = [
+        // An operation whose path parameter the template lacks.
+        (
+            "      parameters:\n        - $ref: \"#/components/parameters/QualifiedName\"\n        - $ref: \"#/components/parameters/DeploymentId\"",
+            "      parameters:\n        - $ref: \"#/components/parameters/QualifiedName\"\n        - $ref: \"#/components/parameters/Missing\"",
+            "spec/registry.yaml#/paths/~1servers~1{qualifiedName}~1deployments~1{id}/get/parameters/1/$ref: `$ref` `#/components/parameters/Missing` points to nothing",
+        ),
+        // A YAML syntax error.
+        ("  /health:\n", "  /health: [\n", "spec/registry.yaml:"),
+    ];
+    for (from, to, expected) in cases {
+        let dir = scratch();
+        let spec = dir.path().join(SPEC);
+        let original = std::fs::read_to_string(&spec).expect("read");
+        assert!(original.contains(from), "the fixture no longer contains {from:?}");
+        std::fs::write(&spec, original.replacen(from, to, 1)).expect("write");
+        let before = std::fs::read(dir.path().join(OUTPUT)).expect("read");
+
+        let run = xtask(dir.path(), &[]);
+        assert_eq!(run.status.code(), Some(2));
+        let stderr = text(&run.stderr);
+        assert!(stderr.starts_with(&format!("error: {expected}")), "{stderr}");
+        assert!(stderr.contains("nothing was written"), "{stderr}");
+        assert_eq!(std::fs::read(dir.path().join(OUTPUT)).expect("read"), before);
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("generated-client/src"))
+            .expect("list")
+            .map(|e| e.expect("entry").file_name())
+            .collect();
+        assert_eq!(leftovers, ["generated.rs"], "no temporary files may remain");
+    }
+}
+
+#[test]
+fn an_overlay_action_that_matches_nothing_stops_generation() {
+    let dir = scratch();
+    let spec = dir.path().join(SPEC);
+    let original = std::fs::read_to_string(&spec).expect("read");
+    // Upstream renames a path: the overlay's rename no longer applies, which must be loud.
+    std::fs::write(&spec, original.replace("  /uplink/token:", "  /uplink/tokens:")).expect("write");
+    let run = xtask(dir.path(), &[]);
+    assert_eq!(run.status.code(), Some(2));
+    let stderr = text(&run.stderr);
+    assert!(
+        stderr.contains("spec/registry.overlay.yaml#/actions/")
+            && stderr.contains("target `$.paths['/uplink/token'].post` matches nothing in the document"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn usage_errors_exit_2() {
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask"))
+        .arg("codegen")
+        .arg("--bogus")
+        .output()
+        .expect("runs");
+    assert_eq!(run.status.code(), Some(2));
+    assert!(text(&run.stderr).contains("unknown option `--bogus`"));
+    let run = Command::new(env!("CARGO_BIN_EXE_xtask")).output().expect("runs");
+    assert_eq!(run.status.code(), Some(2));
+}
