@@ -17,6 +17,8 @@ pub mod types {
     pub enum Connection {
         StdioConnection(StdioConnection),
         HttpConnection(HttpConnection),
+        /// A shape this version of the API description does not list yet, as sent.
+        Unknown(::serde_json::Value),
     }
     impl ::std::convert::From<StdioConnection> for Connection {
         fn from(value: StdioConnection) -> Self {
@@ -35,6 +37,8 @@ pub mod types {
         HostedDeployPayload(HostedDeployPayload),
         ExternalDeployPayload(ExternalDeployPayload),
         StdioDeployPayload(StdioDeployPayload),
+        /// A shape this version of the API description does not list yet, as sent.
+        Unknown(::serde_json::Value),
     }
     impl ::std::convert::From<HostedDeployPayload> for DeployPayload {
         fn from(value: HostedDeployPayload) -> Self {
@@ -168,7 +172,6 @@ pub mod types {
         ::serde::Deserialize,
         ::serde::Serialize,
         Clone,
-        Copy,
         Debug,
         Eq,
         Hash,
@@ -185,6 +188,9 @@ pub mod types {
         Metadata,
         #[serde(rename = "publish")]
         Publish,
+        /// A value this version of the API description does not list yet.
+        #[serde(untagged)]
+        Unknown(::std::string::String),
     }
     impl ::std::fmt::Display for DeploymentLogEntryStage {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -193,6 +199,7 @@ pub mod types {
                 Self::Scan => f.write_str("scan"),
                 Self::Metadata => f.write_str("metadata"),
                 Self::Publish => f.write_str("publish"),
+                Self::Unknown(ref value) => f.write_str(value),
             }
         }
     }
@@ -3540,37 +3547,9 @@ Version: 1.0.0*/
 pub struct Client {
     pub(crate) baseurl: String,
     pub(crate) client: reqwest::Client,
+    pub(crate) inner: crate::runtime::ClientConfig,
 }
-impl Client {
-    /// Create a new client.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new(baseurl: &str) -> Self {
-        #[cfg(not(target_arch = "wasm32"))]
-        let client = {
-            let dur = ::std::time::Duration::from_secs(15u64);
-            reqwest::ClientBuilder::new().connect_timeout(dur).timeout(dur)
-        };
-        #[cfg(target_arch = "wasm32")]
-        let client = reqwest::ClientBuilder::new();
-        Self::new_with_client(baseurl, client.build().unwrap())
-    }
-    /// Construct a new client with an existing `reqwest::Client`,
-    /// allowing more control over its configuration.
-    ///
-    /// `baseurl` is the base URL provided to the internal
-    /// `reqwest::Client`, and should include a scheme and hostname,
-    /// as well as port and a path stem if applicable.
-    pub fn new_with_client(baseurl: &str, client: reqwest::Client) -> Self {
-        Self {
-            baseurl: baseurl.to_string(),
-            client,
-        }
-    }
-}
-impl ClientInfo<()> for Client {
+impl ClientInfo<crate::runtime::ClientConfig> for Client {
     fn api_version() -> &'static str {
         "1.0.0"
     }
@@ -3580,11 +3559,17 @@ impl ClientInfo<()> for Client {
     fn client(&self) -> &reqwest::Client {
         &self.client
     }
-    fn inner(&self) -> &() {
-        &()
+    fn inner(&self) -> &crate::runtime::ClientConfig {
+        &self.inner
     }
 }
-impl ClientHooks<()> for &Client {}
+const _: () = {
+    #[allow(dead_code)]
+    fn assert_client_hooks()
+    where
+        Client: ClientHooks<crate::runtime::ClientConfig>,
+    {}
+};
 ///Registry endpoints for listing and configuring servers
 pub trait ClientServersExt {
     /**List all servers
@@ -3788,8 +3773,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `GET` request to `/health`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<ResponseValue<types::Health>, Error<types::HealthError>> {
             let Self { client } = self;
@@ -3830,6 +3814,24 @@ pub mod builder {
                 }
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/health`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::Health>,
+            crate::runtime::Error<types::HealthError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(
+                    client,
+                    "health_check",
+                    move || self.clone().send_once(),
+                )
+                .await
         }
     }
     /**Builder for [`ClientServersExt::list`]
@@ -3889,8 +3891,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/servers`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<
             ResponseValue<types::ServersListResponse>,
@@ -3955,6 +3956,19 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/servers`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::ServersListResponse>,
+            crate::runtime::Error<types::RegistryError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(client, "list", move || self.clone().send_once()).await
+        }
     }
     /**Builder for [`ClientServersExt::get_by_qualified_name`]
 
@@ -3983,12 +3997,13 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/servers/{qualifiedName}`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<ResponseValue<types::Server>, Error<types::RegistryError>> {
             let Self { client, qualified_name } = self;
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
+            super::check_path_segment("qualifiedName", &qualified_name.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/servers/{}", client.baseurl, encode_path(& qualified_name
                 .to_string()),
@@ -4030,6 +4045,24 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/servers/{qualifiedName}`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::Server>,
+            crate::runtime::Error<types::RegistryError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(
+                    client,
+                    "get_by_qualified_name",
+                    move || self.clone().send_once(),
+                )
+                .await
+        }
     }
     /**Builder for [`ClientServersExt::list_deployments`]
 
@@ -4058,8 +4091,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `GET` request to `/servers/{qualifiedName}/deployments`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::DeploymentList>>,
@@ -4067,6 +4099,8 @@ pub mod builder {
         > {
             let Self { client, qualified_name } = self;
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
+            super::check_path_segment("qualifiedName", &qualified_name.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/servers/{}/deployments", client.baseurl, encode_path(& qualified_name
                 .to_string()),
@@ -4115,6 +4149,24 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/servers/{qualifiedName}/deployments`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<::std::vec::Vec<types::DeploymentList>>,
+            crate::runtime::Error<types::DeploymentError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(
+                    client,
+                    "list_deployments",
+                    move || self.clone().send_once(),
+                )
+                .await
+        }
     }
     /**Builder for [`ClientServersExt::deploy`]
 
@@ -4124,8 +4176,8 @@ pub mod builder {
         client: &'a super::Client,
         qualified_name: Result<::std::string::String, String>,
         payload: Result<types::DeployPayload, String>,
-        module: Result<Option<::std::vec::Vec<u8>>, String>,
-        sourcemap: Result<Option<::std::vec::Vec<u8>>, String>,
+        module: Result<Option<super::multipart::FilePart>, String>,
+        sourcemap: Result<Option<super::multipart::FilePart>, String>,
     }
     impl<'a> Deploy<'a> {
         pub fn new(client: &'a super::Client) -> Self {
@@ -4149,8 +4201,7 @@ pub mod builder {
                 });
             self
         }
-        ///Sends a `PUT` request to `/servers/{qualifiedName}/deployments`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<
             ResponseValue<types::DeployResponse>,
@@ -4180,7 +4231,12 @@ pub mod builder {
                     Some(value) => {
                         form.part(
                             "module",
-                            ::reqwest::multipart::Part::bytes(value)
+                            value
+                                .into_part()
+                                .await
+                                .map_err(|e| Error::InvalidRequest(
+                                    format!("{}{}", "module: ", e),
+                                ))?
                                 .file_name("module")
                                 .mime_str("application/javascript")
                                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
@@ -4192,7 +4248,12 @@ pub mod builder {
                     Some(value) => {
                         form.part(
                             "sourcemap",
-                            ::reqwest::multipart::Part::bytes(value)
+                            value
+                                .into_part()
+                                .await
+                                .map_err(|e| Error::InvalidRequest(
+                                    format!("{}{}", "sourcemap: ", e),
+                                ))?
                                 .file_name("sourcemap")
                                 .mime_str("application/json")
                                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
@@ -4203,6 +4264,8 @@ pub mod builder {
                 form
             };
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
+            super::check_path_segment("qualifiedName", &qualified_name.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/servers/{}/deployments", client.baseurl, encode_path(& qualified_name
                 .to_string()),
@@ -4245,6 +4308,20 @@ pub mod builder {
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `PUT` request to `/servers/{qualifiedName}/deployments`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::DeployResponse>,
+            crate::runtime::Error<types::DeploymentError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(client, "deploy", move || self.clone().send_once())
+                .await
+        }
         /**The deploy payload, as a JSON string.
 
 Sent as the multipart part `payload` with content type `application/json`; required.*/
@@ -4264,7 +4341,7 @@ Sent as the multipart part `payload` with content type `application/json`; requi
 Sent as the multipart part `module` with content type `application/javascript`; optional.*/
         pub fn module<V>(mut self, value: V) -> Self
         where
-            V: ::std::convert::Into<::std::vec::Vec<u8>>,
+            V: ::std::convert::Into<super::multipart::FilePart>,
         {
             self.module = Ok(Some(value.into()));
             self
@@ -4274,7 +4351,7 @@ Sent as the multipart part `module` with content type `application/javascript`; 
 Sent as the multipart part `sourcemap` with content type `application/json`; optional.*/
         pub fn sourcemap<V>(mut self, value: V) -> Self
         where
-            V: ::std::convert::Into<::std::vec::Vec<u8>>,
+            V: ::std::convert::Into<super::multipart::FilePart>,
         {
             self.sourcemap = Ok(Some(value.into()));
             self
@@ -4321,13 +4398,16 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 });
             self
         }
-        ///Sends a `GET` request to `/servers/{qualifiedName}/deployments/{id}`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<ResponseValue<types::DeploymentInfo>, Error<()>> {
             let Self { client, qualified_name, id } = self;
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
+            super::check_path_segment("id", &id.to_string())
+                .map_err(Error::InvalidRequest)?;
+            super::check_path_segment("qualifiedName", &qualified_name.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/servers/{}/deployments/{}", client.baseurl, encode_path(&
                 qualified_name.to_string()), encode_path(& id.to_string()),
@@ -4363,6 +4443,21 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `GET` request to `/servers/{qualifiedName}/deployments/{id}`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<ResponseValue<types::DeploymentInfo>, crate::runtime::Error<()>> {
+            let client = self.client;
+            crate::runtime::send(
+                    client,
+                    "get_deployment_status",
+                    move || self.clone().send_once(),
+                )
+                .await
         }
     }
     /**Builder for [`ClientServersExt::resume_deployment`]
@@ -4406,11 +4501,14 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 });
             self
         }
-        ///Sends a `POST` request to `/servers/{qualifiedName}/deployments/{id}/resume`
-        pub async fn send(self) -> Result<ResponseValue<()>, Error<()>> {
+        async fn send_once(self) -> Result<ResponseValue<()>, Error<()>> {
             let Self { client, qualified_name, id } = self;
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             let id = id.map_err(Error::InvalidRequest)?;
+            super::check_path_segment("id", &id.to_string())
+                .map_err(Error::InvalidRequest)?;
+            super::check_path_segment("qualifiedName", &qualified_name.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/servers/{}/deployments/{}/resume", client.baseurl, encode_path(&
                 qualified_name.to_string()), encode_path(& id.to_string()),
@@ -4439,6 +4537,19 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 404u16 => Err(Error::ErrorResponse(ResponseValue::empty(response))),
                 _ => Err(Error::UnexpectedResponse(response)),
             }
+        }
+        ///Sends a `POST` request to `/servers/{qualifiedName}/deployments/{id}/resume`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(self) -> Result<ResponseValue<()>, crate::runtime::Error<()>> {
+            let client = self.client;
+            crate::runtime::send(
+                    client,
+                    "resume_deployment",
+                    move || self.clone().send_once(),
+                )
+                .await
         }
     }
     /**Builder for [`ClientServersExt::get_logs`]
@@ -4513,8 +4624,7 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 });
             self
         }
-        ///Sends a `GET` request to `/servers/{qualifiedName}/logs`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<
             ResponseValue<types::RuntimeLogsResponse>,
@@ -4525,6 +4635,8 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
             let from = from.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
             let to = to.map_err(Error::InvalidRequest)?;
+            super::check_path_segment("qualifiedName", &qualified_name.to_string())
+                .map_err(Error::InvalidRequest)?;
             let url = format!(
                 "{}/servers/{}/logs", client.baseurl, encode_path(& qualified_name
                 .to_string()),
@@ -4583,6 +4695,20 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `GET` request to `/servers/{qualifiedName}/logs`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::RuntimeLogsResponse>,
+            crate::runtime::Error<types::RuntimeLogsError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(client, "get_logs", move || self.clone().send_once())
+                .await
+        }
     }
     /**Builder for [`ClientUplinkExt::create_token`]
 
@@ -4595,8 +4721,7 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
-        ///Sends a `POST` request to `/uplink/token`
-        pub async fn send(
+        async fn send_once(
             self,
         ) -> Result<
             ResponseValue<types::UplinkTokenResponse>,
@@ -4648,6 +4773,24 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
+        ///Sends a `POST` request to `/uplink/token`
+        ///
+        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
+        /// says, each one sending the whole request again.
+        pub async fn send(
+            self,
+        ) -> Result<
+            ResponseValue<types::UplinkTokenResponse>,
+            crate::runtime::Error<types::UplinkError>,
+        > {
+            let client = self.client;
+            crate::runtime::send(
+                    client,
+                    "create_token",
+                    move || self.clone().send_once(),
+                )
+                .await
+        }
     }
 }
 /// Items consumers will typically use such as the Client and
@@ -4658,4 +4801,71 @@ pub mod prelude {
     pub use super::ClientServersExt;
     pub use super::ClientServiceExt;
     pub use super::ClientUplinkExt;
+}
+/// Contents of the file parts of multipart request bodies.
+pub mod multipart {
+    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
+    /// streamed from disk (`PathBuf`, `&Path`).
+    #[derive(Clone, Debug, PartialEq, Eq)]
+    pub enum FilePart {
+        /// Bytes held in memory.
+        Bytes(::std::vec::Vec<u8>),
+        /// A file, opened and streamed when the request is sent (again on each retry).
+        Path(::std::path::PathBuf),
+    }
+    impl FilePart {
+        /// The multipart part for these contents.
+        pub async fn into_part(self) -> ::std::io::Result<::reqwest::multipart::Part> {
+            match self {
+                Self::Bytes(bytes) => Ok(::reqwest::multipart::Part::bytes(bytes)),
+                Self::Path(path) => {
+                    ::reqwest::multipart::Part::file(&path)
+                        .await
+                        .map_err(|e| ::std::io::Error::new(
+                            e.kind(),
+                            format!("{}: {}", path.display(), e),
+                        ))
+                }
+            }
+        }
+    }
+    impl ::std::convert::From<::std::vec::Vec<u8>> for FilePart {
+        fn from(bytes: ::std::vec::Vec<u8>) -> Self {
+            Self::Bytes(bytes)
+        }
+    }
+    impl ::std::convert::From<&[u8]> for FilePart {
+        fn from(bytes: &[u8]) -> Self {
+            Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl ::std::convert::From<::std::path::PathBuf> for FilePart {
+        fn from(path: ::std::path::PathBuf) -> Self {
+            Self::Path(path)
+        }
+    }
+    impl ::std::convert::From<&::std::path::Path> for FilePart {
+        fn from(path: &::std::path::Path) -> Self {
+            Self::Path(path.to_path_buf())
+        }
+    }
+}
+/// Refuses a path parameter value that would change the request's path: an empty
+/// segment, `.` or `..`. Everything else is percent-encoded and stays one segment.
+fn check_path_segment(
+    name: &str,
+    value: &str,
+) -> ::std::result::Result<(), ::std::string::String> {
+    match value {
+        "" => Err(format!("path parameter `{}` must not be empty", name)),
+        "." | ".." => {
+            Err(
+                format!(
+                    "path parameter `{}` must not be `{}`: it would change the request path",
+                    name, value
+                ),
+            )
+        }
+        _ => Ok(()),
+    }
 }

@@ -8,8 +8,8 @@
 //! ```no_run
 //! use smithery_registry::prelude::*;
 //!
-//! # async fn run() -> Result<(), smithery_registry::Error<smithery_registry::types::RegistryError>> {
-//! let client = Client::new("https://registry.smithery.ai");
+//! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
+//! let client = Client::from_env()?; // SMITHERY_BEARER_AUTH
 //! let page = client.list().q("owner:smithery is:verified").page_size(20).send().await?;
 //! for server in &page.servers {
 //!     println!("{} ({} uses)", server.qualified_name, server.use_count);
@@ -18,14 +18,41 @@
 //! # }
 //! ```
 //!
+//! Around every call the client:
+//! - authenticates with the bearer token, which never appears in `Debug` output, errors or
+//!   logs, and is dropped on a redirect to another host;
+//! - retries 5XX and 429 responses and failed connections with exponential backoff and
+//!   jitter, honouring `Retry-After` ([`RetryPolicy`]; per call with [`Client::with_retry`]);
+//! - applies a timeout per attempt ([`ClientBuilder::timeout`], [`Client::with_timeout`]);
+//! - percent-encodes path parameters (`acme/weather` travels as `acme%2Fweather`) and refuses
+//!   values that would change the path (`..`, empty);
+//! - returns an [`Error`] that names the operation and the status, with the operation's
+//!   typed error body for its documented error statuses;
+//! - logs each attempt with [`tracing`](https://docs.rs/tracing) (operation, attempt,
+//!   status, delay).
+//!
+//! Responses with fields or enum values this version does not know still deserialize:
+//! string enums have an `Unknown(String)` variant and `oneOf` types an `Unknown(Value)` one.
+//!
 //! The code in `generated.rs` is produced by `cargo xtask codegen` from the registry's
-//! OpenAPI document and is never edited by hand; what is written by hand lives in the other
-//! modules of this crate.
+//! OpenAPI document and is never edited by hand; the other modules are written by hand.
 
 #![forbid(unsafe_code)]
 
-#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, rustdoc::all)]
 #[rustfmt::skip]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, rustdoc::all)]
 mod generated;
 
+mod config;
+mod deploy;
+mod error;
+mod pagination;
+mod retry;
+#[doc(hidden)]
+pub mod runtime;
+
+pub use config::{BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, TOKEN_ENV};
+pub use deploy::{DeploymentStatus, WaitError, WaitOptions};
+pub use error::{Error, ErrorBody};
 pub use generated::*;
+pub use retry::{RetryPolicy, Sleeper};

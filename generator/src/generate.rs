@@ -14,7 +14,7 @@ pub const MULTIPART: &str = "multipart/form-data";
 
 /// Runs progenitor. A panic inside it is caught and reported as an internal error, because a
 /// generator pointed at third-party specs must fail with a message, not a backtrace.
-pub fn generate(name: &str, api: &openapiv3::OpenAPI) -> Result<TokenStream> {
+pub fn generate(name: &str, api: &openapiv3::OpenAPI, extend: &crate::extend::Settings) -> Result<TokenStream> {
     let mut api = api.clone();
     strip_multipart_bodies(&mut api);
     let mut settings = progenitor::GenerationSettings::default();
@@ -22,6 +22,20 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI) -> Result<TokenStream> {
         .with_interface(progenitor::InterfaceStyle::Builder)
         .with_tag(progenitor::TagStyle::Separate)
         .with_derive("PartialEq");
+    if let Some(runtime) = &extend.runtime {
+        // The runtime keeps the client's configuration as progenitor's "inner" value and
+        // must implement the hooks (auth, timeouts); see `extend::runtime`.
+        let runtime: syn::Path = syn::parse_str(runtime).map_err(|e| {
+            Error::new(
+                Stage::Generate,
+                None,
+                format!("runtime path `{runtime}` is not a Rust path: {e}"),
+            )
+        })?;
+        settings
+            .with_inner_type(quote::quote!(#runtime::ClientConfig))
+            .with_hooks(progenitor::HooksMode::Expected);
+    }
     let mut generator = progenitor::Generator::new(&settings);
     match catch_unwind(AssertUnwindSafe(|| generator.generate_tokens(&api))) {
         Ok(Ok(tokens)) => Ok(tokens),

@@ -99,13 +99,20 @@ pub fn prepare(spec: &Source, overlay: Option<&Source>) -> Result<Prepared> {
     })
 }
 
-/// Runs the whole pipeline and returns the client's source.
+pub use extend::Settings;
+
+/// Runs the whole pipeline with default settings (a self-contained client).
 pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
+    generate_with(spec, overlay, &Settings::default())
+}
+
+/// Runs the whole pipeline and returns the client's source.
+pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Settings) -> Result<Generated> {
     let prepared = prepare(spec, overlay)?;
     let name = prepared.spec.name.as_str();
     let api = validate::validate(name, &prepared.value)?;
-    let tokens = generate::generate(name, &api)?;
-    let tokens = extend::extend(name, &api, tokens)?;
+    let tokens = generate::generate(name, &api, settings)?;
+    let tokens = extend::extend(name, &api, tokens, settings)?;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),

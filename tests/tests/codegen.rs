@@ -16,9 +16,10 @@ fn source(relative: &str) -> Source {
 }
 
 fn generate() -> String {
-    generator::generate(
+    generator::generate_with(
         &source("spec/registry.yaml"),
         Some(&source("spec/registry.overlay.yaml")),
+        &generator::Settings::registry_client(),
     )
     .expect("the registry spec generates")
     .code
@@ -82,9 +83,13 @@ fn the_same_spec_as_json_generates_the_same_client() {
         "spec/registry.yaml",
         serde_json::to_vec_pretty(&tree).expect("serializes"),
     );
-    let from_json = generator::generate(&json, Some(&source("spec/registry.overlay.yaml")))
-        .expect("generates")
-        .code;
+    let from_json = generator::generate_with(
+        &json,
+        Some(&source("spec/registry.overlay.yaml")),
+        &generator::Settings::registry_client(),
+    )
+    .expect("generates")
+    .code;
     let body = |code: &str| code.lines().skip(5).collect::<Vec<_>>().join("\n");
     assert!(
         body(&from_json) == body(&generate()),

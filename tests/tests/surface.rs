@@ -6,9 +6,7 @@ use smithery_registry::types;
 
 #[allow(dead_code)]
 async fn every_operation_by_its_sdk_name(client: &Client) {
-    let payload = types::DeployPayload::HostedDeployPayload(types::HostedDeployPayload {
-        type_: types::HostedDeployPayloadType::Hosted,
-    });
+    let payload = types::DeployPayload::hosted();
     // servers
     let _: Result<
         smithery_registry::ResponseValue<types::DeployResponse>,
@@ -57,6 +55,13 @@ async fn every_operation_by_its_sdk_name(client: &Client) {
 
 #[test]
 fn client_can_be_built() {
-    let client = Client::new("http://127.0.0.1:9");
-    assert_eq!(smithery_registry::ClientInfo::baseurl(&client), "http://127.0.0.1:9");
+    let client = Client::builder()
+        .base_url("http://127.0.0.1:9/")
+        .build()
+        .expect("builds");
+    assert_eq!(client.base_url(), "http://127.0.0.1:9");
+    assert_eq!(
+        Client::new("t").expect("builds").base_url(),
+        "https://registry.smithery.ai"
+    );
 }

@@ -95,7 +95,7 @@ pub fn run(options: &Options) -> ExitCode {
 fn generate(options: &Options) -> generator::Result<Vec<FileUpdate>> {
     let spec = Source::read(&options.root.join(SPEC), SPEC)?;
     let overlay = Source::read(&options.root.join(OVERLAY), OVERLAY)?;
-    let generated = generator::generate(&spec, Some(&overlay))?;
+    let generated = generator::generate_with(&spec, Some(&overlay), &generator::Settings::registry_client())?;
     for warning in &generated.warnings {
         eprintln!("warning: {SPEC}{warning}");
     }

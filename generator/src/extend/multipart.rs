@@ -1,4 +1,4 @@
-//! Stage 6: what progenitor lacks.
+//! `multipart/form-data` request bodies, which progenitor lacks.
 //!
 //! progenitor has no `multipart/form-data` request bodies. [`crate::generate`] hands it such
 //! operations without their body, so it still generates the method, the builder, the path
@@ -9,7 +9,7 @@
 use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use proc_macro2::TokenStream;
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 use syn::visit_mut::VisitMut;
 
 use crate::error::{Error, Result, Stage};
@@ -49,39 +49,21 @@ pub enum PartKind {
 }
 
 /// Adds multipart support to progenitor's output for every multipart operation of `api`.
-pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Result<TokenStream> {
+pub fn apply(name: &str, api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
     let operations = multipart_operations(name, api)?;
     if operations.is_empty() {
-        return Ok(tokens);
+        return Ok(());
     }
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::new(
-            Stage::Generate,
-            None,
-            format!("internal error: progenitor output does not parse: {e}"),
-        )
-    })?;
-    let builder_mod = file
-        .items
-        .iter_mut()
-        .find_map(|item| match item {
-            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
-            _ => None,
-        })
-        .ok_or_else(|| internal("progenitor output has no `builder` module"))?;
+    let builder_mod =
+        super::module_items(file, "builder").ok_or_else(|| internal("progenitor output has no `builder` module"))?;
     for operation in &operations {
         extend_builder(builder_mod, operation)?;
     }
-    Ok(file.into_token_stream())
+    file.items.push(syn::parse_quote!(#FILE_PART));
+    Ok(())
 }
 
-fn internal(what: &str) -> Error {
-    Error::new(
-        Stage::Generate,
-        None,
-        format!("internal error: {what}. Please report this with the spec that caused it."),
-    )
-}
+use super::internal;
 
 /// Finds the multipart operations and reads their form schema.
 pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<MultipartOperation>> {
@@ -193,7 +175,7 @@ fn resolve_reference<'a>(api: &'a openapiv3::OpenAPI, reference: &str) -> Option
     resolve_schema(api, api.components.as_ref()?.schemas.get(name)?)
 }
 
-fn field_ident(name: &str) -> syn::Ident {
+pub(crate) fn field_ident(name: &str) -> syn::Ident {
     let snake = name.to_snake_case();
     syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("{}_", snake))
 }
@@ -206,7 +188,7 @@ fn part_type(part: &FormPart) -> TokenStream {
             quote! { types::#ident }
         }
         PartKind::Json(None) => quote! { ::serde_json::Value },
-        PartKind::Bytes => quote! { ::std::vec::Vec<u8> },
+        PartKind::Bytes => quote! { super::multipart::FilePart },
         PartKind::Text => quote! { ::std::string::String },
     }
 }
@@ -315,7 +297,7 @@ fn setter(part: &FormPart) -> syn::ImplItem {
         }
     };
     let bound = match part.kind {
-        PartKind::Bytes => quote! { V: ::std::convert::Into<::std::vec::Vec<u8>> },
+        PartKind::Bytes => quote! { V: ::std::convert::Into<super::multipart::FilePart> },
         _ => quote! { V: ::std::convert::TryInto<#ty> },
     };
     syn::parse_quote! {
@@ -408,7 +390,12 @@ fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Resul
                     )
                 }
             }
-            PartKind::Bytes => quote! { ::reqwest::multipart::Part::bytes(value).file_name(#name) },
+            PartKind::Bytes => {
+                let failure = format!("{name}: ");
+                quote! {
+                    value.into_part().await.map_err(|e| Error::InvalidRequest(format!("{}{}", #failure, e)))?.file_name(#name)
+                }
+            }
             PartKind::Text => quote! { ::reqwest::multipart::Part::text(value) },
         };
         let with_type = match &part.content_type {
@@ -437,4 +424,66 @@ fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Resul
     });
     block.stmts.splice(position + 1..position + 1, statements);
     Ok(())
+}
+
+/// The type file parts are given as, emitted once into a client that has multipart bodies.
+/// A path is opened and streamed anew for each attempt, so a retried upload is sent in full
+/// without holding the file in memory.
+const FILE_PART: FilePartTokens = FilePartTokens;
+
+struct FilePartTokens;
+
+impl quote::ToTokens for FilePartTokens {
+    fn to_tokens(&self, tokens: &mut TokenStream) {
+        tokens.extend(quote! {
+            /// Contents of the file parts of multipart request bodies.
+            pub mod multipart {
+                /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
+                /// streamed from disk (`PathBuf`, `&Path`).
+                #[derive(Clone, Debug, PartialEq, Eq)]
+                pub enum FilePart {
+                    /// Bytes held in memory.
+                    Bytes(::std::vec::Vec<u8>),
+                    /// A file, opened and streamed when the request is sent (again on each retry).
+                    Path(::std::path::PathBuf),
+                }
+
+                impl FilePart {
+                    /// The multipart part for these contents.
+                    pub async fn into_part(self) -> ::std::io::Result<::reqwest::multipart::Part> {
+                        match self {
+                            Self::Bytes(bytes) => Ok(::reqwest::multipart::Part::bytes(bytes)),
+                            Self::Path(path) => ::reqwest::multipart::Part::file(&path)
+                                .await
+                                .map_err(|e| ::std::io::Error::new(e.kind(), format!("{}: {}", path.display(), e))),
+                        }
+                    }
+                }
+
+                impl ::std::convert::From<::std::vec::Vec<u8>> for FilePart {
+                    fn from(bytes: ::std::vec::Vec<u8>) -> Self {
+                        Self::Bytes(bytes)
+                    }
+                }
+
+                impl ::std::convert::From<&[u8]> for FilePart {
+                    fn from(bytes: &[u8]) -> Self {
+                        Self::Bytes(bytes.to_vec())
+                    }
+                }
+
+                impl ::std::convert::From<::std::path::PathBuf> for FilePart {
+                    fn from(path: ::std::path::PathBuf) -> Self {
+                        Self::Path(path)
+                    }
+                }
+
+                impl ::std::convert::From<&::std::path::Path> for FilePart {
+                    fn from(path: &::std::path::Path) -> Self {
+                        Self::Path(path.to_path_buf())
+                    }
+                }
+            }
+        });
+    }
 }

@@ -1,0 +1,232 @@
+//! The errors an operation can return.
+
+use std::fmt;
+
+use reqwest::StatusCode;
+use reqwest::header::HeaderMap;
+
+/// Why an operation failed. `E` is the operation's documented error body
+/// ([`RegistryError`](crate::types::RegistryError) for `list`, for instance; `()` for
+/// operations whose errors have no body schema).
+///
+/// Every variant names the operation, and [`Error::status`] gives the HTTP status when a
+/// response arrived. The `Display` form is one line: `OPERATION: HTTP STATUS: what happened`.
+#[derive(Debug)]
+#[non_exhaustive]
+pub enum Error<E = ()> {
+    /// The server answered with one of the operation's documented error statuses, and its
+    /// body parsed as the operation's error type.
+    Documented {
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: E,
+    },
+    /// The server answered with a status the operation does not document (or documents
+    /// without a body schema): the generic API error, with the raw body.
+    Status {
+        operation: &'static str,
+        status: StatusCode,
+        headers: HeaderMap,
+        body: bytes::Bytes,
+    },
+    /// No connection could be made (refused, DNS, TLS): nothing reached the server.
+    Connection {
+        operation: &'static str,
+        source: reqwest::Error,
+    },
+    /// The request or the response body took longer than the configured timeout.
+    Timeout {
+        operation: &'static str,
+        status: Option<StatusCode>,
+        source: reqwest::Error,
+    },
+    /// The response did not match the schema: `path` is where in the body parsing failed
+    /// (a JSON path such as `servers[3].useCount`; `.` for the whole body).
+    InvalidResponse {
+        operation: &'static str,
+        status: StatusCode,
+        body: bytes::Bytes,
+        path: String,
+        source: serde_json::Error,
+    },
+    /// The request was not sent: a required parameter is missing or a value is invalid.
+    InvalidRequest { operation: &'static str, message: String },
+    /// The connection failed after it was made (reset, closed mid-body).
+    Transport {
+        operation: &'static str,
+        status: Option<StatusCode>,
+        source: reqwest::Error,
+    },
+}
+
+impl<E> Error<E> {
+    /// The operation that failed (its Rust method name, such as `get_by_qualified_name`).
+    pub fn operation(&self) -> &'static str {
+        match self {
+            Error::Documented { operation, .. }
+            | Error::Status { operation, .. }
+            | Error::Connection { operation, .. }
+            | Error::Timeout { operation, .. }
+            | Error::InvalidResponse { operation, .. }
+            | Error::InvalidRequest { operation, .. }
+            | Error::Transport { operation, .. } => operation,
+        }
+    }
+
+    /// The HTTP status of the response, when one arrived.
+    pub fn status(&self) -> Option<StatusCode> {
+        match self {
+            Error::Documented { status, .. } | Error::Status { status, .. } | Error::InvalidResponse { status, .. } => {
+                Some(*status)
+            }
+            Error::Timeout { status, .. } | Error::Transport { status, .. } => *status,
+            Error::Connection { .. } | Error::InvalidRequest { .. } => None,
+        }
+    }
+
+    /// The response headers, when a response arrived and was kept.
+    pub fn headers(&self) -> Option<&HeaderMap> {
+        match self {
+            Error::Documented { headers, .. } | Error::Status { headers, .. } => Some(headers),
+            _ => None,
+        }
+    }
+
+    /// The documented error body, for [`Error::Documented`].
+    pub fn body(&self) -> Option<&E> {
+        match self {
+            Error::Documented { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+
+    /// The raw response body, when the error kept it.
+    pub fn raw_body(&self) -> Option<&[u8]> {
+        match self {
+            Error::Status { body, .. } | Error::InvalidResponse { body, .. } => Some(body),
+            _ => None,
+        }
+    }
+}
+
+/// A documented error body that carries a human-readable message.
+pub trait ErrorBody {
+    /// The server's message (the body's `error` field).
+    fn message(&self) -> Option<&str>;
+}
+
+impl ErrorBody for () {
+    fn message(&self) -> Option<&str> {
+        None
+    }
+}
+
+macro_rules! error_bodies {
+    ($($name:ident),*) => {$(
+        impl ErrorBody for crate::types::$name {
+            fn message(&self) -> Option<&str> {
+                Some(&self.error)
+            }
+        }
+    )*};
+}
+
+error_bodies!(
+    DeploymentError,
+    RegistryError,
+    RuntimeLogsError,
+    HealthError,
+    UplinkError
+);
+
+/// Bodies are shown up to this many characters in `Display`: enough to read a message,
+/// not a whole HTML error page.
+const BODY_PREVIEW: usize = 200;
+
+impl<E: ErrorBody> fmt::Display for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Documented {
+                operation,
+                status,
+                body,
+                ..
+            } => {
+                write!(f, "{operation}: HTTP {status}")?;
+                match body.message() {
+                    Some(message) => write!(f, ": {message}"),
+                    None => Ok(()),
+                }
+            }
+            Error::Status {
+                operation,
+                status,
+                body,
+                ..
+            } => {
+                write!(f, "{operation}: HTTP {status}")?;
+                let text = String::from_utf8_lossy(body);
+                let text = text.trim();
+                if !text.is_empty() {
+                    let preview: String = text.chars().take(BODY_PREVIEW).collect();
+                    let more = if text.chars().count() > BODY_PREVIEW { "..." } else { "" };
+                    write!(f, ": {}{more}", preview.replace(['\n', '\r'], " "))?;
+                }
+                Ok(())
+            }
+            Error::Connection { operation, source } => {
+                write!(f, "{operation}: no HTTP status, connection failed: {}", chain(source))
+            }
+            Error::Timeout { operation, status, .. } => match status {
+                Some(status) => write!(f, "{operation}: HTTP {status}: timed out reading the response"),
+                None => write!(f, "{operation}: no HTTP status, timed out"),
+            },
+            Error::InvalidResponse {
+                operation,
+                status,
+                path,
+                source,
+                ..
+            } => write!(
+                f,
+                "{operation}: HTTP {status}: the response does not match the schema at `{path}`: {source}"
+            ),
+            Error::InvalidRequest { operation, message } => {
+                write!(f, "{operation}: no HTTP status, request not sent: {message}")
+            }
+            Error::Transport {
+                operation,
+                status,
+                source,
+            } => match status {
+                Some(status) => write!(f, "{operation}: HTTP {status}: connection failed: {}", chain(source)),
+                None => write!(f, "{operation}: no HTTP status, connection failed: {}", chain(source)),
+            },
+        }
+    }
+}
+
+impl<E: ErrorBody + fmt::Debug> std::error::Error for Error<E> {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match self {
+            Error::Connection { source, .. } | Error::Timeout { source, .. } | Error::Transport { source, .. } => {
+                Some(source)
+            }
+            Error::InvalidResponse { source, .. } => Some(source),
+            _ => None,
+        }
+    }
+}
+
+/// reqwest's own message is generic ("error sending request"); the cause says what broke.
+fn chain(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut text = error.to_string();
+    let mut source = error.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}

@@ -1,0 +1,90 @@
+//! Stage 6: what progenitor lacks, added to its output.
+//!
+//! Each submodule makes one kind of change to the syntax tree progenitor produced, and
+//! leaves everything else as progenitor wrote it:
+//!
+//! - [`multipart`]: request bodies in `multipart/form-data` (progenitor has none);
+//! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
+//! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
+//!   does not list yet;
+//! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
+//!   `send` of every operation routed through it.
+
+pub mod multipart;
+pub mod open_enums;
+pub mod path_segments;
+pub mod runtime;
+
+use proc_macro2::TokenStream;
+use quote::ToTokens;
+
+use crate::error::{Error, Result, Stage};
+
+/// What the extend stage adds beyond the changes every client gets.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Path of the hand-written runtime module in the client crate (for example
+    /// `crate::runtime`); see [`runtime`] for what it must provide. `None` generates a
+    /// self-contained client with progenitor's plain `send`.
+    pub runtime: Option<String>,
+}
+
+impl Settings {
+    /// The settings `cargo xtask codegen` uses for the `smithery-registry` crate.
+    pub fn registry_client() -> Self {
+        Self {
+            runtime: Some("crate::runtime".to_owned()),
+        }
+    }
+}
+
+/// Applies every extension to progenitor's output.
+pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream, settings: &Settings) -> Result<TokenStream> {
+    let mut file: syn::File =
+        syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))?;
+    multipart::apply(name, api, &mut file)?;
+    path_segments::apply(api, &mut file)?;
+    open_enums::apply(&mut file);
+    if let Some(runtime) = &settings.runtime {
+        runtime::apply(&mut file, runtime)?;
+    }
+    Ok(file.into_token_stream())
+}
+
+pub(crate) fn internal(what: &str) -> Error {
+    Error::new(
+        Stage::Generate,
+        None,
+        format!("internal error: {what}. Please report this with the spec that caused it."),
+    )
+}
+
+/// The items of the top-level module `name` (`types`, `builder`).
+pub(crate) fn module_items<'a>(file: &'a mut syn::File, name: &str) -> Option<&'a mut Vec<syn::Item>> {
+    file.items.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == name => m.content.as_mut().map(|(_, items)| items),
+        _ => None,
+    })
+}
+
+/// The builder structs' `impl` blocks, which hold `new`, the setters and `send`.
+pub(crate) fn builder_impls(file: &mut syn::File) -> Vec<&mut syn::ItemImpl> {
+    match module_items(file, "builder") {
+        Some(items) => items
+            .iter_mut()
+            .filter_map(|item| match item {
+                syn::Item::Impl(i) if i.trait_.is_none() => Some(i),
+                _ => None,
+            })
+            .collect(),
+        None => Vec::new(),
+    }
+}
+
+/// The name of the type an `impl` block is for.
+pub(crate) fn self_type_name(implementation: &syn::ItemImpl) -> Option<String> {
+    match &*implementation.self_ty {
+        syn::Type::Path(p) => p.path.segments.last().map(|s| s.ident.to_string()),
+        _ => None,
+    }
+}
