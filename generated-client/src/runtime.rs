@@ -94,7 +94,7 @@ where
             Err(error) => error,
         };
         let verdict = if policy.enabled {
-            verdict(&error, policy.connection_errors)
+            verdict(&error, status, policy.connection_errors)
         } else {
             Verdict::Final
         };
@@ -132,11 +132,17 @@ where
     }
 }
 
-fn verdict<E>(error: &progenitor_client::Error<E>, connection_errors: bool) -> Verdict {
+fn verdict<E>(error: &progenitor_client::Error<E>, status: Option<StatusCode>, connection_errors: bool) -> Verdict {
     use progenitor_client::Error as P;
     match error {
         P::ErrorResponse(value) => retry::for_status(value.status(), value.headers()),
         P::UnexpectedResponse(response) => retry::for_status(response.status(), response.headers()),
+        // A 5XX whose body is not the documented error (an HTML page from a proxy, say) is
+        // still a 5XX; its headers are gone, so no Retry-After.
+        P::InvalidResponsePayload(..) | P::ResponseBodyError(_) => match status {
+            Some(status) => retry::for_status(status, &reqwest::header::HeaderMap::new()),
+            None => Verdict::Final,
+        },
         P::CommunicationError(e) if connection_errors && e.is_connect() => Verdict::Retry { retry_after: None },
         _ => Verdict::Final,
     }
