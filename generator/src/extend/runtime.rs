@@ -14,7 +14,8 @@
 //! module must provide `ClientConfig` (the client's inner state), `Error<E>`, the `send`
 //! function above, and `impl ClientHooks<ClientConfig> for Client`. progenitor's
 //! `Client::new` (which unwraps the reqwest builder) and `Client::new_with_client` are
-//! removed: the runtime provides the constructors.
+//! removed: the runtime provides the constructors. Documented error statuses without a body
+//! schema are returned as unexpected responses, so the runtime can keep their raw body.
 
 use super::{builder_impls, internal, self_type_name};
 use crate::error::Result;
@@ -50,6 +51,7 @@ pub fn apply(file: &mut syn::File, runtime: &str) -> Result<()> {
         })?;
         let operation_id =
             operation_id(once).ok_or_else(|| internal(&format!("`send` of `{builder}` names no operation")))?;
+        syn::visit_mut::VisitMut::visit_block_mut(&mut BodilessErrorsAsStatus, &mut once.block);
         once.sig.ident = syn::parse_quote!(send_once);
         once.vis = syn::Visibility::Inherited;
         once.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -67,6 +69,22 @@ pub fn apply(file: &mut syn::File, runtime: &str) -> Result<()> {
     }
     remove_client_constructors(file);
     Ok(())
+}
+
+/// progenitor drops the body of a documented error status that has no schema
+/// (`ErrorResponse(ResponseValue::empty(response))`). The runtime reports those as its generic
+/// status error, which keeps the raw body: that is where the server says what went wrong.
+struct BodilessErrorsAsStatus;
+
+impl syn::visit_mut::VisitMut for BodilessErrorsAsStatus {
+    fn visit_arm_mut(&mut self, arm: &mut syn::Arm) {
+        let body = quote::ToTokens::to_token_stream(&arm.body).to_string().replace(" ", "");
+        let body = body.trim_start_matches('{').trim_end_matches('}');
+        if body == "Err(Error::ErrorResponse(ResponseValue::empty(response)))" {
+            *arm.body = syn::parse_quote!(Err(Error::UnexpectedResponse(response)));
+        }
+        syn::visit_mut::visit_arm_mut(self, arm);
+    }
 }
 
 /// `Result<S, Error<E>>` → (`S`, `E`); `Error` without arguments means `Error<()>`.
