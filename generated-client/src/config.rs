@@ -14,6 +14,9 @@ pub const DEFAULT_BASE_URL: &str = "https://registry.smithery.ai";
 /// The environment variable [`Client::from_env`] reads the token from (the reference SDK's).
 pub const TOKEN_ENV: &str = "SMITHERY_BEARER_AUTH";
 
+/// The `User-Agent` sent unless [`ClientBuilder::user_agent`] replaces it.
+pub const DEFAULT_USER_AGENT: &str = concat!("smithery-registry-rust/", env!("CARGO_PKG_VERSION"));
+
 /// How long one attempt may take by default, connecting included.
 pub const DEFAULT_TIMEOUT: Duration = Duration::from_secs(60);
 
@@ -159,7 +162,7 @@ impl ClientBuilder {
         self
     }
 
-    /// Replaces the `User-Agent` (default `smithery-registry-rust/VERSION`).
+    /// Replaces the `User-Agent` (default [`DEFAULT_USER_AGENT`]).
     pub fn user_agent(mut self, user_agent: impl Into<String>) -> Self {
         self.user_agent = Some(user_agent.into());
         self

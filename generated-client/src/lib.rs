@@ -51,7 +51,10 @@ mod retry;
 #[doc(hidden)]
 pub mod runtime;
 
-pub use config::{BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, TOKEN_ENV};
+pub use config::{
+    BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
+    TOKEN_ENV,
+};
 pub use deploy::{DeploymentStatus, WaitError, WaitOptions};
 pub use error::{Error, ErrorBody};
 pub use generated::*;

@@ -10,7 +10,7 @@ pub fn server_summary(index: usize) -> Value {
         "displayName": format!("Server {index}"),
         "description": null,
         "iconUrl": null,
-        "verified": index % 2 == 0,
+        "verified": index.is_multiple_of(2),
         "useCount": index,
         "remote": null,
         "isDeployed": true,
