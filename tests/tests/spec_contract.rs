@@ -189,7 +189,8 @@ fn the_check_reports_each_kind_of_difference() {
             })
             .collect::<Vec<_>>()
     };
-    let cases: [(&str, &dyn Fn(&mut Value)); 4] = [
+    type Mutation<'a> = &'a dyn Fn(&mut Value);
+    let cases: [(&str, Mutation); 4] = [
         ("deploy: documented error status 400", &|s| {
             s["paths"]["/servers/{qualifiedName}/deployments"]["put"]["responses"]
                 .as_object_mut()
