@@ -12,6 +12,7 @@
 //! JSON pointer of the offending node and the reason. Nothing is written until the source
 //! is complete, and [`write`] replaces files atomically.
 
+pub mod adapt;
 pub mod error;
 pub mod extend;
 pub mod generate;
@@ -103,16 +104,26 @@ pub fn prepare(spec: &Source, overlay: Option<&Source>) -> Result<Prepared> {
 pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
     let prepared = prepare(spec, overlay)?;
     let name = prepared.spec.name.as_str();
-    let api = validate::validate(name, &prepared.value)?;
+    let mut warnings = prepared.warnings;
+    let mut api = validate::validate(name, &prepared.value)?;
+    adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api)?;
-    let tokens = extend::extend(name, &api, tokens)?;
+    let tokens = generate::catch_quietly(|| extend::extend(name, &api, tokens))
+        .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),
     };
-    let code = render::render(tokens, &provenance, prepared.overlay.as_ref())?;
-    Ok(Generated {
-        code,
-        warnings: prepared.warnings,
-    })
+    let code = generate::catch_quietly(|| render::render(tokens, &provenance, prepared.overlay.as_ref()))
+        .map_err(|why| internal(Stage::Render, name, "formatting the generated code", &why))??;
+    Ok(Generated { code, warnings })
+}
+
+fn internal(stage: Stage, name: &str, doing: &str, why: &str) -> Error {
+    Error::at(
+        stage,
+        name,
+        "",
+        format!("internal error: panicked while {doing}: {why}. Please report this with the spec that caused it."),
+    )
 }
