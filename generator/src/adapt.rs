@@ -551,3 +551,42 @@ fn is_plain_string(components: &Option<Components>, schema: Option<&ReferenceOr<
         })) if enumeration.is_empty()
     )
 }
+
+/// typify names an inline schema (and the non-null part of a nullable one) after its
+/// `title`; a title that is also a component's name gives two types of one name, which does
+/// not compile (GitHub's `nullable-simple-user` is titled "Simple User"). Titles only name
+/// things, so those are dropped before generation.
+pub fn drop_colliding_titles(spec: &mut serde_json::Value) {
+    use heck::ToPascalCase;
+    let names: std::collections::BTreeSet<String> = spec
+        .pointer("/components/schemas")
+        .and_then(serde_json::Value::as_object)
+        .map(|schemas| schemas.keys().map(|k| k.to_pascal_case()).collect())
+        .unwrap_or_default();
+    if names.is_empty() {
+        return;
+    }
+    fn walk(value: &mut serde_json::Value, names: &std::collections::BTreeSet<String>) {
+        match value {
+            serde_json::Value::Object(map) => {
+                if let Some(serde_json::Value::String(title)) = map.get("title")
+                    && names.contains(&title.to_pascal_case())
+                {
+                    map.remove("title");
+                }
+                for (key, child) in map.iter_mut() {
+                    if !(key == "example" || key == "examples" || key == "default" || key.starts_with("x-")) {
+                        walk(child, names);
+                    }
+                }
+            }
+            serde_json::Value::Array(items) => items.iter_mut().for_each(|item| walk(item, names)),
+            _ => {}
+        }
+    }
+    for section in ["paths", "components"] {
+        if let Some(value) = spec.get_mut(section) {
+            walk(value, &names);
+        }
+    }
+}

@@ -105,7 +105,9 @@ pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
     let prepared = prepare(spec, overlay)?;
     let name = prepared.spec.name.as_str();
     let mut warnings = prepared.warnings;
-    let mut api = validate::validate(name, &prepared.value)?;
+    let mut value = prepared.value;
+    adapt::drop_colliding_titles(&mut value);
+    let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api)?;
     let tokens = generate::catch_quietly(|| extend::extend(name, &api, tokens))
