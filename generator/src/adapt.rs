@@ -103,16 +103,16 @@ impl Context<'_> {
             &operation.parameters,
             &format!("{at}/parameters"),
         )?;
-        let mut merged: Vec<(Parameter, String)> = Vec::new();
-        for (parameter, param_at) in shared.iter().cloned().chain(own) {
-            let data = parameter.parameter_data_ref();
-            // An operation's parameter overrides the path item's one of the same name and place.
-            merged.retain(|(p, _)| {
-                let d = p.parameter_data_ref();
-                !(d.name == data.name && same_place(p, &parameter))
-            });
-            merged.push((parameter, param_at));
-        }
+        // An operation's parameter overrides the path item's one of the same name and place.
+        let mut merged: Vec<(Parameter, String)> = shared
+            .iter()
+            .filter(|(s, _)| {
+                !own.iter()
+                    .any(|(o, _)| o.parameter_data_ref().name == s.parameter_data_ref().name && same_place(o, s))
+            })
+            .cloned()
+            .collect();
+        merged.extend(own);
 
         let mut kept = Vec::new();
         let mut fields: BTreeMap<String, (String, String)> = BTreeMap::new();

@@ -136,7 +136,7 @@ fn walk_document(value: &mut Value, at: &mut String, warnings: &mut Vec<Warning>
 }
 
 /// Keywords whose value is one subschema.
-const SUBSCHEMA: &[&str] = &[
+pub(crate) const SUBSCHEMA: &[&str] = &[
     "items",
     "additionalProperties",
     "not",
@@ -150,9 +150,9 @@ const SUBSCHEMA: &[&str] = &[
     "contentSchema",
 ];
 /// Keywords whose value is an array of subschemas.
-const SUBSCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+pub(crate) const SUBSCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to subschemas.
-const SUBSCHEMA_MAP: &[&str] = &[
+pub(crate) const SUBSCHEMA_MAP: &[&str] = &[
     "properties",
     "patternProperties",
     "$defs",
