@@ -164,7 +164,7 @@ pub fn catch_quietly<T>(f: impl FnOnce() -> T) -> std::result::Result<T, String>
 }
 
 /// Removes multipart request bodies so that progenitor generates the rest of the operation.
-fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
+pub fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
     for (_, item) in api.paths.paths.iter_mut() {
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;

@@ -12,6 +12,9 @@ const OPTIONAL: &[(&str, &str)] = &[
     ("::regress::", r#"regress = "0.10""#),
     ("::bytes::", r#"bytes = "1""#),
     ("futures::", r#"futures = "0.3""#),
+    // Websocket upgrades (dropshot channels) make a key with these.
+    ("::base64::", r#"base64 = "0.22""#),
+    ("::rand::", r#"rand = "0.9""#),
 ];
 
 /// `Cargo.toml`, `src/lib.rs` and `src/generated.rs`, relative to the crate's directory.
