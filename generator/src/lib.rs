@@ -12,6 +12,7 @@
 //! JSON pointer of the offending node and the reason. Nothing is written until the source
 //! is complete, and [`write`] replaces files atomically.
 
+pub mod adapt;
 pub mod error;
 pub mod extend;
 pub mod generate;
@@ -110,16 +111,28 @@ pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
 pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Settings) -> Result<Generated> {
     let prepared = prepare(spec, overlay)?;
     let name = prepared.spec.name.as_str();
-    let api = validate::validate(name, &prepared.value)?;
+    let mut warnings = prepared.warnings;
+    let mut value = prepared.value;
+    adapt::drop_colliding_titles(&mut value);
+    let mut api = validate::validate(name, &value)?;
+    adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api, settings)?;
-    let tokens = extend::extend(name, &api, tokens, settings)?;
+    let tokens = generate::catch_quietly(|| extend::extend(name, &api, tokens, settings))
+        .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),
     };
-    let code = render::render(tokens, &provenance, prepared.overlay.as_ref())?;
-    Ok(Generated {
-        code,
-        warnings: prepared.warnings,
-    })
+    let code = generate::catch_quietly(|| render::render(tokens, &provenance, prepared.overlay.as_ref()))
+        .map_err(|why| internal(Stage::Render, name, "formatting the generated code", &why))??;
+    Ok(Generated { code, warnings })
+}
+
+fn internal(stage: Stage, name: &str, doing: &str, why: &str) -> Error {
+    Error::at(
+        stage,
+        name,
+        "",
+        format!("internal error: panicked while {doing}: {why}. Please report this with the spec that caused it."),
+    )
 }

@@ -136,7 +136,7 @@ fn walk_document(value: &mut Value, at: &mut String, warnings: &mut Vec<Warning>
 }
 
 /// Keywords whose value is one subschema.
-const SUBSCHEMA: &[&str] = &[
+pub(crate) const SUBSCHEMA: &[&str] = &[
     "items",
     "additionalProperties",
     "not",
@@ -150,9 +150,9 @@ const SUBSCHEMA: &[&str] = &[
     "contentSchema",
 ];
 /// Keywords whose value is an array of subschemas.
-const SUBSCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
+pub(crate) const SUBSCHEMA_LIST: &[&str] = &["allOf", "anyOf", "oneOf", "prefixItems"];
 /// Keywords whose value maps names to subschemas.
-const SUBSCHEMA_MAP: &[&str] = &[
+pub(crate) const SUBSCHEMA_MAP: &[&str] = &[
     "properties",
     "patternProperties",
     "$defs",
@@ -196,6 +196,50 @@ pub fn normalize_schema(schema: &mut Value, at: &str, warnings: &mut Vec<Warning
     content_keywords(map);
     type_array(map);
     null_alternatives(map);
+    colliding_enum_values(map, at, warnings);
+}
+
+/// Not a 3.1 rule but a generator limit, applied here because this walk visits every
+/// schema: typify names a string enum's variants by PascalCasing the values and panics when
+/// two values (`add`, `Add`) give one name. Such a value is typed as a `String` instead.
+fn colliding_enum_values(map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>) {
+    let Some(Value::Array(values)) = map.get("enum") else {
+        return;
+    };
+    let Some(values) = values.iter().map(Value::as_str).collect::<Option<Vec<&str>>>() else {
+        return;
+    };
+    let unique = |name: fn(&str) -> String| {
+        let mut seen = std::collections::BTreeMap::new();
+        values.iter().all(|v| seen.insert(name(v), ()).is_none())
+    };
+    if unique(|v| variant_name(v, false)) || unique(|v| variant_name(v, true)) {
+        return;
+    }
+    let shown: Vec<String> = values.iter().map(|v| format!("`{v}`")).collect();
+    map.remove("enum");
+    warnings.push(Warning {
+        pointer: pointer::join(at, "enum"),
+        message: format!(
+            "the values {} do not all give distinct Rust names (case or punctuation only tells some apart): typed as a plain string",
+            shown.join(", ")
+        ),
+    });
+}
+
+/// typify's variant name for `value`, closely enough to predict its collisions; with
+/// `spell`, its second attempt, which spells out underscores and punctuation as `X`.
+fn variant_name(value: &str, spell: bool) -> String {
+    use heck::ToPascalCase;
+    let value = match value {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ if spell => value.replace(|c: char| c == '_' || !c.is_alphanumeric(), "X"),
+        _ => value
+            .replace('\'', "")
+            .replace(|c: char| !(c.is_alphanumeric() || c == '_'), "-"),
+    };
+    value.to_pascal_case()
 }
 
 /// JSON Schema 2020-12 keywords with no OpenAPI 3.0 form. They constrain values further than

@@ -16,6 +16,7 @@ pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head"
 pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
     let err = |at: &str, reason: String| Error::at(Stage::Validate, name, at, reason);
     check_references(spec, spec, &mut String::new()).map_err(|(at, why)| err(&at, why))?;
+    check_schema_types(spec, &mut String::new(), false).map_err(|(at, why)| err(&at, why))?;
 
     let paths = match spec.get("paths") {
         Some(Value::Object(paths)) => paths,
@@ -213,7 +214,12 @@ fn check_references(spec: &Value, value: &Value, at: &mut String) -> std::result
                 let mut node = spec.pointer(target);
                 loop {
                     let Some(found) = node else {
-                        return Err((ref_at, format!("`$ref` `{reference}` points to nothing")));
+                        let hint = if reference.contains("/$defs/") {
+                            " (OpenAPI 3.0 has no `$defs`; move the definition under `#/components/schemas`)"
+                        } else {
+                            ""
+                        };
+                        return Err((ref_at, format!("`$ref` `{reference}` points to nothing{hint}")));
                     };
                     match found.get("$ref").and_then(Value::as_str) {
                         Some(next) => {
@@ -242,6 +248,78 @@ fn check_references(spec: &Value, value: &Value, at: &mut String) -> std::result
         }
         _ => Ok(()),
     }
+}
+
+/// The JSON types a schema's `type` may name; typify panics on any other.
+const SCHEMA_TYPES: &[&str] = &["string", "number", "integer", "boolean", "array", "object", "null"];
+
+/// Checks `type` in every schema: where schemas are (`components/schemas`, any `schema`)
+/// and below them, through the keywords that hold subschemas.
+fn check_schema_types(value: &Value, at: &mut String, in_schema: bool) -> std::result::Result<(), (String, String)> {
+    use crate::normalize::{SUBSCHEMA, SUBSCHEMA_LIST, SUBSCHEMA_MAP};
+    let Value::Object(map) = value else {
+        if let Value::Array(items) = value
+            && !in_schema
+        {
+            for (i, item) in items.iter().enumerate() {
+                let len = at.len();
+                at.push_str(&format!("/{i}"));
+                check_schema_types(item, at, false)?;
+                at.truncate(len);
+            }
+        }
+        return Ok(());
+    };
+    if in_schema
+        && let Some(Value::String(t)) = map.get("type")
+        && !SCHEMA_TYPES.contains(&t.as_str())
+    {
+        return Err((
+            format!("{at}/type"),
+            format!("`{t}` is not a JSON Schema type (one of {})", SCHEMA_TYPES.join(", ")),
+        ));
+    }
+    let in_schemas = at == "/components/schemas";
+    for (key, child) in map {
+        let len = at.len();
+        at.push('/');
+        at.push_str(&pointer::escape(key));
+        let result = if in_schema {
+            if SUBSCHEMA.contains(&key.as_str()) {
+                check_schema_types(child, at, true)
+            } else if SUBSCHEMA_LIST.contains(&key.as_str()) || SUBSCHEMA_MAP.contains(&key.as_str()) {
+                check_each(child, at)
+            } else {
+                Ok(())
+            }
+        } else if in_schemas || key == "schema" {
+            check_schema_types(child, at, true)
+        } else if key == "example" || key == "examples" || key == "default" || key.starts_with("x-") {
+            Ok(())
+        } else {
+            check_schema_types(child, at, false)
+        };
+        result?;
+        at.truncate(len);
+    }
+    Ok(())
+}
+
+/// The subschemas of a list or map keyword.
+fn check_each(value: &Value, at: &mut String) -> std::result::Result<(), (String, String)> {
+    let children: Vec<(String, &Value)> = match value {
+        Value::Array(items) => items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect(),
+        Value::Object(map) => map.iter().map(|(k, v)| (pointer::escape(k), v)).collect(),
+        _ => return Ok(()),
+    };
+    for (token, child) in children {
+        let len = at.len();
+        at.push('/');
+        at.push_str(&token);
+        check_schema_types(child, at, true)?;
+        at.truncate(len);
+    }
+    Ok(())
 }
 
 fn check_children<'a>(

@@ -1,4 +1,5 @@
-//! `cargo xtask codegen`: the registry spec in, the committed client source out.
+//! `cargo xtask codegen`: the registry spec in, the committed client source out; or, with
+//! `--spec` and `--out`, any OpenAPI document in and a complete client crate out.
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +21,19 @@ const MAX_DIFF_LINES: usize = 200;
 pub struct Options {
     pub check: bool,
     pub root: PathBuf,
+    /// Fail, writing nothing, when the pipeline warns.
+    pub deny_warnings: bool,
+    /// The generic entry point: this document instead of the registry's.
+    pub crate_spec: Option<CrateSpec>,
+}
+
+/// What `--spec`, `--out`, `--overlay` and `--crate-name` ask for.
+#[derive(Debug)]
+pub struct CrateSpec {
+    pub spec: PathBuf,
+    pub overlay: Option<PathBuf>,
+    pub out: PathBuf,
+    pub crate_name: String,
 }
 
 impl Options {
@@ -27,16 +41,67 @@ impl Options {
         let mut options = Options {
             check: false,
             root: crate::project_root(),
+            deny_warnings: false,
+            crate_spec: None,
         };
+        let (mut spec, mut overlay, mut out, mut crate_name) = (None, None, None, None);
         let mut args = args.iter();
         while let Some(arg) = args.next() {
+            let mut value = |what: &str| args.next().cloned().ok_or(format!("{arg} needs {what}"));
             match arg.as_str() {
                 "--check" => options.check = true,
-                "--root" => options.root = args.next().ok_or("--root needs a directory")?.into(),
+                "--deny-warnings" => options.deny_warnings = true,
+                "--root" => options.root = value("a directory")?.into(),
+                "--spec" => spec = Some(PathBuf::from(value("a file")?)),
+                "--overlay" => overlay = Some(PathBuf::from(value("a file")?)),
+                "--out" => out = Some(PathBuf::from(value("a directory")?)),
+                "--crate-name" => crate_name = Some(value("a name")?),
                 other => return Err(format!("unknown option `{other}` for codegen")),
             }
         }
+        match (spec, out) {
+            (Some(spec), Some(out)) => {
+                let crate_name = match crate_name {
+                    Some(name) => name,
+                    None => default_crate_name(&out)?,
+                };
+                check_crate_name(&crate_name)?;
+                options.crate_spec = Some(CrateSpec {
+                    spec,
+                    overlay,
+                    out,
+                    crate_name,
+                });
+            }
+            (None, None) if overlay.is_none() && crate_name.is_none() => {}
+            (None, None) => return Err("--overlay and --crate-name need --spec and --out".into()),
+            (Some(_), None) => return Err("--spec needs --out DIR, the crate to write".into()),
+            (None, Some(_)) => return Err("--out needs --spec FILE, the document to generate from".into()),
+        }
         Ok(options)
+    }
+}
+
+/// The output directory's name, as cargo would take it for `cargo new`.
+fn default_crate_name(out: &std::path::Path) -> Result<String, String> {
+    out.canonicalize()
+        .ok()
+        .as_deref()
+        .unwrap_or(out)
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .ok_or_else(|| format!("cannot name a crate after `{}`; pass --crate-name", out.display()))
+}
+
+fn check_crate_name(name: &str) -> Result<(), String> {
+    let valid = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        Err(format!(
+            "`{name}` is not a valid crate name (ASCII letters, digits, `-` and `_`, starting with a letter); pass --crate-name"
+        ))
     }
 }
 
@@ -46,18 +111,25 @@ pub fn run(options: &Options) -> ExitCode {
         Ok(updates) => updates,
         Err(error) => {
             eprintln!("error: {error}");
-            eprintln!("nothing was written; {OUTPUT} is unchanged");
+            let target = match &options.crate_spec {
+                Some(crate_spec) => crate_spec.out.display().to_string(),
+                None => OUTPUT.to_owned(),
+            };
+            eprintln!("nothing was written; {target} is unchanged");
             return ExitCode::from(2);
         }
     };
+    let Output { updates, warnings } = updates;
     let elapsed = started.elapsed();
     let stale: Vec<&FileUpdate> = updates.iter().filter(|u| u.is_stale()).collect();
 
     if options.check {
         if stale.is_empty() {
             println!(
-                "codegen --check: {OUTPUT} is up to date ({:.2}s)",
-                elapsed.as_secs_f64()
+                "codegen --check: {} is up to date ({:.2}s{})",
+                target_name(options),
+                elapsed.as_secs_f64(),
+                warning_count(warnings)
             );
             return ExitCode::SUCCESS;
         }
@@ -83,32 +155,90 @@ pub fn run(options: &Options) -> ExitCode {
         }
     }
     println!(
-        "codegen: {} of {} file(s) changed in {:.2}s",
+        "codegen: {} of {} file(s) changed in {:.2}s{}",
         stale.len(),
         updates.len(),
-        started.elapsed().as_secs_f64()
+        started.elapsed().as_secs_f64(),
+        warning_count(warnings)
     );
     ExitCode::SUCCESS
 }
 
+fn target_name(options: &Options) -> String {
+    match &options.crate_spec {
+        Some(crate_spec) => crate_spec.out.display().to_string(),
+        None => OUTPUT.to_owned(),
+    }
+}
+
+fn warning_count(warnings: usize) -> String {
+    match warnings {
+        0 => String::new(),
+        n => format!(", {n} warning(s)"),
+    }
+}
+
+/// The files to write and how many warnings the pipeline printed.
+struct Output {
+    updates: Vec<FileUpdate>,
+    warnings: usize,
+}
+
 /// Runs the whole pipeline in memory; nothing touches the disk until it has succeeded.
-fn generate(options: &Options) -> generator::Result<Vec<FileUpdate>> {
-    let spec = Source::read(&options.root.join(SPEC), SPEC)?;
-    let overlay = Source::read(&options.root.join(OVERLAY), OVERLAY)?;
-    let generated = generator::generate_with(&spec, Some(&overlay), &generator::Settings::registry_client())?;
+fn generate(options: &Options) -> generator::Result<Output> {
+    let (spec_name, generated, files) = match &options.crate_spec {
+        None => {
+            let spec = Source::read(&options.root.join(SPEC), SPEC)?;
+            let overlay = Source::read(&options.root.join(OVERLAY), OVERLAY)?;
+            let generated = generator::generate_with(&spec, Some(&overlay), &generator::Settings::registry_client())?;
+            let code = generated.code.clone();
+            (SPEC.to_owned(), generated, vec![(options.root.join(OUTPUT), code)])
+        }
+        Some(crate_spec) => {
+            let name = crate_spec.spec.display().to_string();
+            let spec = Source::read(&crate_spec.spec, name.clone())?;
+            let overlay = match &crate_spec.overlay {
+                Some(path) => Some(Source::read(path, path.display().to_string())?),
+                None => None,
+            };
+            let generated = generator::generate(&spec, overlay.as_ref())?;
+            let files = crate::krate::files(&crate_spec.crate_name, &name, &generated.code)
+                .into_iter()
+                .map(|(path, contents)| (crate_spec.out.join(path), contents))
+                .collect();
+            (name, generated, files)
+        }
+    };
     for warning in &generated.warnings {
-        eprintln!("warning: {SPEC}{warning}");
+        eprintln!("warning: {spec_name}{warning}");
     }
-    if !generated.warnings.is_empty() {
-        eprintln!("{} warning(s)", generated.warnings.len());
+    let warnings = generated.warnings.len();
+    if warnings > 0 {
+        eprintln!("{warnings} warning(s)");
     }
-    Ok(vec![FileUpdate::new(options.root.join(OUTPUT), generated.code)?])
+    if options.deny_warnings && warnings > 0 {
+        return Err(generator::Error::at(
+            generator::Stage::Validate,
+            &spec_name,
+            "",
+            format!("{warnings} warning(s), and --deny-warnings makes them errors"),
+        ));
+    }
+    let updates = files
+        .into_iter()
+        .map(|(path, contents)| FileUpdate::new(path, contents))
+        .collect::<generator::Result<_>>()?;
+    Ok(Output { updates, warnings })
 }
 
 fn display(options: &Options, update: &FileUpdate) -> String {
+    let base = match &options.crate_spec {
+        Some(_) => std::path::Path::new(""),
+        None => options.root.as_path(),
+    };
     update
         .path
-        .strip_prefix(&options.root)
+        .strip_prefix(base)
         .unwrap_or(&update.path)
         .display()
         .to_string()

@@ -3,11 +3,14 @@
 //! ```text
 //! cargo xtask codegen            regenerate generated-client/src/generated.rs
 //! cargo xtask codegen --check    exit 1, with a diff, if the committed code is stale
+//! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME]
+//!                                a client crate for any OpenAPI 3.0/3.1 document
 //! ```
 //!
 //! Exit codes: 0 success, 1 stale generated code (`--check`), 2 bad input or usage.
 
 mod codegen;
+mod krate;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -16,10 +19,17 @@ const USAGE: &str = "\
 usage: cargo xtask <command>
 
 commands:
-  codegen [--check] [--root DIR]
+  codegen [--check] [--deny-warnings] [--root DIR]
       Regenerate the client from spec/registry.yaml and spec/registry.overlay.yaml.
-      --check   write nothing; exit 1 with a diff when the committed code is stale
-      --root    the repository to work in (default: this one)
+  codegen --spec FILE --out DIR [--crate-name NAME] [--overlay FILE] [--check] [--deny-warnings]
+      Generate a client crate (Cargo.toml, src/lib.rs, src/generated.rs) in DIR from any
+      OpenAPI 3.0 or 3.1 document, YAML or JSON. The crate is named after DIR by default.
+
+      --check           write nothing; exit 1 with a diff when the files on disk are stale
+      --deny-warnings   treat warnings as errors (exit 2, nothing written)
+      --root            the repository to work in (default: this one)
+
+exit codes: 0 success, 1 stale (--check), 2 bad input or usage; on 2 nothing is written
 ";
 
 fn main() -> ExitCode {
