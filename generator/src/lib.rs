@@ -4,8 +4,8 @@
 //!
 //! ```text
 //! bytes ─ load ─▶ JSON tree ─ overlay ─▶ JSON tree ─ normalize ─▶ OpenAPI 3.0 tree
-//!       ─ validate ─▶ openapiv3::OpenAPI ─ generate (progenitor) ─▶ tokens
-//!       ─ extend ─▶ tokens ─ render (prettyplease) ─▶ source ─ write ─▶ files
+//!       ─ validate ─▶ openapiv3::OpenAPI ─ adapt ─▶ openapiv3::OpenAPI ─ generate (progenitor) ─▶ tokens
+//!       ─ extend ─▶ syntax tree ─ render (prettyplease) ─▶ source ─ write ─▶ files
 //! ```
 //!
 //! Every stage either hands on its result or returns an [`Error`] naming the document, the
@@ -117,13 +117,13 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api, settings)?;
-    let tokens = generate::catch_quietly(|| extend::extend(name, &api, tokens, settings))
+    let file = generate::catch_quietly(|| extend::extend(name, &api, tokens, settings))
         .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),
     };
-    let code = generate::catch_quietly(|| render::render(tokens, &provenance, prepared.overlay.as_ref()))
+    let code = generate::catch_quietly(|| render::render(&file, &provenance, prepared.overlay.as_ref()))
         .map_err(|why| internal(Stage::Render, name, "formatting the generated code", &why))??;
     Ok(Generated { code, warnings })
 }
