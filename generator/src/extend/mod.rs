@@ -7,9 +7,11 @@
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
 //!   does not list yet;
+//! - [`docs`]: each operation's documentation, with a compiled example and its error table;
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
 //!   `send` of every operation routed through it.
 
+pub mod docs;
 pub mod multipart;
 pub mod open_enums;
 pub mod path_segments;
@@ -26,6 +28,9 @@ pub struct Settings {
     /// `crate::runtime`); see [`runtime`] for what it must provide. `None` generates a
     /// self-contained client with progenitor's plain `send`.
     pub runtime: Option<String>,
+    /// The client crate's name as Rust code spells it (`smithery_registry`). When set, each
+    /// operation's documentation carries an example that rustdoc compiles.
+    pub crate_name: Option<String>,
 }
 
 impl Settings {
@@ -33,6 +38,7 @@ impl Settings {
     pub fn registry_client() -> Self {
         Self {
             runtime: Some("crate::runtime".to_owned()),
+            crate_name: Some("smithery_registry".to_owned()),
         }
     }
 }
@@ -46,6 +52,12 @@ pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream, setting
     multipart::apply(name, api, &mut file)?;
     path_segments::apply(api, &mut file)?;
     open_enums::apply(&mut file);
+    docs::apply(
+        api,
+        &mut file,
+        settings.crate_name.as_deref(),
+        settings.runtime.is_some(),
+    );
     if let Some(runtime) = &settings.runtime {
         runtime::apply(&mut file, runtime)?;
     }

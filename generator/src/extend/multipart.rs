@@ -34,6 +34,8 @@ pub struct FormPart {
     /// The part's `Content-Type`.
     pub content_type: Option<String>,
     pub description: Option<String>,
+    /// The part's example value, as the spec gives it.
+    pub example: Option<String>,
 }
 
 /// How a part's value is typed in Rust and put on the wire.
@@ -134,6 +136,12 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
                     kind,
                     content_type,
                     description: property.schema_data.description.clone(),
+                    example: property
+                        .schema_data
+                        .example
+                        .as_ref()
+                        .and_then(|e| e.as_str())
+                        .map(str::to_owned),
                 });
             }
             // Required parts first, so that the setters read in the order a user fills them.

@@ -1,0 +1,142 @@
+//! The crate's documentation states the contract: each operation's docs carry a compiled
+//! example (rustdoc builds it as a doctest) and an error table with the rows of the
+//! reference SDK's tables.
+
+mod contract;
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use contract::{ErrorBody, OPERATIONS};
+
+/// Error type → status codes, as one table lists them (rows of one type merged).
+type Table = BTreeMap<String, Vec<String>>;
+
+/// Each trait method's doc comment in the generated code, by method name.
+fn operation_docs() -> BTreeMap<String, String> {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let code = std::fs::read_to_string(root.join("generated-client/src/generated.rs")).expect("generated code");
+    let mut docs = BTreeMap::new();
+    let mut rest = code.as_str();
+    while let Some(start) = rest.find("/**") {
+        let Some(end) = rest[start..].find("*/") else { break };
+        let doc = &rest[start + 3..start + end];
+        let after = rest[start + end + 2..].trim_start();
+        if let Some(signature) = after.strip_prefix("fn ")
+            && let Some((name, _)) = signature.split_once("(&self)")
+        {
+            docs.insert(name.to_owned(), doc.to_owned());
+        }
+        rest = &rest[start + end + 2..];
+    }
+    docs
+}
+
+/// The rows of the first markdown table after `heading`.
+fn table_after(text: &str, heading: &str) -> Table {
+    let mut table = Table::new();
+    let Some(start) = text.find(heading) else { return table };
+    for line in text[start..]
+        .lines()
+        .skip(1)
+        .skip_while(|l| !l.starts_with('|'))
+        .take_while(|l| l.starts_with('|'))
+    {
+        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
+        if cells.len() < 2 || cells[0].starts_with("---") || cells[0] == "Error type" || cells[0] == "Error Type" {
+            continue;
+        }
+        let kind = cells[0].trim_matches('`').trim_start_matches("errors.").to_owned();
+        let statuses = table.entry(kind).or_default();
+        statuses.extend(cells[1].split(',').map(|s| s.trim().to_owned()));
+        statuses.sort();
+    }
+    table
+}
+
+fn contract_table(name: &str) -> Table {
+    let mut table = Table::new();
+    for (status, body) in contract::operation(name).errors {
+        if let ErrorBody::Typed(schema) = body {
+            table.entry((*schema).to_owned()).or_default().push(status.to_string());
+        }
+    }
+    table.insert("APIError".to_owned(), vec!["4XX".to_owned(), "5XX".to_owned()]);
+    for statuses in table.values_mut() {
+        statuses.sort();
+    }
+    table
+}
+
+#[test]
+fn every_operation_documents_an_example_and_the_contracts_error_table() {
+    let docs = operation_docs();
+    for operation in OPERATIONS {
+        let doc = docs
+            .get(operation.name)
+            .unwrap_or_else(|| panic!("no docs for `{}`", operation.name));
+        assert!(
+            doc.contains("# Example\n\n```no_run\n"),
+            "{}: no compiled example",
+            operation.name
+        );
+        assert!(
+            doc.contains(&format!("    .{}()", operation.name)),
+            "{}: the example does not call it",
+            operation.name
+        );
+        assert_eq!(
+            table_after(doc, "# Errors"),
+            contract_table(operation.name),
+            "{}",
+            operation.name
+        );
+        let bodiless: Vec<String> = operation
+            .errors
+            .iter()
+            .filter(|(_, body)| *body == ErrorBody::NoBody)
+            .map(|(status, _)| status.to_string())
+            .collect();
+        if !bodiless.is_empty() {
+            let sentence = format!(
+                "Documented without a body schema, so returned as the generic error: {}.",
+                bodiless.join(", ")
+            );
+            assert!(doc.contains(&sentence), "{}: missing `{sentence}`", operation.name);
+        }
+    }
+}
+
+/// The seed is the reference SDK's own page; only the project's workspace has it.
+#[test]
+fn the_error_tables_match_the_reference_sdks_documentation() {
+    let seed = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/seed/000_0274bd104cbe2945.txt");
+    let Ok(seed) = std::fs::read_to_string(&seed) else {
+        eprintln!(
+            "skipped: {} is absent (it ships beside the project, not in it)",
+            seed.display()
+        );
+        return;
+    };
+    let docs = operation_docs();
+    let mut compared = 0;
+    for section in seed.split("\n## ").skip(1) {
+        let sdk_name = section.lines().next().unwrap_or_default().trim();
+        let rust_name: String = sdk_name
+            .chars()
+            .flat_map(|c| {
+                if c.is_uppercase() {
+                    vec!['_', c.to_ascii_lowercase()]
+                } else {
+                    vec![c]
+                }
+            })
+            .collect();
+        let Some(doc) = docs.get(&rust_name) else { continue };
+        let expected = table_after(section, "### Errors");
+        assert!(!expected.is_empty(), "{sdk_name}: no error table in the seed");
+        assert_eq!(table_after(doc, "# Errors"), expected, "{sdk_name} ({rust_name})");
+        compared += 1;
+    }
+    assert_eq!(compared, 7, "the seed documents the seven `servers` operations");
+}
