@@ -11,46 +11,38 @@ async fn every_operation_by_its_sdk_name(client: &Client) {
     let _: Result<
         smithery_registry::ResponseValue<types::DeployResponse>,
         smithery_registry::Error<types::DeploymentError>,
-    > = ClientServersExt::deploy(client)
+    > = client
+        .deploy()
         .qualified_name("acme/weather")
         .payload(payload)
         .module(b"export default {}".to_vec())
         .sourcemap(b"{}".to_vec())
         .send()
         .await;
-    let _ = ClientServersExt::list_deployments(client)
-        .qualified_name("acme/weather")
-        .send()
-        .await;
-    let _ = ClientServersExt::get_deployment_status(client)
+    let _ = client.list_deployments().qualified_name("acme/weather").send().await;
+    let _ = client
+        .get_deployment_status()
         .qualified_name("acme/weather")
         .id("d1")
         .send()
         .await;
-    let _ = ClientServersExt::resume_deployment(client)
+    let _ = client
+        .resume_deployment()
         .qualified_name("acme/weather")
         .id("latest")
         .send()
         .await;
-    let _ = ClientServersExt::get_logs(client)
-        .qualified_name("acme/weather")
-        .limit(10)
-        .send()
-        .await;
-    let _ = ClientServersExt::get_by_qualified_name(client)
+    let _ = client.get_logs().qualified_name("acme/weather").limit(10).send().await;
+    let _ = client
+        .get_by_qualified_name()
         .qualified_name("acme/weather")
         .send()
         .await;
-    let _ = ClientServersExt::list(client)
-        .page(1)
-        .page_size(10)
-        .q("memory")
-        .send()
-        .await;
+    let _ = client.list().page(1).page_size(10).q("memory").send().await;
     // service
-    let _ = ClientServiceExt::health_check(client).send().await;
+    let _ = client.health_check().send().await;
     // uplink
-    let _ = ClientUplinkExt::create_token(client).send().await;
+    let _ = client.create_token().send().await;
 }
 
 #[test]

@@ -357,7 +357,7 @@ async fn other_statuses_give_the_generic_api_error_with_the_raw_body() {
     for operation in OPERATIONS {
         let documented: Vec<u16> = operation.errors.iter().map(|(s, _)| *s).collect();
         for status in UNDOCUMENTED_SAMPLE.iter().filter(|s| !documented.contains(s)) {
-            let raw = format!("upstream said {status}").into_bytes();
+            let raw = format!("upstream said {status}");
             let server = respond_once(ResponseTemplate::new(*status).set_body_raw(raw.clone(), "text/plain")).await;
             let result = call(&support::client(&server.uri()), operation.name).await;
             assert_eq!(
