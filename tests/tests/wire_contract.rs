@@ -25,10 +25,10 @@ enum Outcome {
         schema: &'static str,
         message: String,
     },
-    /// The generic API error.
+    /// The generic API error, with the raw body (as text, so that a failure reads well).
     Generic {
         status: u16,
-        body: Vec<u8>,
+        body: String,
     },
     Other(String),
 }
@@ -51,7 +51,7 @@ fn outcome<T, E: std::fmt::Debug>(
         }
         Err(Error::Status { status, body, .. }) => Outcome::Generic {
             status: status.as_u16(),
-            body: body.to_vec(),
+            body: String::from_utf8_lossy(&body).into_owned(),
         },
         Err(other) => Outcome::Other(format!("{other:?}")),
     }
@@ -344,7 +344,7 @@ async fn each_documented_error_status_gives_the_documented_error() {
                 },
                 ErrorBody::NoBody => Outcome::Generic {
                     status: *status,
-                    body: raw,
+                    body: String::from_utf8_lossy(&raw).into_owned(),
                 },
             };
             assert_eq!(result, expected, "{} {status}", operation.name);
