@@ -3,11 +3,14 @@
 //! ```text
 //! cargo xtask codegen            regenerate generated-client/src/generated.rs
 //! cargo xtask codegen --check    exit 1, with a diff, if the committed code is stale
+//! cargo xtask diff BASE HEAD      what a spec change breaks, on the wire and in the crate
 //! ```
 //!
-//! Exit codes: 0 success, 1 stale generated code (`--check`), 2 bad input or usage.
+//! Exit codes: 0 success, 1 stale generated code (`--check`) or a `--fail-on` hit (`diff`),
+//! 2 bad input or usage.
 
 mod codegen;
+mod diff;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -20,6 +23,17 @@ commands:
       Regenerate the client from spec/registry.yaml and spec/registry.overlay.yaml.
       --check   write nothing; exit 1 with a diff when the committed code is stale
       --root    the repository to work in (default: this one)
+
+  diff [options] BASE HEAD
+      Compare two OpenAPI descriptions (3.0 or 3.1, YAML or JSON) and report what the change
+      breaks for HTTP clients and for the generated crate. BASE and HEAD are file paths or
+      git revisions with a path (origin/main:spec/registry.yaml).
+      --overlay FILE            apply this overlay to both sides (file or REV:PATH)
+      --base-overlay FILE       apply this overlay to BASE only
+      --head-overlay FILE       apply this overlay to HEAD only
+      --format FORMAT           text (default), markdown or json
+      --fail-on LEVEL           exit 1 on a change at LEVEL or worse:
+                                breaking, potentially-breaking or any
 ";
 
 fn main() -> ExitCode {
@@ -27,6 +41,10 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => match codegen::Options::parse(&args[1..]) {
             Ok(options) => codegen::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("diff") => match diff::Options::parse(&args[1..]) {
+            Ok(options) => diff::run(&options),
             Err(message) => usage_error(&message),
         },
         Some("help" | "--help" | "-h") => {
