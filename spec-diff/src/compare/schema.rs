@@ -2,6 +2,7 @@
 //! verdict for the Rust types typify generates from them.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::LazyLock;
 
 use generator::pointer::{join, unescape};
 use serde_json::{Map, Value};
@@ -13,6 +14,9 @@ use crate::resolve::Document;
 
 /// How deep `allOf` merging goes; deeper nesting is left unmerged rather than risking loops.
 const MAX_ALL_OF_DEPTH: usize = 8;
+
+/// The schema that allows anything: what a missing `items` means.
+static ANY: LazyLock<Value> = LazyLock::new(|| Value::Object(Map::new()));
 
 /// Where a schema sits, which decides what its nullability does to the Rust type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,7 +405,14 @@ impl<'a> Differ<'a> {
 
         let inner = ctx.nested();
         for keyword in ["items", "additionalProperties"] {
-            if let (Some(bi), Some(hi)) = (b.keyword(keyword), h.keyword(keyword))
+            let (mut bi, mut hi) = (b.keyword(keyword), h.keyword(keyword));
+            // An array whose `items` appear or go away changes what its elements may be; an
+            // absent `items` is any value.
+            if keyword == "items" && b.types.contains("array") && h.types.contains("array") {
+                bi = bi.or(Some(&ANY));
+                hi = hi.or(Some(&ANY));
+            }
+            if let (Some(bi), Some(hi)) = (bi, hi)
                 && bi.is_object()
                 && hi.is_object()
             {
@@ -559,6 +570,11 @@ impl<'a> Differ<'a> {
         if b.properties.is_empty() && h.properties.is_empty() {
             return;
         }
+        // Against a schema that allows anything, the type change says it all; listing every
+        // property as added or removed would only repeat it.
+        if (b.properties.is_empty() && b.types.is_empty()) || (h.properties.is_empty() && h.types.is_empty()) {
+            return;
+        }
         let inner = ctx.nested();
         let (prefix, noun) = (inner.prefix(), ctx.noun());
         let request = ctx.dir == Direction::Request;
@@ -712,11 +728,15 @@ impl<'a> Differ<'a> {
         }
         for (key, _, head_pointer) in &head_variants {
             if !base_variants.iter().any(|(k, _, _)| k == key) {
-                let (wire, rust): (Level, Level) = if request {
+                let (wire, mut rust): (Level, Level) = if request {
                     (NonBreaking, PotentiallyBreaking)
                 } else {
                     (PotentiallyBreaking, Breaking)
                 };
+                // A schema that becomes a union turns its struct into an enum.
+                if base_variants.is_empty() {
+                    rust = Breaking;
+                }
                 out.push(Raw::new(
                     ctx.id("variant-added"),
                     wire,
