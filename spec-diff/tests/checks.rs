@@ -908,3 +908,30 @@ fn recursive_schemas_terminate() {
     let ids: Vec<&str> = report.changes.iter().map(|c| c.id.as_str()).collect();
     assert_eq!(ids, ["response-property-type-changed"]);
 }
+
+/// Schema ids are documented as `*-suffix` rows under one of these prefixes.
+const SCHEMA_PREFIXES: [&str; 5] = [
+    "request-parameter-",
+    "request-body-",
+    "request-property-",
+    "response-body-",
+    "response-property-",
+];
+
+#[test]
+fn every_id_the_checks_emit_is_documented() {
+    let readme = include_str!("../README.md");
+    let documented = |id: &str| {
+        readme.contains(&format!("| `{id}` |"))
+            || SCHEMA_PREFIXES.iter().any(|prefix| {
+                id.strip_prefix(prefix)
+                    .is_some_and(|suffix| readme.contains(&format!("| `*-{suffix}` |")))
+            })
+    };
+    for case in cases() {
+        let report = diff_texts(&edit(case.base, case.name), &edit(case.head, case.name));
+        for change in &report.changes {
+            assert!(documented(&change.id), "`{}` is not in spec-diff/README.md", change.id);
+        }
+    }
+}

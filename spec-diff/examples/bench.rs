@@ -1,0 +1,267 @@
+//! Diff speed, side by side with the `openapi-diff` npm package on the same inputs.
+//!
+//! ```text
+//! cargo run --release -p spec-diff --example bench -- \
+//!     [--openapi-diff PATH/node_modules/.bin/openapi-diff] [--runs 5] [--timeout 60] [--corpus ../shared/corpus]
+//! ```
+//!
+//! Both tools run as processes on the same files (ours is this binary re-run with `--single`,
+//! so process start, reading, parsing, normalizing and comparing are all counted), and the
+//! medians are printed with their ratio. openapi-diff reads only OpenAPI 3.0 and Swagger, so
+//! the inputs are the corpus's 3.0 pairs, and each real-world spec against a modified copy of
+//! itself (one path removed, one operationId renamed, one property added) and against itself.
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, ExitCode, Stdio};
+use std::time::{Duration, Instant};
+
+struct Options {
+    openapi_diff: Option<PathBuf>,
+    runs: usize,
+    timeout: Duration,
+    corpus: PathBuf,
+}
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    if args.first().map(String::as_str) == Some("--single") {
+        return single(&args[1..]);
+    }
+    let mut options = Options {
+        openapi_diff: std::env::var_os("OPENAPI_DIFF").map(PathBuf::from),
+        runs: 5,
+        timeout: Duration::from_secs(60),
+        corpus: Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/corpus"),
+    };
+    let mut it = args.iter();
+    while let Some(arg) = it.next() {
+        let value = it.next();
+        match (arg.as_str(), value) {
+            ("--openapi-diff", Some(v)) => options.openapi_diff = Some(v.into()),
+            ("--runs", Some(v)) => options.runs = v.parse().unwrap_or(5).max(1),
+            ("--timeout", Some(v)) => options.timeout = Duration::from_secs(v.parse().unwrap_or(60)),
+            ("--corpus", Some(v)) => options.corpus = v.into(),
+            _ => {
+                eprintln!("usage: bench [--openapi-diff PATH] [--runs N] [--timeout SECONDS] [--corpus DIR]");
+                return ExitCode::from(2);
+            }
+        }
+    }
+    match run(&options) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// One diff, as the command line does it: read, load, normalize, compare.
+fn single(args: &[String]) -> ExitCode {
+    let [base, head] = args else {
+        return ExitCode::from(2);
+    };
+    let load = |path: &str| spec_diff::load(&spec_diff::Input::File(path.into()), None);
+    match (load(base), load(head)) {
+        (Ok(base), Ok(head)) => {
+            let report = spec_diff::diff(&base, &head);
+            println!("{} change(s)", report.changes.len());
+            ExitCode::SUCCESS
+        }
+        (Err(e), _) | (_, Err(e)) => {
+            eprintln!("error: {e}");
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// Runs a command to completion or until `timeout`; `None` when it had to be killed.
+fn timed(command: &mut Command, timeout: Duration) -> Result<Option<Duration>, String> {
+    let started = Instant::now();
+    let mut child = command
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .map_err(|e| format!("cannot start {command:?}: {e}"))?;
+    loop {
+        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
+            return Ok(Some(started.elapsed()));
+        }
+        if started.elapsed() > timeout {
+            let _ = child.kill();
+            let _ = child.wait();
+            return Ok(None);
+        }
+        std::thread::sleep(Duration::from_millis(2));
+    }
+}
+
+fn median(mut samples: Vec<Duration>) -> Duration {
+    samples.sort();
+    samples[samples.len() / 2]
+}
+
+/// The median over `runs`, or `None` when a run did not finish in time (no point repeating it).
+fn measure(runs: usize, timeout: Duration, mut command: impl FnMut() -> Command) -> Result<Option<Duration>, String> {
+    let mut samples = Vec::new();
+    for _ in 0..runs {
+        match timed(&mut command(), timeout)? {
+            Some(elapsed) => samples.push(elapsed),
+            None => return Ok(None),
+        }
+    }
+    Ok(Some(median(samples)))
+}
+
+fn ms(duration: Duration) -> String {
+    format!("{:.1} ms", duration.as_secs_f64() * 1000.0)
+}
+
+fn run(options: &Options) -> Result<(), String> {
+    let me = std::env::current_exe().map_err(|e| e.to_string())?;
+    let ours = |base: &Path, head: &Path| {
+        let mut command = Command::new(&me);
+        command.arg("--single").arg(base).arg(head);
+        command
+    };
+    let theirs = |tool: &Path, base: &Path, head: &Path| {
+        let mut command = Command::new(tool);
+        command.arg(base).arg(head);
+        command
+    };
+    if options.openapi_diff.is_none() {
+        eprintln!(
+            "openapi-diff not given: `npm install openapi-diff` in a scratch directory and pass \
+             --openapi-diff DIR/node_modules/.bin/openapi-diff; measuring spec-diff alone"
+        );
+    }
+    let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
+
+    println!("| input | size | spec-diff | openapi-diff | ratio |");
+    println!("|---|---|---|---|---|");
+
+    // The 3.0 one-change pairs: per pair, the median of runs; reported as the median pair.
+    let pairs = openapi_30_pairs(&options.corpus.join("oasdiff-checker"));
+    if !pairs.is_empty() {
+        let mut ours_each = Vec::new();
+        let mut theirs_each = Vec::new();
+        for (base, head) in &pairs {
+            if let Some(t) = measure(options.runs, options.timeout, || ours(base, head))? {
+                ours_each.push(t);
+            }
+            if let Some(tool) = &options.openapi_diff
+                && let Some(t) = measure(options.runs, options.timeout, || theirs(tool, base, head))?
+            {
+                theirs_each.push(t);
+            }
+        }
+        row(
+            &format!("{} oasdiff 3.0 pairs (median pair)", pairs.len()),
+            "small",
+            (!ours_each.is_empty()).then(|| median(ours_each)),
+            options
+                .openapi_diff
+                .as_ref()
+                .map(|_| (!theirs_each.is_empty()).then(|| median(theirs_each))),
+            options.timeout,
+        );
+    }
+
+    for name in [
+        "keeper.json",
+        "buildomat.json",
+        "propolis-server.json",
+        "nexus.json",
+        "api.github.com.json",
+    ] {
+        let base = options.corpus.join("real-world").join(name);
+        let Ok(bytes) = std::fs::read(&base) else {
+            eprintln!("skipped {}: not found", base.display());
+            continue;
+        };
+        let size = format!("{:.0} KB", bytes.len() as f64 / 1024.0);
+        let modified = scratch.path().join(format!("modified-{name}"));
+        std::fs::write(&modified, modify(&bytes)?).map_err(|e| e.to_string())?;
+        for (label, head) in [("modified copy", &modified), ("itself", &base)] {
+            let ours_median = measure(options.runs, options.timeout, || ours(&base, head))?;
+            let theirs_median = match &options.openapi_diff {
+                Some(tool) => Some(measure(options.runs, options.timeout, || theirs(tool, &base, head))?),
+                None => None,
+            };
+            row(
+                &format!("{name} vs {label}"),
+                &size,
+                ours_median,
+                theirs_median,
+                options.timeout,
+            );
+        }
+    }
+    Ok(())
+}
+
+fn row(input: &str, size: &str, ours: Option<Duration>, theirs: Option<Option<Duration>>, timeout: Duration) {
+    let ours_text = ours
+        .map(ms)
+        .unwrap_or_else(|| format!("did not finish in {} s", timeout.as_secs()));
+    let (theirs_text, ratio) = match (theirs, ours) {
+        (None, _) => ("not measured".to_owned(), "-".to_owned()),
+        (Some(None), _) => (
+            format!("did not finish in {} s", timeout.as_secs()),
+            format!(
+                ">{:.0}x",
+                ours.map(|o| timeout.as_secs_f64() / o.as_secs_f64()).unwrap_or(0.0)
+            ),
+        ),
+        (Some(Some(t)), Some(o)) => (ms(t), format!("{:.1}x", t.as_secs_f64() / o.as_secs_f64())),
+        (Some(Some(t)), None) => (ms(t), "-".to_owned()),
+    };
+    println!("| {input} | {size} | {ours_text} | {theirs_text} | {ratio} |");
+}
+
+/// Pairs where both sides are OpenAPI 3.0, which is all openapi-diff reads.
+fn openapi_30_pairs(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        eprintln!("skipped the oasdiff pairs: {} not found", dir.display());
+        return Vec::new();
+    };
+    let is_30 = |p: &Path| std::fs::read_to_string(p).is_ok_and(|t| t.lines().any(|l| l.starts_with("openapi: 3.0")));
+    let mut pairs: Vec<(PathBuf, PathBuf)> = entries
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter_map(|base| {
+            let name = base.file_name()?.to_str()?.strip_suffix("_base.yaml")?.to_owned();
+            let head = dir.join(format!("{name}_revision.yaml"));
+            (head.exists() && is_30(&base) && is_30(&head)).then_some((base, head))
+        })
+        .collect();
+    pairs.sort();
+    pairs
+}
+
+/// A realistic edit of a large spec: one path removed, one operationId renamed, one property
+/// added to a component.
+fn modify(bytes: &[u8]) -> Result<Vec<u8>, String> {
+    let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
+    if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
+        if let Some(last) = paths.keys().last().cloned() {
+            paths.remove(&last);
+        }
+        let first_op = paths
+            .values_mut()
+            .filter_map(|item| item.as_object_mut())
+            .flat_map(|item| item.values_mut())
+            .find_map(|op| op.get_mut("operationId"));
+        if let Some(id) = first_op {
+            *id = serde_json::Value::String("benchRenamedOperation".to_owned());
+        }
+    }
+    let schema = value
+        .pointer_mut("/components/schemas")
+        .and_then(|s| s.as_object_mut())
+        .and_then(|schemas| schemas.values_mut().find_map(|s| s.get_mut("properties")))
+        .and_then(|p| p.as_object_mut());
+    if let Some(properties) = schema {
+        properties.insert("benchAdded".to_owned(), serde_json::json!({"type": "string"}));
+    }
+    serde_json::to_vec(&value).map_err(|e| e.to_string())
+}
