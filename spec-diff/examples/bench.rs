@@ -75,22 +75,47 @@ fn single(args: &[String]) -> ExitCode {
     }
 }
 
-/// Runs a command to completion or until `timeout`; `None` when it had to be killed.
-fn timed(command: &mut Command, timeout: Duration) -> Result<Option<Duration>, String> {
+/// How one measurement ended.
+enum Outcome {
+    /// The median of the runs.
+    Finished(Duration),
+    /// Killed at the timeout.
+    TimedOut,
+    /// The tool gave up with an error (its first line).
+    Failed(String),
+}
+
+/// Runs a command to completion or until `timeout`. Exit codes 0 and 1 are answers (openapi-diff
+/// exits 1 when it finds breaking changes); anything written to stderr with a failure status
+/// is an error.
+fn timed(command: &mut Command, timeout: Duration, stderr: &Path) -> Result<Outcome, String> {
+    let log = std::fs::File::create(stderr).map_err(|e| e.to_string())?;
     let started = Instant::now();
     let mut child = command
         .stdout(Stdio::null())
-        .stderr(Stdio::null())
+        .stderr(Stdio::from(log))
         .spawn()
         .map_err(|e| format!("cannot start {command:?}: {e}"))?;
     loop {
-        if child.try_wait().map_err(|e| e.to_string())?.is_some() {
-            return Ok(Some(started.elapsed()));
+        if let Some(status) = child.try_wait().map_err(|e| e.to_string())? {
+            let elapsed = started.elapsed();
+            let errors = std::fs::read_to_string(stderr).unwrap_or_default();
+            if !status.success() && (status.code() != Some(1) || !errors.trim().is_empty()) {
+                let first = errors
+                    .lines()
+                    .next()
+                    .unwrap_or("no message")
+                    .chars()
+                    .take(100)
+                    .collect();
+                return Ok(Outcome::Failed(first));
+            }
+            return Ok(Outcome::Finished(elapsed));
         }
         if started.elapsed() > timeout {
             let _ = child.kill();
             let _ = child.wait();
-            return Ok(None);
+            return Ok(Outcome::TimedOut);
         }
         std::thread::sleep(Duration::from_millis(2));
     }
@@ -101,16 +126,21 @@ fn median(mut samples: Vec<Duration>) -> Duration {
     samples[samples.len() / 2]
 }
 
-/// The median over `runs`, or `None` when a run did not finish in time (no point repeating it).
-fn measure(runs: usize, timeout: Duration, mut command: impl FnMut() -> Command) -> Result<Option<Duration>, String> {
+/// The median over `runs`; a run that times out or fails ends the measurement.
+fn measure(
+    runs: usize,
+    timeout: Duration,
+    stderr: &Path,
+    mut command: impl FnMut() -> Command,
+) -> Result<Outcome, String> {
     let mut samples = Vec::new();
     for _ in 0..runs {
-        match timed(&mut command(), timeout)? {
-            Some(elapsed) => samples.push(elapsed),
-            None => return Ok(None),
+        match timed(&mut command(), timeout, stderr)? {
+            Outcome::Finished(elapsed) => samples.push(elapsed),
+            other => return Ok(other),
         }
     }
-    Ok(Some(median(samples)))
+    Ok(Outcome::Finished(median(samples)))
 }
 
 fn ms(duration: Duration) -> String {
@@ -136,6 +166,7 @@ fn run(options: &Options) -> Result<(), String> {
         );
     }
     let scratch = tempfile::tempdir().map_err(|e| e.to_string())?;
+    let stderr = scratch.path().join("stderr.txt");
 
     println!("| input | size | spec-diff | openapi-diff | ratio |");
     println!("|---|---|---|---|---|");
@@ -143,28 +174,34 @@ fn run(options: &Options) -> Result<(), String> {
     // The 3.0 one-change pairs: per pair, the median of runs; reported as the median pair.
     let pairs = openapi_30_pairs(&options.corpus.join("oasdiff-checker"));
     if !pairs.is_empty() {
-        let mut ours_each = Vec::new();
-        let mut theirs_each = Vec::new();
+        let (mut ours_each, mut theirs_each, mut theirs_failed) = (Vec::new(), Vec::new(), 0);
         for (base, head) in &pairs {
-            if let Some(t) = measure(options.runs, options.timeout, || ours(base, head))? {
+            if let Outcome::Finished(t) = measure(options.runs, options.timeout, &stderr, || ours(base, head))? {
                 ours_each.push(t);
             }
-            if let Some(tool) = &options.openapi_diff
-                && let Some(t) = measure(options.runs, options.timeout, || theirs(tool, base, head))?
-            {
-                theirs_each.push(t);
+            if let Some(tool) = &options.openapi_diff {
+                match measure(options.runs, options.timeout, &stderr, || theirs(tool, base, head))? {
+                    Outcome::Finished(t) => theirs_each.push(t),
+                    _ => theirs_failed += 1,
+                }
             }
         }
-        row(
-            &format!("{} oasdiff 3.0 pairs (median pair)", pairs.len()),
-            "small",
-            (!ours_each.is_empty()).then(|| median(ours_each)),
-            options
-                .openapi_diff
-                .as_ref()
-                .map(|_| (!theirs_each.is_empty()).then(|| median(theirs_each))),
-            options.timeout,
-        );
+        let ours_median = match ours_each.len() {
+            0 => Outcome::Failed("no pair compared".to_owned()),
+            _ => Outcome::Finished(median(ours_each)),
+        };
+        let theirs_median = options.openapi_diff.as_ref().map(|_| match theirs_each.len() {
+            0 => Outcome::Failed("no pair compared".to_owned()),
+            _ => Outcome::Finished(median(theirs_each)),
+        });
+        let label = match theirs_failed {
+            0 => format!("{} oasdiff 3.0 pairs (median pair)", pairs.len()),
+            n => format!(
+                "{} oasdiff 3.0 pairs (median pair; openapi-diff failed on {n})",
+                pairs.len()
+            ),
+        };
+        row(&label, "small", ours_median, theirs_median, options.timeout);
     }
 
     for name in [
@@ -183,9 +220,11 @@ fn run(options: &Options) -> Result<(), String> {
         let modified = scratch.path().join(format!("modified-{name}"));
         std::fs::write(&modified, modify(&bytes)?).map_err(|e| e.to_string())?;
         for (label, head) in [("modified copy", &modified), ("itself", &base)] {
-            let ours_median = measure(options.runs, options.timeout, || ours(&base, head))?;
+            let ours_median = measure(options.runs, options.timeout, &stderr, || ours(&base, head))?;
             let theirs_median = match &options.openapi_diff {
-                Some(tool) => Some(measure(options.runs, options.timeout, || theirs(tool, &base, head))?),
+                Some(tool) => Some(measure(options.runs, options.timeout, &stderr, || {
+                    theirs(tool, &base, head)
+                })?),
                 None => None,
             };
             row(
@@ -200,23 +239,19 @@ fn run(options: &Options) -> Result<(), String> {
     Ok(())
 }
 
-fn row(input: &str, size: &str, ours: Option<Duration>, theirs: Option<Option<Duration>>, timeout: Duration) {
-    let ours_text = ours
-        .map(ms)
-        .unwrap_or_else(|| format!("did not finish in {} s", timeout.as_secs()));
-    let (theirs_text, ratio) = match (theirs, ours) {
-        (None, _) => ("not measured".to_owned(), "-".to_owned()),
-        (Some(None), _) => (
-            format!("did not finish in {} s", timeout.as_secs()),
-            format!(
-                ">{:.0}x",
-                ours.map(|o| timeout.as_secs_f64() / o.as_secs_f64()).unwrap_or(0.0)
-            ),
-        ),
-        (Some(Some(t)), Some(o)) => (ms(t), format!("{:.1}x", t.as_secs_f64() / o.as_secs_f64())),
-        (Some(Some(t)), None) => (ms(t), "-".to_owned()),
+fn row(input: &str, size: &str, ours: Outcome, theirs: Option<Outcome>, timeout: Duration) {
+    let show = |outcome: &Outcome| match outcome {
+        Outcome::Finished(t) => ms(*t),
+        Outcome::TimedOut => format!("did not finish in {} s", timeout.as_secs()),
+        Outcome::Failed(error) => format!("failed: {error}"),
     };
-    println!("| {input} | {size} | {ours_text} | {theirs_text} | {ratio} |");
+    let ratio = match (&ours, &theirs) {
+        (Outcome::Finished(o), Some(Outcome::Finished(t))) => format!("{:.1}x", t.as_secs_f64() / o.as_secs_f64()),
+        (Outcome::Finished(o), Some(Outcome::TimedOut)) => format!(">{:.0}x", timeout.as_secs_f64() / o.as_secs_f64()),
+        _ => "-".to_owned(),
+    };
+    let theirs = theirs.as_ref().map(show).unwrap_or_else(|| "not measured".to_owned());
+    println!("| {input} | {size} | {} | {theirs} | {ratio} |", show(&ours));
 }
 
 /// Pairs where both sides are OpenAPI 3.0, which is all openapi-diff reads.
@@ -243,7 +278,7 @@ fn openapi_30_pairs(dir: &Path) -> Vec<(PathBuf, PathBuf)> {
 fn modify(bytes: &[u8]) -> Result<Vec<u8>, String> {
     let mut value: serde_json::Value = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     if let Some(paths) = value.get_mut("paths").and_then(|p| p.as_object_mut()) {
-        if let Some(last) = paths.keys().last().cloned() {
+        if let Some(last) = paths.keys().next_back().cloned() {
             paths.remove(&last);
         }
         let first_op = paths

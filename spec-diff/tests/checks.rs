@@ -935,3 +935,56 @@ fn every_id_the_checks_emit_is_documented() {
         }
     }
 }
+
+#[test]
+fn changes_in_mutually_recursive_components_reach_every_operation() {
+    // Both components sit at property level, so comparing B from /a meets A again while A is
+    // still being compared: B's partial result must not be replayed for /b.
+    let spec = |name_type: &str| {
+        format!(
+            "openapi: 3.0.3
+info: {{title: t, version: '1'}}
+paths:
+  /a:
+    get:
+      operationId: getA
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                properties:
+                  a: {{$ref: '#/components/schemas/A'}}
+  /b:
+    get:
+      operationId: getB
+      responses:
+        '200':
+          description: ok
+          content:
+            application/json:
+              schema:
+                properties:
+                  b: {{$ref: '#/components/schemas/B'}}
+components:
+  schemas:
+    A:
+      type: object
+      properties:
+        name: {{type: {name_type}}}
+        child: {{$ref: '#/components/schemas/B'}}
+    B:
+      type: object
+      properties:
+        parent: {{$ref: '#/components/schemas/A'}}
+"
+        )
+    };
+    let report = diff_texts(&spec("string"), &spec("integer"));
+    let [change] = report.changes.as_slice() else {
+        panic!("{:?}", report.changes);
+    };
+    assert_eq!(change.pointer, "/components/schemas/A/properties/name/type");
+    assert_eq!(methods(change), ["get_a", "get_b"]);
+}

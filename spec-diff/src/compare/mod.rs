@@ -114,6 +114,8 @@ pub(crate) struct Differ<'a> {
     pub head: Document<'a>,
     memo: HashMap<MemoKey, Rc<Vec<Raw>>>,
     in_progress: HashSet<MemoKey>,
+    /// Pairs met again while still being compared, not yet resolved.
+    cycles: Vec<MemoKey>,
 }
 
 /// Compares two normalized OpenAPI 3.0 trees.
@@ -123,6 +125,7 @@ pub fn diff(base: &Value, head: &Value) -> Report {
         head: Document::new(head),
         memo: HashMap::new(),
         in_progress: HashSet::new(),
+        cycles: Vec::new(),
     };
     let mut grouped: BTreeMap<Raw, BTreeSet<Operation>> = BTreeMap::new();
     if base != head {
@@ -179,13 +182,30 @@ impl Differ<'_> {
             return;
         }
         if !self.in_progress.insert(key.clone()) {
+            self.cycles.push(key);
             return;
         }
+        let cycles_before = self.cycles.len();
         let mut collected = Vec::new();
         compare(self, &mut collected);
         self.in_progress.remove(&key);
         out.extend(collected.iter().cloned());
-        self.memo.insert(key, Rc::new(collected));
+        // A result that looped back to a pair still being compared further up lacks that
+        // pair's changes: replaying it for another operation would under-report, so only
+        // complete results are kept.
+        let mut complete = true;
+        let mut i = cycles_before;
+        while i < self.cycles.len() {
+            if self.cycles[i] == key {
+                self.cycles.swap_remove(i);
+            } else {
+                complete = false;
+                i += 1;
+            }
+        }
+        if complete {
+            self.memo.insert(key, Rc::new(collected));
+        }
     }
 }
 

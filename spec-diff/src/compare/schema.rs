@@ -295,12 +295,18 @@ impl<'a> Differ<'a> {
                 Slot::Top(_) => ctx,
                 _ => ctx.nested(),
             };
+            // `nullable` is only written where it is true.
+            let (side, at) = if hn {
+                (Side::Head, &head_pointer)
+            } else {
+                (Side::Base, &base_pointer)
+            };
             out.push(Raw::new(
                 subject.id(suffix),
                 wire,
                 rust,
-                Side::Head,
-                join(&head_pointer, "nullable"),
+                side,
+                join(at, "nullable"),
                 format!("{} {} {verb}", ctx.noun(), describe(&self.head, &head_pointer)),
             ));
         }
@@ -606,7 +612,7 @@ impl<'a> Differ<'a> {
             let new = added.iter().find(|new| {
                 !renamed_to.contains(new)
                     && h.required.contains(**new) == old_required
-                    && signature(&self.head, &head_props[**new].0) == old_signature
+                    && signature(&self.head, head_props[**new].0) == old_signature
             });
             if let Some(new) = new {
                 renamed_to.push(new);
