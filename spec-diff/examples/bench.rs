@@ -101,14 +101,14 @@ fn timed(command: &mut Command, timeout: Duration, stderr: &Path) -> Result<Outc
             let elapsed = started.elapsed();
             let errors = std::fs::read_to_string(stderr).unwrap_or_default();
             if !status.success() && (status.code() != Some(1) || !errors.trim().is_empty()) {
-                let first = errors
-                    .lines()
-                    .next()
-                    .unwrap_or("no message")
-                    .chars()
-                    .take(100)
+                let first = errors.lines().next().unwrap_or("no message");
+                // Drop the error class and the directories so the table stays readable.
+                let first = first.strip_prefix("OpenApiDiffErrorImpl [VError]: ").unwrap_or(first);
+                let words: Vec<&str> = first
+                    .split(' ')
+                    .map(|word| word.rsplit('/').next().unwrap_or(word))
                     .collect();
-                return Ok(Outcome::Failed(first));
+                return Ok(Outcome::Failed(words.join(" ").chars().take(120).collect()));
             }
             return Ok(Outcome::Finished(elapsed));
         }
@@ -117,7 +117,8 @@ fn timed(command: &mut Command, timeout: Duration, stderr: &Path) -> Result<Outc
             let _ = child.wait();
             return Ok(Outcome::TimedOut);
         }
-        std::thread::sleep(Duration::from_millis(2));
+        // Fine-grained: spec-diff finishes small inputs in a few milliseconds.
+        std::thread::sleep(Duration::from_micros(200));
     }
 }
 

@@ -339,3 +339,58 @@ fn a_large_real_world_spec_against_a_modified_copy() {
     );
     assert!(spec_diff::diff(&base, &base).changes.is_empty());
 }
+
+#[test]
+fn any_two_related_corpus_specs_compare_without_panicking() {
+    let mut compared = 0;
+    // oasdiff's files grouped by check name (`NAME_base.yaml`, `NAME_revision2.yaml`,
+    // `NAME_base_int.yaml`, ...), every ordered pair within a group.
+    if let Some(dir) = corpus("oasdiff-checker") {
+        let files = files(&dir);
+        let stem = |p: &Path| {
+            let name = p
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            ["_base", "_revision"]
+                .iter()
+                .find_map(|marker| name.find(marker).map(|at| name[..at].to_owned()))
+                .unwrap_or(name)
+        };
+        let loaded: Vec<(String, serde_json::Value)> = files.iter().map(|f| (stem(f), load(f))).collect();
+        for (i, (group, base)) in loaded.iter().enumerate() {
+            for (j, (other, head)) in loaded.iter().enumerate() {
+                if i != j && group == other {
+                    let result = std::panic::catch_unwind(|| spec_diff::diff(base, head));
+                    assert!(
+                        result.is_ok(),
+                        "{} vs {} panicked",
+                        files[i].display(),
+                        files[j].display()
+                    );
+                    compared += 1;
+                }
+            }
+        }
+    }
+    // The registry's history, every version against every other, both ways; and the small
+    // real-world specs against each other (unrelated APIs: everything changes).
+    for dir in ["smithery-history", "real-world"] {
+        let Some(dir) = corpus(dir) else {
+            continue;
+        };
+        let specs: Vec<serde_json::Value> = files(&dir)
+            .iter()
+            .filter(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0) < 100_000)
+            .map(|f| load(f))
+            .collect();
+        for base in &specs {
+            for head in &specs {
+                let report = spec_diff::diff(base, head);
+                assert_eq!(report.changes.is_empty(), base == head);
+                compared += 1;
+            }
+        }
+    }
+    eprintln!("{compared} pairs compared");
+}

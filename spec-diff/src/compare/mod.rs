@@ -9,6 +9,7 @@ mod operations;
 mod parameters;
 mod schema;
 mod security;
+mod view;
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::rc::Rc;
