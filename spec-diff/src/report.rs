@@ -161,3 +161,35 @@ pub fn json(report: &Report, base: &str, head: &str) -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::change::{Change, Side};
+
+    fn report() -> Report {
+        Report {
+            changes: vec![Change {
+                id: "operation-removed".to_owned(),
+                wire: Level::Breaking,
+                rust: Level::Breaking,
+                operations: Default::default(),
+                side: Side::Base,
+                pointer: "/paths/~1a/get".to_owned(),
+                message: "the operation GET /a was removed".to_owned(),
+            }],
+        }
+    }
+
+    #[test]
+    fn colour_only_when_asked() {
+        assert!(text(&report(), "a", "b", true).contains("\x1b[1;31mBREAKING\x1b[0m"));
+        assert!(!text(&report(), "a", "b", false).contains('\x1b'));
+    }
+
+    #[test]
+    fn removed_things_point_into_the_base_document() {
+        assert!(text(&report(), "old.yaml", "new.yaml", false).contains("at: old.yaml#/paths/~1a/get"));
+        assert!(markdown(&report(), "old.yaml", "new.yaml").contains("| `/paths/~1a/get` (base) |"));
+    }
+}
