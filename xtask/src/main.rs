@@ -5,11 +5,14 @@
 //! cargo xtask codegen --check    exit 1, with a diff, if the committed code is stale
 //! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME]
 //!                                a client crate for any OpenAPI 3.0/3.1 document
+//! cargo xtask diff BASE HEAD      what a spec change breaks, on the wire and in the crate
 //! ```
 //!
-//! Exit codes: 0 success, 1 stale generated code (`--check`), 2 bad input or usage.
+//! Exit codes: 0 success, 1 stale generated code (`--check`) or a `--fail-on` hit (`diff`),
+//! 2 bad input or usage.
 
 mod codegen;
+mod diff;
 mod krate;
 
 use std::path::PathBuf;
@@ -29,7 +32,19 @@ commands:
       --deny-warnings   treat warnings as errors (exit 2, nothing written)
       --root            the repository to work in (default: this one)
 
-exit codes: 0 success, 1 stale (--check), 2 bad input or usage; on 2 nothing is written
+  diff [options] BASE HEAD
+      Compare two OpenAPI descriptions (3.0 or 3.1, YAML or JSON) and report what the change
+      breaks for HTTP clients and for the generated crate. BASE and HEAD are file paths or
+      git revisions with a path (origin/main:spec/registry.yaml).
+      --overlay FILE            apply this overlay to both sides (file or REV:PATH)
+      --base-overlay FILE       apply this overlay to BASE only
+      --head-overlay FILE       apply this overlay to HEAD only
+      --format FORMAT           text (default), markdown or json
+      --fail-on LEVEL           exit 1 on a change at LEVEL or worse:
+                                breaking, potentially-breaking or any
+
+exit codes: 0 success, 1 stale (--check) or a --fail-on hit (diff), 2 bad input or usage;
+on 2 nothing is written
 ";
 
 fn main() -> ExitCode {
@@ -37,6 +52,10 @@ fn main() -> ExitCode {
     match args.first().map(String::as_str) {
         Some("codegen") => match codegen::Options::parse(&args[1..]) {
             Ok(options) => codegen::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("diff") => match diff::Options::parse(&args[1..]) {
+            Ok(options) => diff::run(&options),
             Err(message) => usage_error(&message),
         },
         Some("help" | "--help" | "-h") => {
