@@ -195,6 +195,7 @@ pub fn normalize_schema(schema: &mut Value, at: &str, warnings: &mut Vec<Warning
     numeric_exclusive_bounds(map);
     content_keywords(map);
     type_array(map);
+    infer_type(map);
     null_alternatives(map);
     colliding_enum_values(map, at, warnings);
 }
@@ -382,6 +383,41 @@ fn keyword_type(keyword: &str) -> Option<&'static str> {
     })
 }
 
+/// A schema without `type` whose keywords only make sense for one scalar type
+/// (`format: uri`, `minimum: 1`) means that type: JSON Schema would let other types through
+/// unchecked, but no API means that, and typify cannot name such a schema at all.
+fn infer_type(map: &mut Map<String, Value>) {
+    const COMPOSED: &[&str] = &["type", "$ref", "allOf", "anyOf", "oneOf", "not", "enum"];
+    if COMPOSED.iter().any(|k| map.contains_key(*k)) {
+        return;
+    }
+    let format = map.get("format").and_then(Value::as_str);
+    let from_format = match format {
+        Some("int32" | "int64") => Some("integer"),
+        Some("float" | "double") => Some("number"),
+        Some(_) => Some("string"),
+        None => None,
+    };
+    // Only scalar keywords: `properties` or `required` without a type is how a branch of
+    // `anyOf` constrains its parent object (GitHub's spec is full of them), and typify merges
+    // such branches only while they have no type of their own.
+    let mut families = map
+        .keys()
+        .filter_map(|k| keyword_type(k))
+        .filter(|family| matches!(*family, "string" | "number"))
+        .collect::<Vec<_>>();
+    families.sort_unstable();
+    families.dedup();
+    let inferred = match (from_format, families.as_slice()) {
+        (Some(t), []) => t,
+        (Some("integer" | "number"), ["number"]) => from_format.unwrap_or("number"),
+        (Some("string"), ["string"]) => "string",
+        (None, [family]) => family,
+        _ => return,
+    };
+    map.insert("type".into(), Value::String(inferred.to_owned()));
+}
+
 /// 3.1 `type: [T, "null"]` is 3.0 `type: T, nullable: true`; several non-null types become
 /// an `anyOf` with one branch per type, each keeping the keywords that apply to it.
 fn type_array(map: &mut Map<String, Value>) {
@@ -398,8 +434,9 @@ fn type_array(map: &mut Map<String, Value>) {
     }
     match concrete.as_slice() {
         [] => {
-            // Only null: the value is always null.
+            // Only null: the value is always null, and keywords of other types say nothing.
             map.remove("type");
+            map.retain(|k, _| keyword_type(k).is_none() && k != "format");
             map.insert("enum".into(), json!([null]));
         }
         [single] => {
@@ -541,6 +578,50 @@ mod tests {
             schema(json!({"type": "null"})),
             json!({"nullable": true, "enum": [null]})
         );
+        // Keywords of other types on an always-null value say nothing; typify chokes on them.
+        assert_eq!(
+            schema(
+                json!({"type": "null", "properties": {"a": {}}, "required": ["a"], "format": "uri", "description": "d"})
+            ),
+            json!({"nullable": true, "enum": [null], "description": "d"})
+        );
+    }
+
+    #[test]
+    fn a_missing_type_is_inferred_from_keywords_of_one_type() {
+        assert_eq!(
+            schema(json!({"format": "uri"})),
+            json!({"type": "string", "format": "uri"})
+        );
+        assert_eq!(
+            schema(json!({"format": "int64", "minimum": 1})),
+            json!({"type": "integer", "format": "int64", "minimum": 1})
+        );
+        assert_eq!(
+            schema(json!({"minimum": 1, "default": 1})),
+            json!({"type": "number", "minimum": 1, "default": 1})
+        );
+        // Object and array keywords are left alone: they are how `anyOf` branches constrain
+        // their parent.
+        assert_eq!(
+            schema(json!({"items": {"type": "string"}})),
+            json!({"items": {"type": "string"}})
+        );
+        assert_eq!(schema(json!({"properties": {}})), json!({"properties": {}}));
+        // Keywords of two types, composition, or nothing at all: left as they are.
+        assert_eq!(
+            schema(json!({"minLength": 1, "minimum": 1})),
+            json!({"minLength": 1, "minimum": 1})
+        );
+        assert_eq!(
+            schema(json!({"allOf": [{}], "format": "uri"})),
+            json!({"allOf": [{}], "format": "uri"})
+        );
+        assert_eq!(
+            schema(json!({"description": "anything"})),
+            json!({"description": "anything"})
+        );
+        assert_eq!(schema(json!({"required": ["a"]})), json!({"required": ["a"]}));
     }
 
     #[test]

@@ -114,10 +114,172 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
         }
     }
 
-    serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec).map_err(|e| {
+    let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec).map_err(|e| {
         let at = path_to_pointer(e.path());
         err(&at, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
-    })
+    })?;
+    check_operation_references(&api).map_err(|(at, why)| err(&at, why))?;
+    Ok(api)
+}
+
+/// `/components/KIND/NAME`: progenitor and typify look references up by component name, so a
+/// reference to anything else (`#/paths/...`, a property inside a schema) cannot be followed.
+fn whole_component(target: &str) -> bool {
+    const KINDS: &[&str] = &[
+        "schemas",
+        "parameters",
+        "responses",
+        "requestBodies",
+        "headers",
+        "examples",
+        "securitySchemes",
+        "links",
+        "callbacks",
+    ];
+    let mut segments = target.split('/').skip(1);
+    matches!(
+        (segments.next(), segments.next(), segments.next(), segments.next()),
+        (Some("components"), Some(kind), Some(_), None) if KINDS.contains(&kind)
+    )
+}
+
+/// What progenitor asserts about each operation, checked first so that a document breaking
+/// it gets an error with its location instead of a panic: parameters, bodies and responses
+/// given by reference name a component of their own kind that is defined there (not another
+/// reference); after operation parameters override the path item's, path parameters are
+/// required; and no parameter has an object schema (progenitor takes those for the body).
+fn check_operation_references(api: &openapiv3::OpenAPI) -> std::result::Result<(), (String, String)> {
+    use openapiv3::{Parameter, ReferenceOr};
+    let components = api.components.as_ref();
+    let defined = |reference: &str, kind: &str| -> bool {
+        let Some(name) = reference.strip_prefix(&format!("#/components/{kind}/")) else {
+            return false;
+        };
+        components.is_some_and(|c| match kind {
+            "parameters" => matches!(c.parameters.get(name), Some(ReferenceOr::Item(_))),
+            "requestBodies" => matches!(c.request_bodies.get(name), Some(ReferenceOr::Item(_))),
+            "responses" => matches!(c.responses.get(name), Some(ReferenceOr::Item(_))),
+            _ => false,
+        })
+    };
+    let wrong_kind = |at: String, reference: &str, kind: &str| {
+        (
+            at,
+            format!(
+                "`$ref` `{reference}` must name a component defined under `#/components/{kind}` (not a reference to one)"
+            ),
+        )
+    };
+    for (path, item) in api.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else { continue };
+        let item_at = pointer::join("/paths", path);
+        let resolve =
+            |parameter: &'_ ReferenceOr<Parameter>, at: String| -> std::result::Result<Parameter, (String, String)> {
+                match parameter {
+                    ReferenceOr::Item(p) => Ok(p.clone()),
+                    ReferenceOr::Reference { reference } => {
+                        if !defined(reference, "parameters") {
+                            return Err(wrong_kind(format!("{at}/$ref"), reference, "parameters"));
+                        }
+                        let name = reference.trim_start_matches("#/components/parameters/");
+                        match components.and_then(|c| c.parameters.get(name)) {
+                            Some(ReferenceOr::Item(p)) => Ok(p.clone()),
+                            _ => Err(wrong_kind(format!("{at}/$ref"), reference, "parameters")),
+                        }
+                    }
+                }
+            };
+        let mut shared = BTreeMap::new();
+        for (i, parameter) in item.parameters.iter().enumerate() {
+            let at = format!("{item_at}/parameters/{i}");
+            let parameter = resolve(parameter, at.clone())?;
+            shared.insert(parameter.parameter_data_ref().name.clone(), (parameter, at));
+        }
+        for (method, operation) in item.iter() {
+            let op_at = pointer::join(&item_at, method);
+            let mut combined = shared.clone();
+            for (i, parameter) in operation.parameters.iter().enumerate() {
+                let at = format!("{op_at}/parameters/{i}");
+                let parameter = resolve(parameter, at.clone())?;
+                combined.insert(parameter.parameter_data_ref().name.clone(), (parameter, at));
+            }
+            for (name, (parameter, at)) in &combined {
+                let data = parameter.parameter_data_ref();
+                if matches!(parameter, Parameter::Path { .. }) && !data.required {
+                    return Err((
+                        at.clone(),
+                        format!("path parameter `{name}` must be marked `required: true`"),
+                    ));
+                }
+                if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format
+                    && is_object(api, schema)
+                {
+                    return Err((
+                        format!("{at}/schema"),
+                        format!("parameter `{name}` has an object schema; parameters must be scalars or arrays"),
+                    ));
+                }
+            }
+            if let Some(ReferenceOr::Reference { reference }) = &operation.request_body
+                && !defined(reference, "requestBodies")
+            {
+                return Err(wrong_kind(
+                    format!("{op_at}/requestBody/$ref"),
+                    reference,
+                    "requestBodies",
+                ));
+            }
+            let responses = operation
+                .responses
+                .default
+                .iter()
+                .map(|r| ("default".to_owned(), r))
+                .chain(
+                    operation
+                        .responses
+                        .responses
+                        .iter()
+                        .map(|(status, r)| (status.to_string(), r)),
+                );
+            for (status, response) in responses {
+                if let ReferenceOr::Reference { reference } = response
+                    && !defined(reference, "responses")
+                {
+                    return Err(wrong_kind(
+                        format!("{op_at}/responses/{status}/$ref"),
+                        reference,
+                        "responses",
+                    ));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Whether `schema` (following component references) describes an object.
+fn is_object(api: &openapiv3::OpenAPI, schema: &openapiv3::ReferenceOr<openapiv3::Schema>) -> bool {
+    let mut current = schema;
+    for _ in 0..32 {
+        match current {
+            openapiv3::ReferenceOr::Item(schema) => {
+                return matches!(
+                    schema.schema_kind,
+                    openapiv3::SchemaKind::Type(openapiv3::Type::Object(_))
+                );
+            }
+            openapiv3::ReferenceOr::Reference { reference } => {
+                let Some(next) = reference
+                    .strip_prefix("#/components/schemas/")
+                    .and_then(|name| api.components.as_ref()?.schemas.get(name))
+                else {
+                    return false;
+                };
+                current = next;
+            }
+        }
+    }
+    false
 }
 
 /// `{name}` placeholders of a path template, in order.
@@ -210,6 +372,14 @@ fn check_references(spec: &Value, value: &Value, at: &mut String) -> std::result
                         ),
                     ));
                 };
+                if spec.pointer(target).is_some() && !whole_component(target) {
+                    return Err((
+                        ref_at,
+                        format!(
+                            "`$ref` `{reference}` points inside a document part; only references to whole components (`#/components/KIND/NAME`) are supported"
+                        ),
+                    ));
+                }
                 let mut seen = BTreeSet::from([reference.clone()]);
                 let mut node = spec.pointer(target);
                 loop {
@@ -270,14 +440,31 @@ fn check_schema_types(value: &Value, at: &mut String, in_schema: bool) -> std::r
         }
         return Ok(());
     };
-    if in_schema
-        && let Some(Value::String(t)) = map.get("type")
-        && !SCHEMA_TYPES.contains(&t.as_str())
-    {
-        return Err((
-            format!("{at}/type"),
-            format!("`{t}` is not a JSON Schema type (one of {})", SCHEMA_TYPES.join(", ")),
-        ));
+    if in_schema {
+        match map.get("type") {
+            Some(Value::String(t)) if !SCHEMA_TYPES.contains(&t.as_str()) => {
+                return Err((
+                    format!("{at}/type"),
+                    format!("`{t}` is not a JSON Schema type (one of {})", SCHEMA_TYPES.join(", ")),
+                ));
+            }
+            Some(Value::String(_)) | None => {}
+            Some(other) => {
+                return Err((
+                    format!("{at}/type"),
+                    format!("`type` must be a string, found {}", kind_of(other)),
+                ));
+            }
+        }
+        // typify resolves a schema's `$ref` by component name among the schemas only.
+        if let Some(Value::String(reference)) = map.get("$ref")
+            && !reference.starts_with("#/components/schemas/")
+        {
+            return Err((
+                format!("{at}/$ref"),
+                format!("a schema's `$ref` must point to `#/components/schemas/NAME`, not `{reference}`"),
+            ));
+        }
     }
     let in_schemas = at == "/components/schemas";
     for (key, child) in map {
@@ -465,5 +652,57 @@ mod tests {
         let err = validate("s.yaml", &spec).expect_err("bad shape").to_string();
         assert!(err.starts_with("s.yaml#/components/schemas/A"), "{err}");
         assert!(err.contains("not a valid OpenAPI 3.0 document here"), "{err}");
+    }
+
+    #[test]
+    fn references_must_name_whole_components_of_the_right_kind() {
+        let mut spec = spec_with(
+            json!({"/a": {"get": {"operationId": "a", "responses": {"200": {"description": "ok",
+            "content": {"application/json": {"schema": {"$ref": "#/components/parameters/Id"}}}}}}}}),
+        );
+        let err = validate("s.yaml", &spec)
+            .expect_err("schema ref to a parameter")
+            .to_string();
+        assert_eq!(
+            err,
+            "s.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/$ref: a schema's `$ref` must point to `#/components/schemas/NAME`, not `#/components/parameters/Id`"
+        );
+        spec["paths"]["/a"]["get"]["responses"]["200"] = json!({"$ref": "#/paths/~1a"});
+        let err = validate("s.yaml", &spec).expect_err("ref into paths").to_string();
+        assert!(err.contains("only references to whole components"), "{err}");
+        spec["paths"]["/a"]["get"]["responses"]["200"] = json!({"$ref": "#/components/parameters/Id"});
+        let err = validate("s.yaml", &spec)
+            .expect_err("response ref to a parameter")
+            .to_string();
+        assert_eq!(
+            err,
+            "s.yaml#/paths/~1a/get/responses/200/$ref: `$ref` `#/components/parameters/Id` must name a component defined under `#/components/responses` (not a reference to one)"
+        );
+    }
+
+    #[test]
+    fn a_schema_type_must_be_a_string() {
+        let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": ok()}}}}));
+        spec["components"]["schemas"]["A"] = json!({"type": null});
+        let err = validate("s.yaml", &spec).expect_err("null type").to_string();
+        assert_eq!(
+            err,
+            "s.yaml#/components/schemas/A/type: `type` must be a string, found null"
+        );
+    }
+
+    #[test]
+    fn parameters_are_checked_after_operation_parameters_override_the_path_items() {
+        // The operation redeclares the path item's `id` as optional: progenitor asserts on it.
+        let spec = spec_with(json!({"/a/{id}": {
+            "parameters": [{"$ref": "#/components/parameters/Id"}],
+            "get": {"operationId": "a", "parameters": [{"name": "id", "in": "path", "required": true, "schema": {"$ref": "#/components/schemas/A"}}],
+                "responses": {"200": ok()}}
+        }}));
+        let err = validate("s.yaml", &spec).expect_err("object parameter").to_string();
+        assert_eq!(
+            err,
+            "s.yaml#/paths/~1a~1{id}/get/parameters/0/schema: parameter `id` has an object schema; parameters must be scalars or arrays"
+        );
     }
 }

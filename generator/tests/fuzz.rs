@@ -1,8 +1,8 @@
 //! Mutation testing: variants of the seed specs (fields deleted, values swapped for other
 //! types, references broken, strings replaced) go through the pipeline, which must answer
-//! each with code or an `Error`, never a panic. Internal errors (a panic inside progenitor,
-//! caught and reported with its place, that the adapt stage did not prevent) are counted
-//! and printed: they are the list of what adapt should learn next.
+//! each with code or an `Error`, never a panic, and never an internal error (a panic inside
+//! progenitor, caught and reported with its place, that the earlier stages should have
+//! prevented with an error of their own).
 //!
 //! Deterministic: variant `i` of a run with seed `s` is always the same document.
 //!
@@ -11,6 +11,7 @@
 //! FUZZ_VARIANTS=10000 FUZZ_GENERATE_EVERY=1 \
 //!   cargo test --release -p generator --test fuzz -- --nocapture   # the full run
 //! FUZZ_SEED=7 ...                                         # another sequence
+//! FUZZ_DUMP=/tmp/fuzz ...                                 # keep documents that hit internal errors
 //! ```
 //!
 //! Seed corpus: `spec/registry.yaml` (with its overlay applied) and the bad-input corpus's
@@ -200,7 +201,13 @@ fn mutated_specs_never_panic() {
         full_runs += u64::from(full);
         match outcome {
             Ok(Ok(())) => generated += 1,
-            Ok(Err(e)) if e.reason.contains("internal error") => internal.push(format!("variant {i}: {e}")),
+            Ok(Err(e)) if e.reason.contains("internal error") => {
+                // FUZZ_DUMP=DIR keeps the document, to turn it into a regression case.
+                if let Ok(dir) = std::env::var("FUZZ_DUMP") {
+                    let _ = std::fs::write(Path::new(&dir).join(format!("variant-{i}.json")), &bytes);
+                }
+                internal.push(format!("variant {i}: {e}"))
+            }
             Ok(Err(_)) => refused += 1,
             Err(_) => failures.push(format!("variant {i}: panicked")),
         }
@@ -215,5 +222,13 @@ fn mutated_specs_never_panic() {
         started.elapsed().as_secs_f64()
     );
     assert!(failures.is_empty(), "{}", failures.join("\n"));
+    // A caught panic is still a generator bug: the pipeline must refuse such a document
+    // with its own error (normalize, validate or adapt), before progenitor sees it.
+    assert!(
+        internal.is_empty(),
+        "{} internal errors:\n{}",
+        internal.len(),
+        internal.join("\n")
+    );
     assert!(generated > 0 && refused > 0, "mutations should produce both outcomes");
 }

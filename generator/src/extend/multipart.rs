@@ -183,9 +183,25 @@ fn resolve_reference<'a>(api: &'a openapiv3::OpenAPI, reference: &str) -> Option
     resolve_schema(api, api.components.as_ref()?.schemas.get(name)?)
 }
 
+/// The identifier progenitor gives a parameter or field named `name`: snake case, with
+/// characters an identifier cannot hold replaced, a leading `_` before a digit and a
+/// trailing `_` after a keyword. Never panics, whatever the spec calls things.
 pub(crate) fn field_ident(name: &str) -> syn::Ident {
-    let snake = name.to_snake_case();
-    syn::parse_str::<syn::Ident>(&snake).unwrap_or_else(|_| format_ident!("{}_", snake))
+    let cleaned: String = name
+        .chars()
+        .map(|c| if c.is_alphanumeric() || c == '_' { c } else { '-' })
+        .collect();
+    let mut snake = cleaned.to_snake_case();
+    if snake.is_empty() {
+        snake.push('x');
+    }
+    if snake.starts_with(|c: char| c.is_ascii_digit()) {
+        snake.insert(0, '_');
+    }
+    [snake.clone(), format!("{snake}_")]
+        .iter()
+        .find_map(|candidate| syn::parse_str::<syn::Ident>(candidate).ok())
+        .unwrap_or_else(|| format_ident!("x_"))
 }
 
 /// The Rust type a part's setter stores.
@@ -493,5 +509,22 @@ impl quote::ToTokens for FilePartTokens {
                 }
             }
         });
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::field_ident;
+
+    #[test]
+    fn any_name_becomes_an_identifier() {
+        let idents: Vec<String> = ["payload", "sourceMap", "type", "1", "", "a b/c", "ünï", "self"]
+            .iter()
+            .map(|n| field_ident(n).to_string())
+            .collect();
+        assert_eq!(
+            idents,
+            ["payload", "source_map", "type_", "_1", "x", "a_b_c", "ünï", "self_"]
+        );
     }
 }
