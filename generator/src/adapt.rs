@@ -34,16 +34,7 @@ pub fn adapt(name: &str, api: &mut OpenAPI, warnings: &mut Vec<Warning>) -> Resu
         let ReferenceOr::Item(item) = item else { continue };
         let item_at = pointer::join("/paths", path);
         let shared = resolve_parameters(name, &components, &item.parameters, &format!("{item_at}/parameters"))?;
-        let operations = [
-            ("get", &mut item.get),
-            ("put", &mut item.put),
-            ("post", &mut item.post),
-            ("delete", &mut item.delete),
-            ("options", &mut item.options),
-            ("head", &mut item.head),
-            ("patch", &mut item.patch),
-            ("trace", &mut item.trace),
-        ];
+        let operations = crate::validate::operation_slots(item);
         for (method, operation) in operations {
             let Some(operation) = operation else { continue };
             let at = pointer::join(&item_at, method);

@@ -136,16 +136,7 @@ fn first_operations(api: &openapiv3::OpenAPI, keep: &[(String, String)]) -> open
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;
         };
-        let slots = [
-            ("get", &mut item.get),
-            ("put", &mut item.put),
-            ("post", &mut item.post),
-            ("delete", &mut item.delete),
-            ("options", &mut item.options),
-            ("head", &mut item.head),
-            ("patch", &mut item.patch),
-            ("trace", &mut item.trace),
-        ];
+        let slots = crate::validate::operation_slots(item);
         for (method, slot) in slots {
             if !keep.iter().any(|(p, m)| p == path && m == method) {
                 *slot = None;
@@ -191,17 +182,10 @@ pub fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
         let openapiv3::ReferenceOr::Item(item) = item else {
             continue;
         };
-        let operations = [
-            &mut item.get,
-            &mut item.put,
-            &mut item.post,
-            &mut item.delete,
-            &mut item.options,
-            &mut item.head,
-            &mut item.patch,
-            &mut item.trace,
-        ];
-        for operation in operations.into_iter().flatten() {
+        for operation in crate::validate::operation_slots(item)
+            .into_iter()
+            .filter_map(|(_, slot)| slot.as_mut())
+        {
             let is_multipart = matches!(
                 &operation.request_body,
                 Some(openapiv3::ReferenceOr::Item(body)) if body.content.contains_key(MULTIPART)

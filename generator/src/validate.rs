@@ -12,6 +12,21 @@ use crate::pointer;
 /// HTTP methods a path item may hold, in the order OpenAPI lists them.
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// A path item's operation slots, each with its method, in [`METHODS`] order, for the
+/// stages that change or drop operations (openapiv3 only iterates them immutably).
+pub fn operation_slots(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
+    [
+        ("get", &mut item.get),
+        ("put", &mut item.put),
+        ("post", &mut item.post),
+        ("delete", &mut item.delete),
+        ("options", &mut item.options),
+        ("head", &mut item.head),
+        ("patch", &mut item.patch),
+        ("trace", &mut item.trace),
+    ]
+}
+
 /// Checks `spec` (already normalized) and returns its typed form.
 pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
     let err = |at: &str, reason: String| Error::at(Stage::Validate, name, at, reason);

@@ -6,7 +6,7 @@ mod support;
 use smithery_registry::prelude::*;
 use smithery_registry::{BuildError, Client, DEFAULT_BASE_URL};
 use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
+use wiremock::{Mock, MockServer};
 
 #[test]
 fn defaults_to_the_production_registry() {
@@ -69,7 +69,7 @@ async fn the_base_url_can_change_per_call_and_keeps_a_path_prefix() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/v2/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"})))
+        .respond_with(support::healthy())
         .mount(&server)
         .await;
     let client = support::client("http://127.0.0.1:1");
@@ -87,7 +87,7 @@ async fn a_custom_reqwest_client_and_user_agent_are_used() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"})))
+        .respond_with(support::healthy())
         .mount(&server)
         .await;
     let http = reqwest::Client::builder()

@@ -6,29 +6,13 @@
 mod support;
 
 use smithery_registry::prelude::*;
-use wiremock::matchers::{method, path};
-use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn failing_then_ok(server: &MockServer, failures: u64, failure: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(failure)
-        .up_to_n_times(failures)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"})))
-        .with_priority(2)
-        .mount(server)
-        .await;
-}
+use wiremock::{MockServer, ResponseTemplate};
 
 #[tokio::test]
 async fn each_attempt_is_logged_with_operation_attempt_status_and_delay() {
     let server = MockServer::start().await;
-    failing_then_ok(&server, 2, ResponseTemplate::new(503)).await;
+    support::failing_then_ok(&server, 2, ResponseTemplate::new(503)).await;
     let (policy, _) = support::recorded_retries();
     let client = support::client(&server.uri()).with_retry(policy);
     let (result, logs) = support::capture_logs(client.health_check().send()).await;

@@ -11,26 +11,10 @@ use support::fixtures;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-async fn failing_then_ok(server: &MockServer, failures: u64, failure: ResponseTemplate) {
-    Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(failure)
-        .up_to_n_times(failures)
-        .with_priority(1)
-        .mount(server)
-        .await;
-    Mock::given(method("GET"))
-        .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"})))
-        .with_priority(2)
-        .mount(server)
-        .await;
-}
-
 #[tokio::test]
 async fn server_errors_are_retried_on_the_default_exponential_schedule() {
     let server = MockServer::start().await;
-    failing_then_ok(&server, 4, ResponseTemplate::new(502)).await;
+    support::failing_then_ok(&server, 4, ResponseTemplate::new(502)).await;
     let (policy, recorder) = support::recorded_retries();
     let client = support::client(&server.uri()).with_retry(policy);
 
@@ -48,7 +32,7 @@ async fn server_errors_are_retried_on_the_default_exponential_schedule() {
 #[tokio::test]
 async fn documented_5xx_bodies_are_retried_too() {
     let server = MockServer::start().await;
-    failing_then_ok(
+    support::failing_then_ok(
         &server,
         1,
         ResponseTemplate::new(500).set_body_json(serde_json::json!({"error": "Service unhealthy"})),
@@ -64,7 +48,7 @@ async fn documented_5xx_bodies_are_retried_too() {
 async fn retry_after_sets_the_delay_on_429_and_503() {
     for status in [429, 503] {
         let server = MockServer::start().await;
-        failing_then_ok(
+        support::failing_then_ok(
             &server,
             1,
             ResponseTemplate::new(status).insert_header("retry-after", "7"),
@@ -80,7 +64,7 @@ async fn retry_after_sets_the_delay_on_429_and_503() {
 #[tokio::test]
 async fn client_errors_are_not_retried() {
     let server = MockServer::start().await;
-    failing_then_ok(&server, 1, ResponseTemplate::new(404)).await;
+    support::failing_then_ok(&server, 1, ResponseTemplate::new(404)).await;
     let (policy, recorder) = support::recorded_retries();
     let error = support::client(&server.uri())
         .with_retry(policy)
@@ -130,7 +114,7 @@ async fn max_attempts_caps_the_number_of_requests() {
 #[tokio::test]
 async fn retries_can_be_switched_off_per_call() {
     let server = MockServer::start().await;
-    failing_then_ok(&server, 1, ResponseTemplate::new(500)).await;
+    support::failing_then_ok(&server, 1, ResponseTemplate::new(500)).await;
     let (policy, recorder) = support::recorded_retries();
     let client = support::client(&server.uri()).with_retry(policy);
     let error = client

@@ -14,7 +14,7 @@ async fn the_token_is_sent_as_a_bearer_header_with_user_agent() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"})))
+        .respond_with(support::healthy())
         .mount(&server)
         .await;
     support::client(&server.uri()).health_check().send().await.expect("ok");
@@ -73,7 +73,7 @@ async fn a_redirect_to_another_host_does_not_carry_the_token() {
     let elsewhere = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/health"))
-        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"})))
+        .respond_with(support::healthy())
         .mount(&elsewhere)
         .await;
     let registry = MockServer::start().await;

@@ -12,6 +12,8 @@ use std::time::Duration;
 use smithery_registry::{Client, RetryPolicy, Sleeper};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
+use wiremock::matchers::{method, path};
+use wiremock::{Mock, MockServer, ResponseTemplate};
 
 pub const TOKEN: &str = "test-token-5f2c9a";
 
@@ -24,6 +26,28 @@ pub fn client(base_url: &str) -> Client {
         .retry(RetryPolicy::none())
         .build()
         .expect("client builds")
+}
+
+/// A healthy `health_check` response.
+pub fn healthy() -> ResponseTemplate {
+    ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"}))
+}
+
+/// `GET /health` answers `failure` `failures` times, then [`healthy`].
+pub async fn failing_then_ok(server: &MockServer, failures: u64, failure: ResponseTemplate) {
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(failure)
+        .up_to_n_times(failures)
+        .with_priority(1)
+        .mount(server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(healthy())
+        .with_priority(2)
+        .mount(server)
+        .await;
 }
 
 /// Records the delays it is asked to wait and returns at once: retry tests check the
