@@ -12,6 +12,22 @@ use crate::pointer;
 /// HTTP methods a path item may hold, in the order OpenAPI lists them.
 pub const METHODS: &[&str] = &["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
+/// The parameter `parameter` stands for: itself, or the component its `$ref` names under
+/// `#/components/parameters`. `None` for any other reference; [`validate`] refuses those, so
+/// later stages see `None` only on documents that did not pass it.
+pub fn parameter<'a>(
+    api: &'a openapiv3::OpenAPI,
+    parameter: &'a openapiv3::ReferenceOr<openapiv3::Parameter>,
+) -> Option<&'a openapiv3::Parameter> {
+    match parameter {
+        openapiv3::ReferenceOr::Item(p) => Some(p),
+        openapiv3::ReferenceOr::Reference { reference } => {
+            let name = reference.strip_prefix("#/components/parameters/")?;
+            api.components.as_ref()?.parameters.get(name)?.as_item()
+        }
+    }
+}
+
 /// A path item's operation slots, each with its method, in [`METHODS`] order, for the
 /// stages that change or drop operations (openapiv3 only iterates them immutably).
 pub fn operation_slots(item: &mut openapiv3::PathItem) -> [(&'static str, &mut Option<openapiv3::Operation>); 8] {
@@ -171,7 +187,6 @@ fn check_operation_references(api: &openapiv3::OpenAPI) -> std::result::Result<(
             return false;
         };
         components.is_some_and(|c| match kind {
-            "parameters" => matches!(c.parameters.get(name), Some(ReferenceOr::Item(_))),
             "requestBodies" => matches!(c.request_bodies.get(name), Some(ReferenceOr::Item(_))),
             "responses" => matches!(c.responses.get(name), Some(ReferenceOr::Item(_))),
             _ => false,
@@ -188,22 +203,16 @@ fn check_operation_references(api: &openapiv3::OpenAPI) -> std::result::Result<(
     for (path, item) in api.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
         let item_at = pointer::join("/paths", path);
-        let resolve =
-            |parameter: &'_ ReferenceOr<Parameter>, at: String| -> std::result::Result<Parameter, (String, String)> {
-                match parameter {
-                    ReferenceOr::Item(p) => Ok(p.clone()),
-                    ReferenceOr::Reference { reference } => {
-                        if !defined(reference, "parameters") {
-                            return Err(wrong_kind(format!("{at}/$ref"), reference, "parameters"));
-                        }
-                        let name = reference.trim_start_matches("#/components/parameters/");
-                        match components.and_then(|c| c.parameters.get(name)) {
-                            Some(ReferenceOr::Item(p)) => Ok(p.clone()),
-                            _ => Err(wrong_kind(format!("{at}/$ref"), reference, "parameters")),
-                        }
-                    }
-                }
-            };
+        // Only a reference can fail to resolve.
+        let resolve = |p: &ReferenceOr<Parameter>, at: String| -> std::result::Result<Parameter, (String, String)> {
+            parameter(api, p).cloned().ok_or_else(|| {
+                let reference = match p {
+                    ReferenceOr::Reference { reference } => reference.as_str(),
+                    ReferenceOr::Item(_) => "",
+                };
+                wrong_kind(format!("{at}/$ref"), reference, "parameters")
+            })
+        };
         let mut shared = BTreeMap::new();
         for (i, parameter) in item.parameters.iter().enumerate() {
             let at = format!("{item_at}/parameters/{i}");

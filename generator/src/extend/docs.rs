@@ -21,8 +21,14 @@ pub struct ErrorRow {
     pub statuses: Vec<String>,
 }
 
-pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File, crate_name: Option<&str>, runtime: bool) {
-    let operations = operations(api, crate_name);
+pub fn apply(
+    api: &openapiv3::OpenAPI,
+    multipart: &[multipart::MultipartOperation],
+    file: &mut syn::File,
+    crate_name: Option<&str>,
+    runtime: bool,
+) {
+    let operations = operations(api, multipart, crate_name);
     for item in &mut file.items {
         let syn::Item::Trait(declaration) = item else { continue };
         for trait_item in &mut declaration.items {
@@ -46,8 +52,11 @@ struct OperationDocs {
     bodiless: Vec<String>,
 }
 
-fn operations(api: &openapiv3::OpenAPI, crate_name: Option<&str>) -> BTreeMap<String, OperationDocs> {
-    let multipart = multipart::multipart_operations("", api).unwrap_or_default();
+fn operations(
+    api: &openapiv3::OpenAPI,
+    multipart: &[multipart::MultipartOperation],
+    crate_name: Option<&str>,
+) -> BTreeMap<String, OperationDocs> {
     let mut out = BTreeMap::new();
     for (_, item) in api.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
@@ -119,13 +128,7 @@ fn example(
 ) -> Option<String> {
     let mut calls = Vec::new();
     for parameter in item.parameters.iter().chain(&operation.parameters) {
-        let parameter = match parameter {
-            ReferenceOr::Item(p) => p,
-            ReferenceOr::Reference { reference } => {
-                let name = reference.strip_prefix("#/components/parameters/")?;
-                api.components.as_ref()?.parameters.get(name)?.as_item()?
-            }
-        };
+        let parameter = crate::validate::parameter(api, parameter)?;
         let data = parameter.parameter_data_ref();
         if !data.required {
             continue;

@@ -50,15 +50,15 @@ pub enum PartKind {
     Text,
 }
 
-/// Adds multipart support to progenitor's output for every multipart operation of `api`.
-pub fn apply(name: &str, api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
-    let operations = multipart_operations(name, api)?;
+/// Adds multipart support to progenitor's output for `operations`
+/// (from [`multipart_operations`]).
+pub fn apply(operations: &[MultipartOperation], file: &mut syn::File) -> Result<()> {
     if operations.is_empty() {
         return Ok(());
     }
     let builder_mod =
         super::module_items(file, "builder").ok_or_else(|| internal("progenitor output has no `builder` module"))?;
-    for operation in &operations {
+    for operation in operations {
         extend_builder(builder_mod, operation)?;
     }
     file.items.push(syn::parse_quote!(#FILE_PART));

@@ -22,7 +22,7 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
                 .parameters
                 .iter()
                 .chain(operation.parameters.iter())
-                .filter_map(|p| resolve(api, p))
+                .filter_map(|p| crate::validate::parameter(api, p))
                 .filter(|p| matches!(p, openapiv3::Parameter::Path { .. }))
                 .map(|p| p.parameter_data_ref().name.clone())
                 .collect();
@@ -82,20 +82,4 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
         }
     });
     Ok(())
-}
-
-fn resolve<'a>(
-    api: &'a openapiv3::OpenAPI,
-    parameter: &'a ReferenceOr<openapiv3::Parameter>,
-) -> Option<&'a openapiv3::Parameter> {
-    match parameter {
-        ReferenceOr::Item(p) => Some(p),
-        ReferenceOr::Reference { reference } => {
-            let name = reference.strip_prefix("#/components/parameters/")?;
-            match api.components.as_ref()?.parameters.get(name)? {
-                ReferenceOr::Item(p) => Some(p),
-                ReferenceOr::Reference { .. } => None,
-            }
-        }
-    }
 }
