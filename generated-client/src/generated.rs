@@ -3985,18 +3985,19 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/health`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::Health>,
             crate::runtime::Error<types::HealthError>,
         > {
-            let client = self.client;
+            let config = &self.client.inner;
             crate::runtime::send(
-                    client,
+                    config,
                     "health_check",
+                    crate::runtime::json_path::<types::Health>,
                     move || self.clone().send_once(),
                 )
                 .await
@@ -4126,16 +4127,22 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/servers`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::ServersListResponse>,
             crate::runtime::Error<types::RegistryError>,
         > {
-            let client = self.client;
-            crate::runtime::send(client, "list", move || self.clone().send_once()).await
+            let config = &self.client.inner;
+            crate::runtime::send(
+                    config,
+                    "list",
+                    crate::runtime::json_path::<types::ServersListResponse>,
+                    move || self.clone().send_once(),
+                )
+                .await
         }
     }
     /**Builder for [`ClientServersExt::get_by_qualified_name`]
@@ -4215,18 +4222,19 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/servers/{qualifiedName}`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::Server>,
             crate::runtime::Error<types::RegistryError>,
         > {
-            let client = self.client;
+            let config = &self.client.inner;
             crate::runtime::send(
-                    client,
+                    config,
                     "get_by_qualified_name",
+                    crate::runtime::json_path::<types::Server>,
                     move || self.clone().send_once(),
                 )
                 .await
@@ -4319,18 +4327,19 @@ pub mod builder {
         }
         ///Sends a `GET` request to `/servers/{qualifiedName}/deployments`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<::std::vec::Vec<types::DeploymentList>>,
             crate::runtime::Error<types::DeploymentError>,
         > {
-            let client = self.client;
+            let config = &self.client.inner;
             crate::runtime::send(
-                    client,
+                    config,
                     "list_deployments",
+                    crate::runtime::json_path::<::std::vec::Vec<types::DeploymentList>>,
                     move || self.clone().send_once(),
                 )
                 .await
@@ -4478,16 +4487,21 @@ pub mod builder {
         }
         ///Sends a `PUT` request to `/servers/{qualifiedName}/deployments`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::DeployResponse>,
             crate::runtime::Error<types::DeploymentError>,
         > {
-            let client = self.client;
-            crate::runtime::send(client, "deploy", move || self.clone().send_once())
+            let config = &self.client.inner;
+            crate::runtime::send(
+                    config,
+                    "deploy",
+                    crate::runtime::json_path::<types::DeployResponse>,
+                    move || self.clone().send_once(),
+                )
                 .await
         }
         /**The deploy payload, as a JSON string.
@@ -4614,15 +4628,16 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         ///Sends a `GET` request to `/servers/{qualifiedName}/deployments/{id}`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<ResponseValue<types::DeploymentInfo>, crate::runtime::Error<()>> {
-            let client = self.client;
+            let config = &self.client.inner;
             crate::runtime::send(
-                    client,
+                    config,
                     "get_deployment_status",
+                    crate::runtime::json_path::<types::DeploymentInfo>,
                     move || self.clone().send_once(),
                 )
                 .await
@@ -4708,13 +4723,14 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         ///Sends a `POST` request to `/servers/{qualifiedName}/deployments/{id}/resume`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(self) -> Result<ResponseValue<()>, crate::runtime::Error<()>> {
-            let client = self.client;
+            let config = &self.client.inner;
             crate::runtime::send(
-                    client,
+                    config,
                     "resume_deployment",
+                    crate::runtime::json_path::<()>,
                     move || self.clone().send_once(),
                 )
                 .await
@@ -4865,16 +4881,21 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         ///Sends a `GET` request to `/servers/{qualifiedName}/logs`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::RuntimeLogsResponse>,
             crate::runtime::Error<types::RuntimeLogsError>,
         > {
-            let client = self.client;
-            crate::runtime::send(client, "get_logs", move || self.clone().send_once())
+            let config = &self.client.inner;
+            crate::runtime::send(
+                    config,
+                    "get_logs",
+                    crate::runtime::json_path::<types::RuntimeLogsResponse>,
+                    move || self.clone().send_once(),
+                )
                 .await
         }
     }
@@ -4943,18 +4964,19 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         ///Sends a `POST` request to `/uplink/token`
         ///
-        /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-        /// says, each one sending the whole request again.
+        /// Failed attempts are retried as the client's retry policy says, each one
+        /// sending the whole request again.
         pub async fn send(
             self,
         ) -> Result<
             ResponseValue<types::UplinkTokenResponse>,
             crate::runtime::Error<types::UplinkError>,
         > {
-            let client = self.client;
+            let config = &self.client.inner;
             crate::runtime::send(
-                    client,
+                    config,
                     "create_token",
+                    crate::runtime::json_path::<types::UplinkTokenResponse>,
                     move || self.clone().send_once(),
                 )
                 .await
@@ -5035,5 +5057,129 @@ fn check_path_segment(
             )
         }
         _ => Ok(()),
+    }
+}
+/**The API's base URL groups, from the spec's `servers`:
+- `registry_smithery_ai` (the default): `https://registry.smithery.ai`
+
+Change one with `ClientBuilder::server_url` or, per call, `Client::with_server_url`.*/
+pub const SERVERS: &[crate::runtime::ServerGroup] = &[
+    crate::runtime::ServerGroup {
+        name: "registry_smithery_ai",
+        url: "https://registry.smithery.ai",
+    },
+];
+/// The default server group's URL, as the spec gives it.
+pub const DEFAULT_BASE_URL: &str = "https://registry.smithery.ai";
+impl ClientHooks<crate::runtime::ClientConfig> for Client {
+    async fn pre<E>(
+        &self,
+        request: &mut reqwest::Request,
+        info: &OperationInfo,
+    ) -> std::result::Result<(), Error<E>> {
+        crate::runtime::pre(&self.inner, request, info).await
+    }
+    async fn exec(
+        &self,
+        request: reqwest::Request,
+        _info: &OperationInfo,
+    ) -> reqwest::Result<reqwest::Response> {
+        crate::runtime::exec(&self.client, request).await
+    }
+}
+impl crate::runtime::ApiClient for Client {
+    const SERVERS: &'static [crate::runtime::ServerGroup] = SERVERS;
+    fn from_parts(client: reqwest::Client, inner: crate::runtime::ClientConfig) -> Self {
+        Self {
+            baseurl: inner.server_url(0).to_owned(),
+            client,
+            inner,
+        }
+    }
+}
+impl Client {
+    /// Starts configuring a client.
+    pub fn builder() -> crate::runtime::ClientBuilder<Self> {
+        crate::runtime::ClientBuilder::default()
+    }
+    /// A client for the API's default servers, authenticating with `token`.
+    pub fn new(
+        token: impl Into<crate::runtime::BearerToken>,
+    ) -> std::result::Result<Self, crate::runtime::BuildError> {
+        Self::builder().bearer_token(token).build()
+    }
+    /// A client for the API's default servers, with the token from the environment
+    /// (`TOKEN_ENV`).
+    pub fn from_env() -> std::result::Result<Self, crate::runtime::BuildError> {
+        Self::builder().bearer_token_from_env()?.build()
+    }
+    /// The default server group's base URL.
+    pub fn base_url(&self) -> &str {
+        &self.baseurl
+    }
+    /// The base URL of the server group `group` (see [`SERVERS`]).
+    pub fn server_url(&self, group: &str) -> Option<&str> {
+        self.inner.server_url_named(group)
+    }
+    /// A copy of this client that sends the default group's operations to `url`: for
+    /// one call (`client.with_base_url(url)?.some_operation()...`), or for several.
+    pub fn with_base_url(
+        &self,
+        url: &str,
+    ) -> std::result::Result<Self, crate::runtime::BuildError> {
+        let group = SERVERS.first().map_or("default", |g| g.name);
+        self.with_server_url(group, url)
+    }
+    /// A copy of this client that sends the operations of server group `group` to `url`.
+    pub fn with_server_url(
+        &self,
+        group: &str,
+        url: &str,
+    ) -> std::result::Result<Self, crate::runtime::BuildError> {
+        let inner = self.inner.with_server_url(group, url)?;
+        Ok(Self {
+            baseurl: inner.server_url(0).to_owned(),
+            client: self.client.clone(),
+            inner,
+        })
+    }
+    /// A copy of this client whose attempts time out after `timeout` (`None`: never).
+    pub fn with_timeout(&self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+        Self {
+            inner: self.inner.with_timeout(timeout.into()),
+            ..self.clone()
+        }
+    }
+    /// A copy of this client with another retry policy.
+    pub fn with_retry(&self, policy: crate::runtime::RetryPolicy) -> Self {
+        Self {
+            inner: self.inner.with_retry(policy),
+            ..self.clone()
+        }
+    }
+}
+impl crate::runtime::ErrorBody for types::DeploymentError {
+    fn message(&self) -> Option<&str> {
+        Some(self.error.as_str())
+    }
+}
+impl crate::runtime::ErrorBody for types::HealthError {
+    fn message(&self) -> Option<&str> {
+        Some(self.error.as_str())
+    }
+}
+impl crate::runtime::ErrorBody for types::RegistryError {
+    fn message(&self) -> Option<&str> {
+        Some(self.error.as_str())
+    }
+}
+impl crate::runtime::ErrorBody for types::RuntimeLogsError {
+    fn message(&self) -> Option<&str> {
+        Some(self.error.as_str())
+    }
+}
+impl crate::runtime::ErrorBody for types::UplinkError {
+    fn message(&self) -> Option<&str> {
+        Some(self.error.as_str())
     }
 }

@@ -43,19 +43,12 @@
 #[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, rustdoc::all)]
 mod generated;
 
-mod config;
-mod deploy;
-mod error;
-mod pagination;
-mod retry;
-#[doc(hidden)]
+mod extras;
 pub mod runtime;
 
-pub use config::{
-    BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_BASE_URL, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT,
-    TOKEN_ENV,
-};
-pub use deploy::{DeploymentStatus, WaitError, WaitOptions};
-pub use error::{Error, ErrorBody};
+pub use extras::deploy::{DeploymentStatus, WaitError, WaitOptions};
 pub use generated::*;
-pub use retry::{RetryPolicy, Sleeper};
+pub use runtime::config::{
+    BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,
+};
+pub use runtime::{Error, ErrorBody, RetryPolicy, ServerGroup, Sleeper};

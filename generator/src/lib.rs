@@ -117,7 +117,7 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api, settings)?;
-    let file = generate::catch_quietly(|| extend::extend(name, &api, tokens, settings))
+    let file = generate::catch_quietly(|| extend::extend(name, &api, tokens, settings, &mut warnings))
         .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),

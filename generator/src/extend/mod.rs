@@ -8,14 +8,20 @@
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
 //!   does not list yet;
 //! - [`docs`]: each operation's documentation, with a compiled example and its error table;
+//! - [`error_bodies`]: the server's message in each declared error body, for the runtime's
+//!   errors;
+//! - [`servers`]: operations whose spec names another server than the document's, sent to
+//!   their own base URL group;
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
 //!   `send` of every operation routed through it.
 
 pub mod docs;
+pub mod error_bodies;
 pub mod multipart;
 pub mod open_enums;
 pub mod path_segments;
 pub mod runtime;
+pub mod servers;
 
 use proc_macro2::TokenStream;
 
@@ -46,10 +52,17 @@ impl Settings {
 /// Applies every extension to progenitor's output. The result stays a syntax tree: turning
 /// it back into tokens only for `render` to parse them again would double the cost of the
 /// two most expensive steps of the pipeline.
-pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream, settings: &Settings) -> Result<syn::File> {
+pub fn extend(
+    name: &str,
+    api: &openapiv3::OpenAPI,
+    tokens: TokenStream,
+    settings: &Settings,
+    warnings: &mut Vec<crate::Warning>,
+) -> Result<syn::File> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))?;
     let multipart = multipart::multipart_operations(name, api)?;
+    let servers = servers::Groups::read(name, api)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
     open_enums::apply(&mut file);
@@ -61,7 +74,14 @@ pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream, setting
         settings.runtime.is_some(),
     );
     if let Some(runtime) = &settings.runtime {
-        runtime::apply(&mut file, runtime)?;
+        // Before `runtime`, which renames progenitor's `send` to `send_once`.
+        servers::apply(&servers, &mut file, true, warnings)?;
+        runtime::apply(&mut file, runtime, &servers)?;
+        let runtime: syn::Path =
+            syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
+        error_bodies::apply(&mut file, &runtime);
+    } else {
+        servers::apply(&servers, &mut file, false, warnings)?;
     }
     Ok(file)
 }

@@ -6,21 +6,33 @@
 //! ```text
 //! async fn send_once(self) -> Result<ResponseValue<T>, Error<E>>        // progenitor's, renamed
 //! pub async fn send(self) -> Result<ResponseValue<T>, RUNTIME::Error<E>> {
-//!     RUNTIME::send(self.client, "operation_id", move || self.clone().send_once()).await
+//!     RUNTIME::send(&self.client.inner, "operation_id", RUNTIME::json_path::<T>,
+//!                   move || self.clone().send_once()).await
 //! }
 //! ```
 //!
-//! so each attempt rebuilds the request from the builder, bodies included. The runtime
-//! module must provide `ClientConfig` (the client's inner state), `Error<E>`, the `send`
-//! function above, and `impl ClientHooks<ClientConfig> for Client`. progenitor's
-//! `Client::new` (which unwraps the reqwest builder) and `Client::new_with_client` are
-//! removed: the runtime provides the constructors. Documented error statuses without a body
-//! schema are returned as unexpected responses, so the runtime can keep their raw body.
+//! so each attempt rebuilds the request from the builder, bodies included. Documented error
+//! statuses without a body schema are returned as unexpected responses, so the runtime can
+//! keep their raw body.
+//!
+//! The crate-level glue is generated too, so that the runtime names no type of one API and
+//! one runtime can serve several generated modules: `ClientHooks` for `Client` (delegating to
+//! `RUNTIME::pre` and `RUNTIME::exec`), `RUNTIME::ApiClient` for `Client` with the API's
+//! server groups (`SERVERS`), and `Client`'s constructors and per-call copies (`builder`,
+//! `new`, `from_env`, `with_base_url`, `with_server_url`, `with_timeout`, `with_retry`).
+//! progenitor's `Client::new` (which unwraps the reqwest builder) and
+//! `Client::new_with_client` are removed.
+//!
+//! The runtime module must provide: `ClientConfig` (with `server_url(usize)` and
+//! `with_server_url`, `with_timeout`, `with_retry`), `ClientBuilder<C>`, `BearerToken`,
+//! `BuildError`, `RetryPolicy`, `ServerGroup`, `ApiClient`, `Error<E>`, `ErrorBody`, and the
+//! functions `send`, `pre`, `exec`, `json_path`, `no_path`.
 
+use super::servers::Groups;
 use super::{builder_impls, internal, self_type_name};
 use crate::error::Result;
 
-pub fn apply(file: &mut syn::File, runtime: &str) -> Result<()> {
+pub fn apply(file: &mut syn::File, runtime: &str, servers: &Groups) -> Result<()> {
     let runtime: syn::Path =
         syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
     for implementation in builder_impls(file) {
@@ -55,20 +67,165 @@ pub fn apply(file: &mut syn::File, runtime: &str) -> Result<()> {
         once.sig.ident = syn::parse_quote!(send_once);
         once.vis = syn::Visibility::Inherited;
         once.attrs.retain(|a| !a.path().is_ident("doc"));
+        let success_path = match response_type(&success) {
+            Some(body) if !is_byte_stream(&body) => quote::quote!(#runtime::json_path::<#body>),
+            _ => quote::quote!(#runtime::no_path),
+        };
         let wrapper: syn::ImplItem = syn::parse_quote! {
             #(#docs)*
             ///
-            /// Failed attempts are retried as the client's [`RetryPolicy`](crate::RetryPolicy)
-            /// says, each one sending the whole request again.
+            /// Failed attempts are retried as the client's retry policy says, each one
+            /// sending the whole request again.
             pub async fn send(self) -> Result<#success, #runtime::Error<#error_body>> {
-                let client = self.client;
-                #runtime::send(client, #operation_id, move || self.clone().send_once()).await
+                let config = &self.client.inner;
+                #runtime::send(config, #operation_id, #success_path, move || self.clone().send_once()).await
             }
         };
         implementation.items.insert(index + 1, wrapper);
     }
     remove_client_constructors(file);
+    file.items.extend(glue(&runtime, servers));
     Ok(())
+}
+
+/// `ResponseValue<T>` → `T`.
+pub(crate) fn response_type(success: &syn::Type) -> Option<syn::Type> {
+    let syn::Type::Path(path) = success else { return None };
+    let last = path.path.segments.last()?;
+    if last.ident != "ResponseValue" {
+        return None;
+    }
+    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+        return None;
+    };
+    arguments.args.iter().find_map(|a| match a {
+        syn::GenericArgument::Type(t) => Some(t.clone()),
+        _ => None,
+    })
+}
+
+fn is_byte_stream(body: &syn::Type) -> bool {
+    matches!(body, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
+}
+
+/// The crate-level items that connect the generated `Client` to the runtime.
+fn glue(runtime: &syn::Path, servers: &Groups) -> Vec<syn::Item> {
+    let groups = servers.groups.iter().map(|g| {
+        let (name, url) = (&g.name, &g.url);
+        quote::quote!(#runtime::ServerGroup { name: #name, url: #url })
+    });
+    let table: String = servers
+        .groups
+        .iter()
+        .enumerate()
+        .map(|(i, g)| {
+            let role = if i == 0 { " (the default)" } else { "" };
+            format!("\n- `{}`{role}: `{}`", g.name, g.url)
+        })
+        .collect();
+    let servers_doc = format!(
+        "The API's base URL groups, from the spec's `servers`:{table}\n\nChange one with `ClientBuilder::server_url` or, per call, `Client::with_server_url`."
+    );
+    let default_url = servers.groups.first().map(|g| g.url.clone()).unwrap_or_default();
+    let file: syn::File = syn::parse_quote! {
+        #[doc = #servers_doc]
+        pub const SERVERS: &[#runtime::ServerGroup] = &[#(#groups),*];
+
+        /// The default server group's URL, as the spec gives it.
+        pub const DEFAULT_BASE_URL: &str = #default_url;
+
+        impl ClientHooks<#runtime::ClientConfig> for Client {
+            async fn pre<E>(
+                &self,
+                request: &mut reqwest::Request,
+                info: &OperationInfo,
+            ) -> std::result::Result<(), Error<E>> {
+                #runtime::pre(&self.inner, request, info).await
+            }
+
+            async fn exec(
+                &self,
+                request: reqwest::Request,
+                _info: &OperationInfo,
+            ) -> reqwest::Result<reqwest::Response> {
+                #runtime::exec(&self.client, request).await
+            }
+        }
+
+        impl #runtime::ApiClient for Client {
+            const SERVERS: &'static [#runtime::ServerGroup] = SERVERS;
+
+            fn from_parts(client: reqwest::Client, inner: #runtime::ClientConfig) -> Self {
+                Self {
+                    baseurl: inner.server_url(0).to_owned(),
+                    client,
+                    inner,
+                }
+            }
+        }
+
+        impl Client {
+            /// Starts configuring a client.
+            pub fn builder() -> #runtime::ClientBuilder<Self> {
+                #runtime::ClientBuilder::default()
+            }
+
+            /// A client for the API's default servers, authenticating with `token`.
+            pub fn new(token: impl Into<#runtime::BearerToken>) -> std::result::Result<Self, #runtime::BuildError> {
+                Self::builder().bearer_token(token).build()
+            }
+
+            /// A client for the API's default servers, with the token from the environment
+            /// (`TOKEN_ENV`).
+            pub fn from_env() -> std::result::Result<Self, #runtime::BuildError> {
+                Self::builder().bearer_token_from_env()?.build()
+            }
+
+            /// The default server group's base URL.
+            pub fn base_url(&self) -> &str {
+                &self.baseurl
+            }
+
+            /// The base URL of the server group `group` (see [`SERVERS`]).
+            pub fn server_url(&self, group: &str) -> Option<&str> {
+                self.inner.server_url_named(group)
+            }
+
+            /// A copy of this client that sends the default group's operations to `url`: for
+            /// one call (`client.with_base_url(url)?.some_operation()...`), or for several.
+            pub fn with_base_url(&self, url: &str) -> std::result::Result<Self, #runtime::BuildError> {
+                let group = SERVERS.first().map_or("default", |g| g.name);
+                self.with_server_url(group, url)
+            }
+
+            /// A copy of this client that sends the operations of server group `group` to `url`.
+            pub fn with_server_url(&self, group: &str, url: &str) -> std::result::Result<Self, #runtime::BuildError> {
+                let inner = self.inner.with_server_url(group, url)?;
+                Ok(Self {
+                    baseurl: inner.server_url(0).to_owned(),
+                    client: self.client.clone(),
+                    inner,
+                })
+            }
+
+            /// A copy of this client whose attempts time out after `timeout` (`None`: never).
+            pub fn with_timeout(&self, timeout: impl Into<Option<std::time::Duration>>) -> Self {
+                Self {
+                    inner: self.inner.with_timeout(timeout.into()),
+                    ..self.clone()
+                }
+            }
+
+            /// A copy of this client with another retry policy.
+            pub fn with_retry(&self, policy: #runtime::RetryPolicy) -> Self {
+                Self {
+                    inner: self.inner.with_retry(policy),
+                    ..self.clone()
+                }
+            }
+        }
+    };
+    file.items
 }
 
 /// progenitor drops the body of a documented error status that has no schema
@@ -121,7 +278,7 @@ fn result_parts(output: &syn::Type) -> Option<(syn::Type, syn::Type)> {
 }
 
 /// The `operation_id` in progenitor's `OperationInfo { operation_id: "..." }`.
-fn operation_id(send: &syn::ImplItemFn) -> Option<syn::LitStr> {
+pub(crate) fn operation_id(send: &syn::ImplItemFn) -> Option<syn::LitStr> {
     struct Find(Option<syn::LitStr>);
     impl<'ast> syn::visit::Visit<'ast> for Find {
         fn visit_expr_struct(&mut self, node: &'ast syn::ExprStruct) {

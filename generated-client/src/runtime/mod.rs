@@ -1,21 +1,28 @@
-//! Sends each operation: the hooks progenitor calls around a request, and the loop that
-//! retries attempts and turns failures into [`Error`]. The generated code calls into this
-//! module (see the generator's `extend::runtime`).
+//! The runtime every operation shares: configuration, the hooks progenitor calls around a
+//! request, the loop that retries attempts and turns failures into [`Error`].
+//!
+//! Nothing here names an operation or a type of one API: the generated code calls into this
+//! module (see the generator's `extend::runtime`) and implements [`ApiClient`] for its
+//! `Client`, so one runtime serves every generated module.
+
+pub mod config;
+pub mod error;
+pub mod retry;
 
 use std::cell::Cell;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
-use progenitor_client::{ClientHooks, ClientInfo, OperationInfo, ResponseValue};
+use progenitor_client::{OperationInfo, ResponseValue};
 use reqwest::StatusCode;
 use reqwest::header::{ACCEPT, AUTHORIZATION, HeaderValue, USER_AGENT};
 use serde::de::DeserializeOwned;
 
-use crate::Client;
-use crate::retry::{self, Jitter, Verdict};
+use self::retry::{Jitter, Verdict};
 
-pub use crate::config::ClientConfig;
-pub use crate::error::Error;
+pub use self::config::{BearerToken, BuildError, ClientBuilder, ClientConfig};
+pub use self::error::{Error, ErrorBody};
+pub use self::retry::{RetryPolicy, Sleeper};
 
 tokio::task_local! {
     /// The status of the response the current attempt received. progenitor's error for a
@@ -23,49 +30,88 @@ tokio::task_local! {
     static STATUS: Cell<Option<StatusCode>>;
 }
 
-impl ClientHooks<ClientConfig> for Client {
-    async fn pre<E>(
-        &self,
-        request: &mut reqwest::Request,
-        _info: &OperationInfo,
-    ) -> Result<(), progenitor_client::Error<E>> {
-        let config = self.inner();
-        let headers = request.headers_mut();
-        if let Some(authorization) = &config.authorization {
-            headers.insert(AUTHORIZATION, authorization.clone());
-        }
-        headers.insert(USER_AGENT, config.user_agent.clone());
-        // Operations without a response body get no Accept from progenitor; the reference
-        // SDK sends `*/*` for them.
-        headers.entry(ACCEPT).or_insert(HeaderValue::from_static("*/*"));
-        if let Some(timeout) = config.timeout {
-            *request.timeout_mut() = Some(timeout);
-        }
-        Ok(())
-    }
+/// One base URL group of an API: operations whose spec names other `servers` than the
+/// document's are sent to their group's URL, which the caller can change per group
+/// ([`ClientBuilder::server_url`]).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ServerGroup {
+    /// The group's name (`x-server-group` on the spec's server, else derived from its host).
+    pub name: &'static str,
+    /// The URL the spec gives (server variables replaced by their defaults).
+    pub url: &'static str,
+}
 
-    async fn exec(&self, request: reqwest::Request, _info: &OperationInfo) -> reqwest::Result<reqwest::Response> {
-        let result = self.client().execute(request).await;
-        if let Ok(response) = &result {
-            let _ = STATUS.try_with(|status| status.set(Some(response.status())));
-        }
-        result
+/// What a generated `Client` gives the runtime. The generator implements it; callers never
+/// need to.
+pub trait ApiClient: Sized + Clone {
+    /// The API's base URL groups; the first is the document's own (the default).
+    const SERVERS: &'static [ServerGroup];
+
+    /// Assembles a client from its parts.
+    fn from_parts(http: reqwest::Client, config: ClientConfig) -> Self;
+}
+
+/// Sets what every attempt carries (called from the generated `ClientHooks::pre`).
+pub async fn pre<E>(
+    config: &ClientConfig,
+    request: &mut reqwest::Request,
+    _info: &OperationInfo,
+) -> Result<(), progenitor_client::Error<E>> {
+    let headers = request.headers_mut();
+    if let Some(authorization) = &config.authorization {
+        headers.insert(AUTHORIZATION, authorization.clone());
+    }
+    headers.insert(USER_AGENT, config.user_agent.clone());
+    // Operations without a response body get no Accept from progenitor; the reference
+    // SDK sends `*/*` for them.
+    headers.entry(ACCEPT).or_insert(HeaderValue::from_static("*/*"));
+    if let Some(timeout) = config.timeout {
+        *request.timeout_mut() = Some(timeout);
+    }
+    Ok(())
+}
+
+/// Sends one attempt (called from the generated `ClientHooks::exec`), noting its status for
+/// the error report.
+pub async fn exec(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
+    let result = http.execute(request).await;
+    if let Ok(response) = &result {
+        let _ = STATUS.try_with(|status| status.set(Some(response.status())));
+    }
+    result
+}
+
+/// Where in `body` parsing it as `T` fails: a JSON path such as `servers[3].useCount`, or
+/// `.` for the whole body. The generated code passes `json_path::<T>` for typed responses.
+pub fn json_path<T: DeserializeOwned>(body: &[u8]) -> String {
+    let mut deserializer = serde_json::Deserializer::from_slice(body);
+    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
+        Err(e) => e.path().to_string(),
+        Ok(_) => ".".to_owned(),
     }
 }
 
+/// For responses that are not parsed (byte streams, event streams): no path to report.
+pub fn no_path(_body: &[u8]) -> String {
+    ".".to_owned()
+}
+
 /// Runs `attempt` until it succeeds, fails for good, or the retry policy gives up.
+///
+/// `success_path` finds where a success body failed to parse ([`json_path`] or
+/// [`no_path`]).
 pub async fn send<T, E, F, Fut>(
-    client: &Client,
+    config: &ClientConfig,
     operation: &'static str,
+    success_path: fn(&[u8]) -> String,
     mut attempt: F,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
-    T: DeserializeOwned,
     E: DeserializeOwned,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    let policy = &client.inner().retry;
+    let policy = &config.retry;
     let mut jitter = Jitter::seeded();
     // Time spent: attempts as measured, waits as scheduled (so an injected sleeper that
     // returns at once still exhausts the budget as a real one would).
@@ -128,7 +174,7 @@ where
                 "request failed"
             );
         }
-        return Err(convert::<T, E>(operation, error, status).await);
+        return Err(convert(operation, success_path, error, status).await);
     }
 }
 
@@ -148,8 +194,9 @@ fn verdict<E>(error: &progenitor_client::Error<E>, status: Option<StatusCode>, c
     }
 }
 
-async fn convert<T: DeserializeOwned, E: DeserializeOwned>(
+async fn convert<E: DeserializeOwned>(
     operation: &'static str,
+    success_path: fn(&[u8]) -> String,
     error: progenitor_client::Error<E>,
     status: Option<StatusCode>,
 ) -> Error<E> {
@@ -183,9 +230,9 @@ async fn convert<T: DeserializeOwned, E: DeserializeOwned>(
             // Parse again to learn where it failed: into the success type for a success
             // status, into the error body otherwise.
             let path = if status.is_success() {
-                mismatch_path::<T>(&body)
+                success_path(&body)
             } else {
-                mismatch_path::<E>(&body)
+                json_path::<E>(&body)
             };
             Error::InvalidResponse {
                 operation,
@@ -218,13 +265,5 @@ fn transport<E>(operation: &'static str, status: Option<StatusCode>, source: req
             status,
             source,
         }
-    }
-}
-
-fn mismatch_path<T: DeserializeOwned>(body: &[u8]) -> String {
-    let mut deserializer = serde_json::Deserializer::from_slice(body);
-    match serde_path_to_error::deserialize::<_, T>(&mut deserializer) {
-        Err(e) => e.path().to_string(),
-        Ok(_) => ".".to_owned(),
     }
 }

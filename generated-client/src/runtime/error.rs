@@ -5,9 +5,8 @@ use std::fmt;
 use reqwest::StatusCode;
 use reqwest::header::HeaderMap;
 
-/// Why an operation failed. `E` is the operation's documented error body
-/// ([`RegistryError`](crate::types::RegistryError) for `list`, for instance; `()` for
-/// operations whose errors have no body schema).
+/// Why an operation failed. `E` is the operation's documented error body (a generated type
+/// such as `types::RegistryError`; `()` for operations whose errors have no body schema).
 ///
 /// Every variant names the operation, and [`Error::status`] gives the HTTP status when a
 /// response arrived. The `Display` form is one line: `OPERATION: HTTP STATUS: what happened`.
@@ -110,7 +109,8 @@ impl<E> Error<E> {
     }
 }
 
-/// A documented error body that carries a human-readable message.
+/// A documented error body that carries a human-readable message. The generator implements
+/// it for every error body the spec declares, from the body's schema.
 pub trait ErrorBody {
     /// The server's message (the body's `error` field).
     fn message(&self) -> Option<&str>;
@@ -121,24 +121,6 @@ impl ErrorBody for () {
         None
     }
 }
-
-macro_rules! error_bodies {
-    ($($name:ident),*) => {$(
-        impl ErrorBody for crate::types::$name {
-            fn message(&self) -> Option<&str> {
-                Some(&self.error)
-            }
-        }
-    )*};
-}
-
-error_bodies!(
-    DeploymentError,
-    RegistryError,
-    RuntimeLogsError,
-    HealthError,
-    UplinkError
-);
 
 /// Bodies are shown up to this many characters in `Display`: enough to read a message,
 /// not a whole HTML error page.

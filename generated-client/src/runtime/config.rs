@@ -1,17 +1,15 @@
-//! Building a [`Client`]: where it connects, how it authenticates, how long it waits.
+//! Building a client: where it connects, how it authenticates, how long it waits.
 
 use std::fmt;
+use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
 use reqwest::header::HeaderValue;
 
-use crate::{Client, RetryPolicy};
+use super::{ApiClient, RetryPolicy};
 
-/// The registry's production address.
-pub const DEFAULT_BASE_URL: &str = "https://registry.smithery.ai";
-
-/// The environment variable [`Client::from_env`] reads the token from (the reference SDK's).
+/// The environment variable `Client::from_env` reads the token from (the reference SDK's).
 pub const TOKEN_ENV: &str = "SMITHERY_BEARER_AUTH";
 
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] replaces it.
@@ -67,12 +65,14 @@ impl From<String> for BearerToken {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// [`Client::from_env`] found no token in [`TOKEN_ENV`].
+    /// `Client::from_env` found no token in [`TOKEN_ENV`].
     MissingToken,
     /// The token holds characters an HTTP header cannot carry (the token is not shown).
     InvalidToken,
     /// The base URL is not an absolute `http` or `https` URL.
     InvalidBaseUrl { url: String, reason: String },
+    /// [`ClientBuilder::server_url`] named a server group the API does not have.
+    UnknownServerGroup { group: String, known: Vec<&'static str> },
     /// reqwest could not build its client (TLS initialisation, usually).
     Http(reqwest::Error),
 }
@@ -83,6 +83,9 @@ impl fmt::Display for BuildError {
             BuildError::MissingToken => write!(f, "no API key: set {TOKEN_ENV} or pass a token to the builder"),
             BuildError::InvalidToken => f.write_str("the API key contains characters not allowed in an HTTP header"),
             BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            BuildError::UnknownServerGroup { group, known } => {
+                write!(f, "unknown server group `{group}`; this API has {}", known.join(", "))
+            }
             BuildError::Http(e) => write!(f, "cannot build the HTTP client: {e}"),
         }
     }
@@ -97,18 +100,72 @@ impl std::error::Error for BuildError {
     }
 }
 
-/// What a [`Client`] carries besides its base URL and HTTP client: the token, the retry
-/// policy, the timeout and the user agent. Per-call overrides ([`Client::with_retry`],
-/// [`Client::with_timeout`]) are copies with one field changed.
+/// What a client carries besides its HTTP client: the base URL of each server group, the
+/// token, the retry policy, the timeout and the user agent. Per-call overrides
+/// (`Client::with_retry`, `Client::with_timeout`, `Client::with_server_url`) are copies with
+/// one field changed.
 #[derive(Clone, Debug)]
 pub struct ClientConfig {
+    /// The base URL of each server group, in the order of [`ApiClient::SERVERS`].
+    pub(crate) servers: Arc<[(&'static str, String)]>,
     pub(crate) authorization: Option<HeaderValue>,
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
 }
 
-/// Configures a [`Client`].
+impl ClientConfig {
+    /// The base URL of server group number `index` (generated code passes the index of the
+    /// operation's group; 0 is the document's default).
+    pub fn server_url(&self, index: usize) -> &str {
+        self.servers
+            .get(index)
+            .or(self.servers.first())
+            .map_or("", |(_, url)| url.as_str())
+    }
+
+    /// The base URL of the server group named `group`.
+    pub fn server_url_named(&self, group: &str) -> Option<&str> {
+        self.servers
+            .iter()
+            .find(|(name, _)| *name == group)
+            .map(|(_, url)| url.as_str())
+    }
+
+    /// A copy whose group `group` sends to `url`.
+    pub fn with_server_url(&self, group: &str, url: &str) -> Result<Self, BuildError> {
+        let url = normalize_base_url(url)?;
+        let mut servers = self.servers.to_vec();
+        match servers.iter_mut().find(|(name, _)| *name == group) {
+            Some(slot) => slot.1 = url,
+            None => {
+                return Err(BuildError::UnknownServerGroup {
+                    group: group.to_owned(),
+                    known: servers.iter().map(|(name, _)| *name).collect(),
+                });
+            }
+        }
+        Ok(Self {
+            servers: servers.into(),
+            ..self.clone()
+        })
+    }
+
+    /// A copy whose attempts time out after `timeout` (`None`: never).
+    pub fn with_timeout(&self, timeout: Option<Duration>) -> Self {
+        Self {
+            timeout,
+            ..self.clone()
+        }
+    }
+
+    /// A copy with another retry policy.
+    pub fn with_retry(&self, retry: RetryPolicy) -> Self {
+        Self { retry, ..self.clone() }
+    }
+}
+
+/// Configures a client (`C` is the generated `Client`).
 ///
 /// ```
 /// use std::time::Duration;
@@ -121,9 +178,10 @@ pub struct ClientConfig {
 ///     .build()?;
 /// # Ok::<(), smithery_registry::BuildError>(())
 /// ```
-#[derive(Debug, Default)]
-pub struct ClientBuilder {
+pub struct ClientBuilder<C> {
+    client: PhantomData<fn() -> C>,
     base_url: Option<String>,
+    server_urls: Vec<(String, String)>,
     token: Option<BearerToken>,
     http: Option<reqwest::Client>,
     timeout: Option<Option<Duration>>,
@@ -131,10 +189,46 @@ pub struct ClientBuilder {
     user_agent: Option<String>,
 }
 
-impl ClientBuilder {
-    /// The API's address (default [`DEFAULT_BASE_URL`]).
+impl<C> fmt::Debug for ClientBuilder<C> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ClientBuilder")
+            .field("base_url", &self.base_url)
+            .field("server_urls", &self.server_urls)
+            .field("token", &self.token)
+            .field("timeout", &self.timeout)
+            .field("retry", &self.retry)
+            .field("user_agent", &self.user_agent)
+            .finish_non_exhaustive()
+    }
+}
+
+impl<C> Default for ClientBuilder<C> {
+    fn default() -> Self {
+        Self {
+            client: PhantomData,
+            base_url: None,
+            server_urls: Vec::new(),
+            token: None,
+            http: None,
+            timeout: None,
+            retry: None,
+            user_agent: None,
+        }
+    }
+}
+
+impl<C: ApiClient> ClientBuilder<C> {
+    /// The address of the API's default server group (the spec's document-level server,
+    /// unless changed).
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
+        self
+    }
+
+    /// The address of the server group `group` (see the generated `SERVERS` for the groups
+    /// and their defaults). Operations whose spec names that group's server go there.
+    pub fn server_url(mut self, group: impl Into<String>, url: impl Into<String>) -> Self {
+        self.server_urls.push((group.into(), url.into()));
         self
     }
 
@@ -169,14 +263,32 @@ impl ClientBuilder {
     }
 
     /// Builds the client.
-    pub fn build(self) -> Result<Client, BuildError> {
-        let base_url = normalize_base_url(self.base_url.as_deref().unwrap_or(DEFAULT_BASE_URL))?;
+    pub fn build(self) -> Result<C, BuildError> {
+        let mut servers: Vec<(&'static str, String)> = C::SERVERS
+            .iter()
+            .map(|group| (group.name, group.url.to_owned()))
+            .collect();
+        if let (Some(url), Some(first)) = (self.base_url, servers.first_mut()) {
+            first.1 = url;
+        }
+        for (group, url) in self.server_urls {
+            match servers.iter_mut().find(|(name, _)| *name == group) {
+                Some(slot) => slot.1 = url,
+                None => {
+                    return Err(BuildError::UnknownServerGroup {
+                        group,
+                        known: C::SERVERS.iter().map(|g| g.name).collect(),
+                    });
+                }
+            }
+        }
+        for (_, url) in &mut servers {
+            *url = normalize_base_url(url)?;
+        }
         let authorization = self.token.as_ref().map(BearerToken::header_value).transpose()?;
-        let user_agent = self
-            .user_agent
-            .unwrap_or_else(|| format!("smithery-registry-rust/{}", env!("CARGO_PKG_VERSION")));
+        let user_agent = self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned());
         let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| BuildError::InvalidBaseUrl {
-            url: base_url.clone(),
+            url: servers.first().map(|(_, url)| url.clone()).unwrap_or_default(),
             reason: "the user agent is not a valid header value".into(),
         })?;
         let http = match self.http {
@@ -184,21 +296,26 @@ impl ClientBuilder {
             None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
         };
         let config = ClientConfig {
+            servers: servers.into(),
             authorization,
             retry: self.retry.unwrap_or_default(),
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             user_agent,
         };
-        Ok(Client {
-            baseurl: base_url,
-            client: http,
-            inner: config,
-        })
+        Ok(C::from_parts(http, config))
+    }
+
+    /// Sets the token from [`TOKEN_ENV`] (trimmed); fails when it is unset or blank.
+    pub fn bearer_token_from_env(self) -> Result<Self, BuildError> {
+        match std::env::var(TOKEN_ENV) {
+            Ok(token) if !token.trim().is_empty() => Ok(self.bearer_token(token.trim())),
+            _ => Err(BuildError::MissingToken),
+        }
     }
 }
 
 /// Checks the URL and drops a trailing `/`, since operation paths start with one.
-fn normalize_base_url(url: &str) -> Result<String, BuildError> {
+pub fn normalize_base_url(url: &str) -> Result<String, BuildError> {
     let parsed = reqwest::Url::parse(url).map_err(|e| BuildError::InvalidBaseUrl {
         url: url.to_owned(),
         reason: e.to_string(),
@@ -216,52 +333,4 @@ fn normalize_base_url(url: &str) -> Result<String, BuildError> {
         });
     }
     Ok(url.trim_end_matches('/').to_owned())
-}
-
-impl Client {
-    /// Starts configuring a client.
-    pub fn builder() -> ClientBuilder {
-        ClientBuilder::default()
-    }
-
-    /// A client for the production registry, authenticating with `token`.
-    pub fn new(token: impl Into<BearerToken>) -> Result<Self, BuildError> {
-        Self::builder().bearer_token(token).build()
-    }
-
-    /// A client for the production registry, with the token from [`TOKEN_ENV`].
-    pub fn from_env() -> Result<Self, BuildError> {
-        match std::env::var(TOKEN_ENV) {
-            Ok(token) if !token.trim().is_empty() => Self::new(token),
-            _ => Err(BuildError::MissingToken),
-        }
-    }
-
-    /// The base URL requests go to.
-    pub fn base_url(&self) -> &str {
-        &self.baseurl
-    }
-
-    /// A copy of this client that sends to another base URL: for one call
-    /// (`client.with_base_url(url)?.list().send()`), or for a group of them.
-    pub fn with_base_url(&self, url: &str) -> Result<Self, BuildError> {
-        Ok(Self {
-            baseurl: normalize_base_url(url)?,
-            ..self.clone()
-        })
-    }
-
-    /// A copy of this client whose attempts time out after `timeout` (`None`: never).
-    pub fn with_timeout(&self, timeout: impl Into<Option<Duration>>) -> Self {
-        let mut copy = self.clone();
-        copy.inner.timeout = timeout.into();
-        copy
-    }
-
-    /// A copy of this client with another retry policy, such as [`RetryPolicy::none`].
-    pub fn with_retry(&self, policy: RetryPolicy) -> Self {
-        let mut copy = self.clone();
-        copy.inner.retry = policy;
-        copy
-    }
 }

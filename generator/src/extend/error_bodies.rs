@@ -1,0 +1,131 @@
+//! `ErrorBody` for every error body the operations declare, read from the body's schema.
+//!
+//! The runtime's error `Display` shows the server's message. Which field carries it is a
+//! fact of each error schema, so it is generated rather than listed by hand: the first of
+//! `error`, `message`, `detail`, `title` that the generated struct has as a string (required
+//! or optional) is the message; a body with none of them (or that is not a struct) has no
+//! message, and `Display` shows the status alone.
+
+use std::collections::BTreeSet;
+
+use quote::{ToTokens, format_ident};
+
+use super::{builder_impls, module_items};
+
+/// Wire names tried, in order, for the field holding the human-readable message.
+const MESSAGE_FIELDS: &[&str] = &["error", "message", "detail", "title"];
+
+/// Adds `impl RUNTIME::ErrorBody for types::X` for each distinct error body type.
+pub fn apply(file: &mut syn::File, runtime: &syn::Path) {
+    let mut bodies = BTreeSet::new();
+    for implementation in builder_impls(file) {
+        for item in &implementation.items {
+            let syn::ImplItem::Fn(function) = item else { continue };
+            if function.sig.ident != "send" {
+                continue;
+            }
+            if let Some(name) = error_type_name(&function.sig.output) {
+                bodies.insert(name);
+            }
+        }
+    }
+    let Some(types) = module_items(file, "types") else {
+        return;
+    };
+    let mut impls = Vec::new();
+    for name in bodies {
+        let field = types.iter().find_map(|item| match item {
+            syn::Item::Struct(s) if s.ident == name => Some(message_field(s)),
+            _ => None,
+        });
+        let ident = format_ident!("{name}");
+        let body = match field.flatten() {
+            Some((field, true)) => quote::quote!(self.#field.as_deref()),
+            Some((field, false)) => quote::quote!(Some(self.#field.as_str())),
+            None => quote::quote!(None),
+        };
+        impls.push(syn::parse_quote! {
+            impl #runtime::ErrorBody for types::#ident {
+                fn message(&self) -> Option<&str> {
+                    #body
+                }
+            }
+        });
+    }
+    file.items.extend(impls);
+}
+
+/// `E` of `Result<_, Error<types::E>>`, when `E` is a generated type.
+fn error_type_name(output: &syn::ReturnType) -> Option<String> {
+    let syn::ReturnType::Type(_, output) = output else {
+        return None;
+    };
+    let syn::Type::Path(result) = &**output else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(arguments) = &result.path.segments.last()?.arguments else {
+        return None;
+    };
+    let syn::GenericArgument::Type(syn::Type::Path(error)) = arguments.args.iter().nth(1)? else {
+        return None;
+    };
+    let syn::PathArguments::AngleBracketed(arguments) = &error.path.segments.last()?.arguments else {
+        return None;
+    };
+    let syn::GenericArgument::Type(syn::Type::Path(body)) = arguments.args.first()? else {
+        return None;
+    };
+    let segments: Vec<String> = body.path.segments.iter().map(|s| s.ident.to_string()).collect();
+    match segments.as_slice() {
+        [types, name] if types == "types" => Some(name.clone()),
+        _ => None,
+    }
+}
+
+/// The message field of a generated struct and whether it is an `Option`.
+fn message_field(item: &syn::ItemStruct) -> Option<(syn::Ident, bool)> {
+    let syn::Fields::Named(fields) = &item.fields else {
+        return None;
+    };
+    let candidates: Vec<(String, &syn::Field)> = fields.named.iter().filter_map(|f| Some((wire_name(f)?, f))).collect();
+    MESSAGE_FIELDS.iter().find_map(|wanted| {
+        let (_, field) = candidates.iter().find(|(wire, _)| wire == wanted)?;
+        let ty = field.ty.to_token_stream().to_string().replace(' ', "");
+        let optional = match ty.as_str() {
+            "::std::string::String" | "String" => false,
+            "::std::option::Option<::std::string::String>" | "Option<String>" => true,
+            _ => return None,
+        };
+        Some((field.ident.clone()?, optional))
+    })
+}
+
+/// The field's name on the wire: its `#[serde(rename = "...")]`, else its identifier.
+fn wire_name(field: &syn::Field) -> Option<String> {
+    for attribute in &field.attrs {
+        if !attribute.path().is_ident("serde") {
+            continue;
+        }
+        let mut renamed = None;
+        let _ = attribute.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _: proc_macro2::TokenStream = content.parse()?;
+            }
+            Ok(())
+        });
+        if renamed.is_some() {
+            return renamed;
+        }
+    }
+    field
+        .ident
+        .as_ref()
+        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+}
