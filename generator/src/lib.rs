@@ -70,6 +70,8 @@ pub struct Generated {
 pub struct Prepared {
     pub spec: load::Document,
     pub overlay: Option<render::Provenance>,
+    /// The overlay's actions, to tell which one set a node that turns out to be wrong.
+    pub overlay_actions: Option<overlay::Overlay>,
     /// The normalized OpenAPI 3.0 tree.
     pub value: serde_json::Value,
     pub warnings: Vec<Warning>,
@@ -79,22 +81,24 @@ pub struct Prepared {
 pub fn prepare(spec: &Source, overlay: Option<&Source>) -> Result<Prepared> {
     let document = load::load(&spec.name, &spec.bytes)?;
     let mut value = document.value.clone();
-    let overlay = match overlay {
+    let overlay_actions = match overlay {
         Some(source) => {
             let overlay = overlay::Overlay::parse(&load::load(&source.name, &source.bytes)?)?;
             overlay.apply(&mut value)?;
-            Some(render::Provenance {
-                name: overlay.name.clone(),
-                sha256: overlay.sha256.clone(),
-            })
+            Some(overlay)
         }
         None => None,
     };
+    let overlay = overlay_actions.as_ref().map(|overlay| render::Provenance {
+        name: overlay.name.clone(),
+        sha256: overlay.sha256.clone(),
+    });
     let mut warnings = Vec::new();
     normalize::normalize(&document.name, &mut value, &mut warnings)?;
     Ok(Prepared {
         spec: document,
         overlay,
+        overlay_actions,
         value,
         warnings,
     })
@@ -113,12 +117,22 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     let name = prepared.spec.name.as_str();
     let mut warnings = prepared.warnings;
     let mut value = prepared.value;
+    let overlay_actions = prepared.overlay_actions;
     adapt::drop_colliding_titles(&mut value);
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api, settings)?;
-    let file = generate::catch_quietly(|| extend::extend(name, &api, tokens, settings, &mut warnings))
-        .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
+    let file = generate::catch_quietly(|| {
+        extend::extend(
+            name,
+            &api,
+            tokens,
+            settings,
+            overlay_actions.as_ref().map(|o| (o, &value)),
+            &mut warnings,
+        )
+    })
+    .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),

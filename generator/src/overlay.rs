@@ -132,6 +132,25 @@ impl Overlay {
         })
     }
 
+    /// The pointer (in this overlay) of the last update action that set `key` on the node
+    /// at `at` of the overlaid `spec`, such as `/actions/4`.
+    pub fn origin_of(&self, spec: &Value, at: &str, key: &str) -> Option<String> {
+        self.actions
+            .iter()
+            .rev()
+            .filter(
+                |action| matches!(&action.change, Change::Update(Value::Object(update)) if update.contains_key(key)),
+            )
+            .find(|action| {
+                action
+                    .path
+                    .query_located(spec)
+                    .locations()
+                    .any(|location| location.to_json_pointer() == at)
+            })
+            .map(|action| action.pointer.clone())
+    }
+
     /// Applies every action in order to `spec`.
     pub fn apply(&self, spec: &mut Value) -> Result<()> {
         for action in &self.actions {

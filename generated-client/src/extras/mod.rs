@@ -2,4 +2,3 @@
 //! constructors and waiting for a deployment to finish.
 
 pub mod deploy;
-pub mod pagination;

@@ -7,6 +7,7 @@
 
 pub mod config;
 pub mod error;
+pub mod paging;
 pub mod retry;
 
 use std::cell::Cell;

@@ -101,7 +101,7 @@ fn message_field(item: &syn::ItemStruct) -> Option<(syn::Ident, bool)> {
 }
 
 /// The field's name on the wire: its `#[serde(rename = "...")]`, else its identifier.
-fn wire_name(field: &syn::Field) -> Option<String> {
+pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
     for attribute in &field.attrs {
         if !attribute.path().is_ident("serde") {
             continue;

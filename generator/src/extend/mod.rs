@@ -10,6 +10,7 @@
 //! - [`docs`]: each operation's documentation, with a compiled example and its error table;
 //! - [`error_bodies`]: the server's message in each declared error body, for the runtime's
 //!   errors;
+//! - [`pagination`]: item streams for operations with an `x-pagination` hint;
 //! - [`servers`]: operations whose spec names another server than the document's, sent to
 //!   their own base URL group;
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
@@ -19,6 +20,7 @@ pub mod docs;
 pub mod error_bodies;
 pub mod multipart;
 pub mod open_enums;
+pub mod pagination;
 pub mod path_segments;
 pub mod runtime;
 pub mod servers;
@@ -57,12 +59,14 @@ pub fn extend(
     api: &openapiv3::OpenAPI,
     tokens: TokenStream,
     settings: &Settings,
+    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
     warnings: &mut Vec<crate::Warning>,
 ) -> Result<syn::File> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))?;
     let multipart = multipart::multipart_operations(name, api)?;
     let servers = servers::Groups::read(name, api)?;
+    let hints = pagination::hints(name, api, overlay)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
     open_enums::apply(&mut file);
@@ -80,8 +84,10 @@ pub fn extend(
         let runtime: syn::Path =
             syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
         error_bodies::apply(&mut file, &runtime);
+        pagination::apply(&hints, &mut file, Some(&runtime), warnings)?;
     } else {
         servers::apply(&servers, &mut file, false, warnings)?;
+        pagination::apply(&hints, &mut file, None, warnings)?;
     }
     Ok(file)
 }

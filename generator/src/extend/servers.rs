@@ -128,7 +128,7 @@ fn group(name: &str, server: &Server, at: &str, absolute: bool) -> Result<Group>
         url.replace_range(start..=end, &value);
     }
     let host = match url.split_once("://") {
-        Some((scheme, rest)) if matches!(scheme, "http" | "https") => {
+        Some(("http" | "https", rest)) => {
             let host = rest.split(['/', '?', '#']).next().unwrap_or("");
             let host = host.rsplit('@').next().unwrap_or(host);
             (!host.is_empty()).then(|| host.to_owned())
