@@ -14,6 +14,33 @@ pub const SPEC: &str = "spec/registry.yaml";
 pub const OVERLAY: &str = "spec/registry.overlay.yaml";
 pub const OUTPUT: &str = "generated-client/src/generated.rs";
 
+/// One committed generated module: a spec and its overlay in, one source file out, inside a
+/// crate that ships the runtime.
+pub struct Target {
+    pub spec: &'static str,
+    pub overlay: &'static str,
+    pub output: &'static str,
+    /// The crate's name as Rust code spells it, for the compiled examples.
+    pub crate_name: &'static str,
+}
+
+/// What `cargo xtask codegen` (re)generates: the registry client users depend on, and the
+/// capabilities fixture the wire tests drive (every construct the generator supports).
+pub const TARGETS: &[Target] = &[
+    Target {
+        spec: SPEC,
+        overlay: OVERLAY,
+        output: OUTPUT,
+        crate_name: "smithery_registry",
+    },
+    Target {
+        spec: "tests/capabilities/capabilities.yaml",
+        overlay: "tests/capabilities/capabilities.overlay.yaml",
+        output: "tests/capabilities/src/generated.rs",
+        crate_name: "capabilities_client",
+    },
+];
+
 /// How many diff lines `--check` prints before cutting.
 const MAX_DIFF_LINES: usize = 200;
 
@@ -111,11 +138,7 @@ pub fn run(options: &Options) -> ExitCode {
         Ok(updates) => updates,
         Err(error) => {
             eprintln!("error: {error}");
-            let target = match &options.crate_spec {
-                Some(crate_spec) => crate_spec.out.display().to_string(),
-                None => OUTPUT.to_owned(),
-            };
-            eprintln!("nothing was written; {target} is unchanged");
+            eprintln!("nothing was written; {} unchanged", target_name(options));
             return ExitCode::from(2);
         }
     };
@@ -126,7 +149,7 @@ pub fn run(options: &Options) -> ExitCode {
     if options.check {
         if stale.is_empty() {
             println!(
-                "codegen --check: {} is up to date ({:.2}s{})",
+                "codegen --check: {} up to date ({:.2}s{})",
                 target_name(options),
                 elapsed.as_secs_f64(),
                 warning_count(warnings)
@@ -166,8 +189,14 @@ pub fn run(options: &Options) -> ExitCode {
 
 fn target_name(options: &Options) -> String {
     match &options.crate_spec {
-        Some(crate_spec) => crate_spec.out.display().to_string(),
-        None => OUTPUT.to_owned(),
+        Some(crate_spec) => format!("{} is", crate_spec.out.display()),
+        None => {
+            let outputs: Vec<&str> = TARGETS.iter().map(|t| t.output).collect();
+            match outputs.as_slice() {
+                [one] => format!("{one} is"),
+                _ => format!("{} are", outputs.join(" and ")),
+            }
+        }
     }
 }
 
@@ -186,13 +215,23 @@ struct Output {
 
 /// Runs the whole pipeline in memory; nothing touches the disk until it has succeeded.
 fn generate(options: &Options) -> generator::Result<Output> {
-    let (spec_name, generated, files) = match &options.crate_spec {
+    let mut files = Vec::new();
+    let mut warnings: Vec<(String, generator::Warning)> = Vec::new();
+    match &options.crate_spec {
         None => {
-            let spec = Source::read(&options.root.join(SPEC), SPEC)?;
-            let overlay = Source::read(&options.root.join(OVERLAY), OVERLAY)?;
-            let generated = generator::generate_with(&spec, Some(&overlay), &generator::Settings::registry_client())?;
-            let code = generated.code.clone();
-            (SPEC.to_owned(), generated, vec![(options.root.join(OUTPUT), code)])
+            // Every target is generated before anything is written: one bad spec leaves all
+            // outputs as they were.
+            for target in TARGETS {
+                let spec = Source::read(&options.root.join(target.spec), target.spec)?;
+                let overlay = Source::read(&options.root.join(target.overlay), target.overlay)?;
+                let settings = generator::Settings {
+                    runtime: Some("crate::runtime".to_owned()),
+                    crate_name: Some(target.crate_name.to_owned()),
+                };
+                let generated = generator::generate_with(&spec, Some(&overlay), &settings)?;
+                warnings.extend(generated.warnings.into_iter().map(|w| (target.spec.to_owned(), w)));
+                files.push((options.root.join(target.output), generated.code));
+            }
         }
         Some(crate_spec) => {
             let name = crate_spec.spec.display().to_string();
@@ -202,33 +241,38 @@ fn generate(options: &Options) -> generator::Result<Output> {
                 None => None,
             };
             let generated = generator::generate(&spec, overlay.as_ref())?;
-            let files = crate::krate::files(&crate_spec.crate_name, &name, &generated.code)
-                .into_iter()
-                .map(|(path, contents)| (crate_spec.out.join(path), contents))
-                .collect();
-            (name, generated, files)
+            files.extend(
+                crate::krate::files(&crate_spec.crate_name, &name, &generated.code)
+                    .into_iter()
+                    .map(|(path, contents)| (crate_spec.out.join(path), contents)),
+            );
+            warnings.extend(generated.warnings.into_iter().map(|w| (name.clone(), w)));
         }
-    };
-    for warning in &generated.warnings {
+    }
+    for (spec_name, warning) in &warnings {
         eprintln!("warning: {spec_name}{warning}");
     }
-    let warnings = generated.warnings.len();
-    if warnings > 0 {
-        eprintln!("{warnings} warning(s)");
+    let count = warnings.len();
+    if count > 0 {
+        eprintln!("{count} warning(s)");
     }
-    if options.deny_warnings && warnings > 0 {
+    if options.deny_warnings && count > 0 {
+        let spec_name = warnings.first().map(|(name, _)| name.clone()).unwrap_or_default();
         return Err(generator::Error::at(
             generator::Stage::Validate,
             &spec_name,
             "",
-            format!("{warnings} warning(s), and --deny-warnings makes them errors"),
+            format!("{count} warning(s), and --deny-warnings makes them errors"),
         ));
     }
     let updates = files
         .into_iter()
         .map(|(path, contents)| FileUpdate::new(path, contents))
         .collect::<generator::Result<_>>()?;
-    Ok(Output { updates, warnings })
+    Ok(Output {
+        updates,
+        warnings: count,
+    })
 }
 
 fn display(options: &Options, update: &FileUpdate) -> String {

@@ -6,6 +6,12 @@ use std::process::{Command, Output};
 const SPEC: &str = "spec/registry.yaml";
 const OVERLAY: &str = "spec/registry.overlay.yaml";
 const OUTPUT: &str = "generated-client/src/generated.rs";
+/// The other committed target, the capabilities fixture: its inputs and output.
+const FIXTURE: [&str; 3] = [
+    "tests/capabilities/capabilities.yaml",
+    "tests/capabilities/capabilities.overlay.yaml",
+    "tests/capabilities/src/generated.rs",
+];
 
 fn repository() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
@@ -14,7 +20,7 @@ fn repository() -> PathBuf {
 /// A scratch root holding the spec, the overlay and the committed output.
 fn scratch() -> tempfile::TempDir {
     let dir = tempfile::tempdir().expect("tempdir");
-    for file in [SPEC, OVERLAY, OUTPUT] {
+    for file in [SPEC, OVERLAY, OUTPUT].into_iter().chain(FIXTURE) {
         let to = dir.path().join(file);
         std::fs::create_dir_all(to.parent().expect("parent")).expect("mkdir");
         std::fs::copy(repository().join(file), &to).expect("copy");
@@ -51,7 +57,7 @@ fn check_passes_on_the_committed_code_and_regeneration_is_a_no_op() {
         text(&run.stdout)
     );
     assert!(
-        text(&run.stdout).contains("0 of 1 file(s) changed in"),
+        text(&run.stdout).contains("0 of 2 file(s) changed in"),
         "{}",
         text(&run.stdout)
     );

@@ -318,7 +318,10 @@ pub fn apply(
         }) else {
             continue;
         };
-        let Some(hint) = hints.iter().find(|h| h.operation_id == id.value()) else {
+        let Some(hint) = hints
+            .iter()
+            .find(|h| h.operation_id.to_snake_case() == id.value().to_snake_case())
+        else {
             continue;
         };
         let (response, error) = result_types(&send.sig.output)

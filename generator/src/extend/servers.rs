@@ -71,7 +71,10 @@ impl Groups {
                 if let (Some(index), Some(id)) = (own.or(shared), &operation.operation_id)
                     && index != 0
                 {
-                    groups.operations.insert(id.clone(), index);
+                    // Keyed as progenitor names the operation in its output.
+                    groups
+                        .operations
+                        .insert(heck::ToSnakeCase::to_snake_case(id.as_str()), index);
                 }
             }
         }
@@ -212,7 +215,10 @@ pub fn apply(groups: &Groups, file: &mut syn::File, with_runtime: bool, warnings
             let Some(id) = super::runtime::operation_id(function) else {
                 continue;
             };
-            let Some(&index) = groups.operations.get(&id.value()) else {
+            let Some(&index) = groups
+                .operations
+                .get(&heck::ToSnakeCase::to_snake_case(id.value().as_str()))
+            else {
                 continue;
             };
             let mut visitor = BaseUrl { index, replaced: 0 };
