@@ -147,6 +147,22 @@ const CASES: &[(&str, &str)] = &[
         "yaml-tag.yaml",
         "yaml-tag.yaml#/paths: YAML tag `!include` has no meaning in OpenAPI",
     ),
+    (
+        "server-url-not-absolute.yaml",
+        "server-url-not-absolute.yaml#/paths/~1items~1{id}/servers/0/url: server URL `/v2` is not an absolute http or https URL, so no client can reach it",
+    ),
+    (
+        "server-variable-undeclared.yaml",
+        "server-variable-undeclared.yaml#/servers/0/url: server variable `tenant` is used in the URL but not declared in `variables`",
+    ),
+    (
+        "pagination-next-cursor-missing.yaml",
+        "pagination-next-cursor-missing.yaml#/paths/~1items/get/x-pagination/nextCursor: the response of `listItems` has no field `next`",
+    ),
+    (
+        "pagination-page-parameter-missing.yaml",
+        "pagination-page-parameter-missing.yaml#/paths/~1items/get/x-pagination/page: `listItems` has no query parameter `page` to carry the page",
+    ),
 ];
 
 fn corpus() -> PathBuf {
