@@ -34,11 +34,14 @@ pub enum Error<E = ()> {
         operation: &'static str,
         source: reqwest::Error,
     },
-    /// The request or the response body took longer than the configured timeout.
+    /// The request or the response body took longer than the configured timeout (`limit`;
+    /// for streamed responses the limit covers the wait for the response's headers only).
     Timeout {
         operation: &'static str,
         status: Option<StatusCode>,
-        source: reqwest::Error,
+        limit: Option<std::time::Duration>,
+        /// The HTTP library's error, when it was the one to time out.
+        source: Option<reqwest::Error>,
     },
     /// The response did not match the schema: `path` is where in the body parsing failed
     /// (a JSON path such as `servers[3].useCount`; `.` for the whole body).
@@ -160,10 +163,21 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
             Error::Connection { operation, source } => {
                 write!(f, "{operation}: no HTTP status, connection failed: {}", chain(source))
             }
-            Error::Timeout { operation, status, .. } => match status {
-                Some(status) => write!(f, "{operation}: HTTP {status}: timed out reading the response"),
-                None => write!(f, "{operation}: no HTTP status, timed out"),
-            },
+            Error::Timeout {
+                operation,
+                status,
+                limit,
+                ..
+            } => {
+                match status {
+                    Some(status) => write!(f, "{operation}: HTTP {status}: timed out reading the response")?,
+                    None => write!(f, "{operation}: no HTTP status, timed out")?,
+                }
+                match limit {
+                    Some(limit) => write!(f, " after {limit:?}"),
+                    None => Ok(()),
+                }
+            }
             Error::InvalidResponse {
                 operation,
                 status,
@@ -192,9 +206,8 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
 impl<E: ErrorBody + fmt::Debug> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::Connection { source, .. } | Error::Timeout { source, .. } | Error::Transport { source, .. } => {
-                Some(source)
-            }
+            Error::Connection { source, .. } | Error::Transport { source, .. } => Some(source),
+            Error::Timeout { source, .. } => source.as_ref().map(|s| s as &(dyn std::error::Error + 'static)),
             Error::InvalidResponse { source, .. } => Some(source),
             _ => None,
         }

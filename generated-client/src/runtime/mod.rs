@@ -29,6 +29,9 @@ tokio::task_local! {
     /// The status of the response the current attempt received. progenitor's error for a
     /// body that fails to parse does not keep it, and the error should name it.
     static STATUS: Cell<Option<StatusCode>>;
+    /// Whether the current operation streams its response (a download, an event stream):
+    /// then the timeout covers the wait for the headers only, not the whole body.
+    static STREAMING: bool;
 }
 
 /// One base URL group of an API: operations whose spec names other `servers` than the
@@ -66,7 +69,8 @@ pub async fn pre<E>(
     // Operations without a response body get no Accept from progenitor; the reference
     // SDK sends `*/*` for them.
     headers.entry(ACCEPT).or_insert(HeaderValue::from_static("*/*"));
-    if let Some(timeout) = config.timeout {
+    let streaming = STREAMING.try_with(|s| *s).unwrap_or(false);
+    if let (Some(timeout), false) = (config.timeout, streaming) {
         *request.timeout_mut() = Some(timeout);
     }
     Ok(())
@@ -112,6 +116,60 @@ where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
+    let attempt = move || {
+        let attempt = attempt();
+        async move { attempt.await.map_err(Failure::Progenitor) }
+    };
+    STREAMING.scope(false, send_attempts(config, operation, success_path, attempt)).await
+}
+
+/// [`send`] for an operation whose response body is streamed to the caller (a download, an
+/// event stream): the timeout covers each attempt until the response's headers arrive, and
+/// the body may then take as long as it takes.
+pub async fn send_streaming<T, E, F, Fut>(
+    config: &ClientConfig,
+    operation: &'static str,
+    mut attempt: F,
+) -> Result<ResponseValue<T>, Error<E>>
+where
+    E: DeserializeOwned,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
+{
+    let limit = config.timeout;
+    let bounded = move || {
+        let attempt = attempt();
+        async move {
+            match limit {
+                Some(limit) => match tokio::time::timeout(limit, attempt).await {
+                    Ok(result) => result.map_err(Failure::Progenitor),
+                    Err(_) => Err(Failure::HeadersTimedOut(limit)),
+                },
+                None => attempt.await.map_err(Failure::Progenitor),
+            }
+        }
+    };
+    STREAMING.scope(true, send_attempts(config, operation, no_path, bounded)).await
+}
+
+/// Why one attempt failed.
+enum Failure<E> {
+    Progenitor(progenitor_client::Error<E>),
+    /// A streamed response's headers did not arrive within the limit.
+    HeadersTimedOut(Duration),
+}
+
+async fn send_attempts<T, E, F, Fut>(
+    config: &ClientConfig,
+    operation: &'static str,
+    success_path: fn(&[u8]) -> String,
+    mut attempt: F,
+) -> Result<ResponseValue<T>, Error<E>>
+where
+    E: DeserializeOwned,
+    F: FnMut() -> Fut,
+    Fut: Future<Output = Result<ResponseValue<T>, Failure<E>>>,
+{
     let policy = &config.retry;
     let mut jitter = Jitter::seeded();
     // Time spent: attempts as measured, waits as scheduled (so an injected sleeper that
@@ -138,7 +196,16 @@ where
                 );
                 return Ok(value);
             }
-            Err(error) => error,
+            Err(Failure::Progenitor(error)) => error,
+            Err(Failure::HeadersTimedOut(limit)) => {
+                tracing::debug!(operation, attempt = number, "response headers timed out");
+                return Err(Error::Timeout {
+                    operation,
+                    status: None,
+                    limit: Some(limit),
+                    source: None,
+                });
+            }
         };
         let verdict = if policy.enabled {
             verdict(&error, status, policy.connection_errors)
@@ -175,7 +242,7 @@ where
                 "request failed"
             );
         }
-        return Err(convert(operation, success_path, error, status).await);
+        return Err(convert(operation, success_path, error, status, config.timeout).await);
     }
 }
 
@@ -200,6 +267,7 @@ async fn convert<E: DeserializeOwned>(
     success_path: fn(&[u8]) -> String,
     error: progenitor_client::Error<E>,
     status: Option<StatusCode>,
+    limit: Option<Duration>,
 ) -> Error<E> {
     use progenitor_client::Error as P;
     match error {
@@ -223,7 +291,7 @@ async fn convert<E: DeserializeOwned>(
                     headers,
                     body,
                 },
-                Err(source) => transport(operation, Some(status), source),
+                Err(source) => transport(operation, Some(status), source, limit),
             }
         }
         P::InvalidResponsePayload(body, source) => {
@@ -245,18 +313,24 @@ async fn convert<E: DeserializeOwned>(
         }
         P::CommunicationError(source) if source.is_connect() => Error::Connection { operation, source },
         P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
-            transport(operation, status, source)
+            transport(operation, status, source, limit)
         }
         P::InvalidRequest(message) | P::Custom(message) => Error::InvalidRequest { operation, message },
     }
 }
 
-fn transport<E>(operation: &'static str, status: Option<StatusCode>, source: reqwest::Error) -> Error<E> {
+fn transport<E>(
+    operation: &'static str,
+    status: Option<StatusCode>,
+    source: reqwest::Error,
+    limit: Option<Duration>,
+) -> Error<E> {
     if source.is_timeout() {
         Error::Timeout {
             operation,
             status,
-            source,
+            limit,
+            source: Some(source),
         }
     } else if source.is_connect() {
         Error::Connection { operation, source }
