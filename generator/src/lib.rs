@@ -3,7 +3,7 @@
 //! The pipeline runs one stage per module, data flowing one way:
 //!
 //! ```text
-//! bytes ─ load ─▶ JSON tree ─ overlay ─▶ JSON tree ─ normalize ─▶ OpenAPI 3.0 tree
+//! bytes ─ load ─▶ JSON tree ─ overlay ─▶ JSON tree ─ event_streams ─▶ JSON tree ─ normalize ─▶ OpenAPI 3.0 tree
 //!       ─ validate ─▶ openapiv3::OpenAPI ─ adapt ─▶ openapiv3::OpenAPI ─ generate (progenitor) ─▶ tokens
 //!       ─ extend ─▶ syntax tree ─ render (prettyplease) ─▶ source ─ write ─▶ files
 //! ```
@@ -14,6 +14,7 @@
 
 pub mod adapt;
 pub mod error;
+pub mod event_streams;
 pub mod extend;
 pub mod generate;
 pub mod load;
@@ -94,6 +95,7 @@ pub fn prepare(spec: &Source, overlay: Option<&Source>) -> Result<Prepared> {
         sha256: overlay.sha256.clone(),
     });
     let mut warnings = Vec::new();
+    event_streams::prepare(&document.name, &mut value, &mut warnings)?;
     normalize::normalize(&document.name, &mut value, &mut warnings)?;
     Ok(Prepared {
         spec: document,

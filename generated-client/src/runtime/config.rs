@@ -112,6 +112,8 @@ pub struct ClientConfig {
     pub(crate) retry: RetryPolicy,
     pub(crate) timeout: Option<Duration>,
     pub(crate) user_agent: HeaderValue,
+    /// The largest server-sent event an event stream accepts, in bytes.
+    pub(crate) max_event_bytes: usize,
 }
 
 impl ClientConfig {
@@ -187,6 +189,7 @@ pub struct ClientBuilder<C> {
     timeout: Option<Option<Duration>>,
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
+    max_event_bytes: Option<usize>,
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
@@ -213,6 +216,7 @@ impl<C> Default for ClientBuilder<C> {
             timeout: None,
             retry: None,
             user_agent: None,
+            max_event_bytes: None,
         }
     }
 }
@@ -262,6 +266,14 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
+    /// The largest server-sent event an event stream accepts (default
+    /// [`DEFAULT_MAX_EVENT_BYTES`](super::sse::DEFAULT_MAX_EVENT_BYTES)): a larger one ends
+    /// the stream with an error instead of growing memory without bound.
+    pub fn max_event_bytes(mut self, bytes: usize) -> Self {
+        self.max_event_bytes = Some(bytes);
+        self
+    }
+
     /// Builds the client.
     pub fn build(self) -> Result<C, BuildError> {
         let mut servers: Vec<(&'static str, String)> = C::SERVERS
@@ -301,6 +313,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             retry: self.retry.unwrap_or_default(),
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             user_agent,
+            max_event_bytes: self.max_event_bytes.unwrap_or(super::sse::DEFAULT_MAX_EVENT_BYTES),
         };
         Ok(C::from_parts(http, config))
     }

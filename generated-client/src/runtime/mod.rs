@@ -9,6 +9,7 @@ pub mod config;
 pub mod error;
 pub mod paging;
 pub mod retry;
+pub mod streamed;
 
 use std::cell::Cell;
 use std::future::Future;

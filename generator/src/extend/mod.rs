@@ -11,6 +11,8 @@
 //! - [`error_bodies`]: the server's message in each declared error body, for the runtime's
 //!   errors;
 //! - [`pagination`]: item streams for operations with an `x-pagination` hint;
+//! - [`streamed`]: binary and event-stream responses, returned unread with the runtime's
+//!   `Download` and `EventStream`;
 //! - [`servers`]: operations whose spec names another server than the document's, sent to
 //!   their own base URL group;
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
@@ -24,6 +26,7 @@ pub mod pagination;
 pub mod path_segments;
 pub mod runtime;
 pub mod servers;
+pub mod streamed;
 
 use proc_macro2::TokenStream;
 
@@ -85,6 +88,7 @@ pub fn extend(
             syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
         error_bodies::apply(&mut file, &runtime);
         pagination::apply(&hints, &mut file, Some(&runtime), warnings)?;
+        streamed::apply(&streamed::bodies(api), &mut file, &runtime)?;
     } else {
         servers::apply(&servers, &mut file, false, warnings)?;
         pagination::apply(&hints, &mut file, None, warnings)?;
