@@ -228,3 +228,6 @@ fn mismatch_path<T: DeserializeOwned>(body: &[u8]) -> String {
         Ok(_) => ".".to_owned(),
     }
 }
+
+pub mod download;
+pub mod sse;
