@@ -7,7 +7,7 @@ use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 
 use bytes::{Bytes, BytesMut};
-use futures_util::StreamExt;
+use futures_util::{Stream, StreamExt};
 use progenitor_client::ByteStream;
 use reqwest::header::CONTENT_TYPE;
 use tokio::io::AsyncWriteExt;
@@ -137,7 +137,13 @@ impl Download {
 
     /// The body, chunk by chunk as it arrives. Nothing checks it against
     /// [`Download::content_length`] here (HTTP itself reports a body cut short as an error).
-    pub fn into_stream(self) -> ByteStream {
+    pub fn into_stream(self) -> impl Stream<Item = Result<Bytes, reqwest::Error>> + Send + Sync + Unpin {
+        self.body.into_inner()
+    }
+
+    /// The body as progenitor's [`ByteStream`], for code that expects the type of
+    /// progenitor's own streaming responses.
+    pub fn into_byte_stream(self) -> ByteStream {
         self.body
     }
 
@@ -222,9 +228,9 @@ impl TempFile {
     async fn create(destination: &Path) -> std::io::Result<Self> {
         /// Distinguishes the temporary files of concurrent downloads in one process.
         static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let name = destination.file_name().ok_or_else(|| {
-            std::io::Error::new(std::io::ErrorKind::InvalidInput, "the destination has no file name")
-        })?;
+        let name = destination
+            .file_name()
+            .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "the destination has no file name"))?;
         let directory = match destination.parent() {
             Some(parent) if !parent.as_os_str().is_empty() => parent,
             _ => Path::new("."),

@@ -98,7 +98,10 @@ impl fmt::Display for StreamError {
         match self {
             Self::Transport(source) => write!(f, "event stream interrupted: {source}"),
             Self::EventTooLarge { limit } => {
-                write!(f, "an event exceeded the bound of {limit} bytes; the stream was stopped")
+                write!(
+                    f,
+                    "an event exceeded the bound of {limit} bytes; the stream was stopped"
+                )
             }
             Self::InvalidData {
                 event,
@@ -472,7 +475,12 @@ mod tests {
 
     #[test]
     fn every_line_end_style_ends_a_block_even_across_chunks() {
-        for text in [&b"data: 1234\r\n\r\n"[..], b"data: 1234\r\r", b"data: 1234\n\r\n", b"data: 1234\r\n\n"] {
+        for text in [
+            &b"data: 1234\r\n\r\n"[..],
+            b"data: 1234\r\r",
+            b"data: 1234\n\r\n",
+            b"data: 1234\r\n\n",
+        ] {
             let mut twice = text.to_vec();
             twice.extend_from_slice(text);
             assert_eq!(scan_all(text.len(), &[&twice]), Ok(()), "{text:?}");
