@@ -379,3 +379,25 @@ fn streams_can_move_between_tasks_and_debug_shows_no_body() {
         "{debug}"
     );
 }
+
+#[tokio::test]
+async fn data_that_is_not_utf8_ends_the_stream_as_malformed() {
+    let body = stream::iter(vec![
+        Ok::<_, reqwest::Error>(Bytes::from_static(b"data: fine\n\n")),
+        Ok(Bytes::from_static(
+            b"data: \xff\xfe not text\n\ndata: never reached\n\n",
+        )),
+    ]);
+    let items: Vec<Result<Event<String>, StreamError>> =
+        EventStream::raw(ByteStream::new(Box::pin(body)), DEFAULT_MAX_EVENT_BYTES)
+            .collect()
+            .await;
+    assert_eq!(items.len(), 2, "{items:?}");
+    assert_eq!(items[0].as_ref().expect("first").data, "fine");
+    match &items[1] {
+        Err(error @ StreamError::Malformed(_)) => {
+            assert!(error.to_string().starts_with("malformed event stream: "), "{error}")
+        }
+        other => panic!("expected Malformed, got {other:?}"),
+    }
+}
