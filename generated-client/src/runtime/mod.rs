@@ -6,9 +6,11 @@
 //! `Client`, so one runtime serves every generated module.
 
 pub mod config;
+pub mod download;
 pub mod error;
 pub mod paging;
 pub mod retry;
+pub mod sse;
 pub mod streamed;
 
 use std::cell::Cell;
