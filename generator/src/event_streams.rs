@@ -103,10 +103,17 @@ pub fn prepare(name: &str, spec: &mut Value, warnings: &mut Vec<Warning>) -> Res
         }
     }
     if !moved.is_empty() {
-        let Some(root) = spec.as_object_mut() else { return Ok(()) };
+        let Some(root) = spec.as_object_mut() else {
+            return Ok(());
+        };
         let components = root.entry("components").or_insert_with(|| Value::Object(Map::new()));
         let Some(components) = components.as_object_mut() else {
-            return Err(Error::at(Stage::Normalize, name, "/components", "`components` must be a mapping"));
+            return Err(Error::at(
+                Stage::Normalize,
+                name,
+                "/components",
+                "`components` must be a mapping",
+            ));
         };
         let schemas = components.entry("schemas").or_insert_with(|| Value::Object(Map::new()));
         let Some(schemas) = schemas.as_object_mut() else {

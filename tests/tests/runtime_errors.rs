@@ -214,7 +214,10 @@ async fn a_slow_server_times_out_per_client_and_per_call() {
         "{error:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(3));
-    assert_eq!(error.to_string(), "get_by_qualified_name: no HTTP status, timed out after 200ms");
+    assert_eq!(
+        error.to_string(),
+        "get_by_qualified_name: no HTTP status, timed out after 200ms"
+    );
 
     let client = smithery_registry::Client::builder()
         .base_url(server.uri())

@@ -123,7 +123,9 @@ where
         let attempt = attempt();
         async move { attempt.await.map_err(Failure::Progenitor) }
     };
-    STREAMING.scope(false, send_attempts(config, operation, success_path, attempt)).await
+    STREAMING
+        .scope(false, send_attempts(config, operation, success_path, attempt))
+        .await
 }
 
 /// [`send`] for an operation whose response body is streamed to the caller (a download, an
@@ -152,7 +154,9 @@ where
             }
         }
     };
-    STREAMING.scope(true, send_attempts(config, operation, no_path, bounded)).await
+    STREAMING
+        .scope(true, send_attempts(config, operation, no_path, bounded))
+        .await
 }
 
 /// Why one attempt failed.

@@ -19,15 +19,26 @@ pub fn download(response: ResponseValue<ByteStream>) -> ResponseValue<Download> 
 
 /// Events whose data is JSON of type `T`, each at most the client's
 /// [`ClientBuilder::max_event_bytes`](super::ClientBuilder::max_event_bytes).
-pub fn events<T: DeserializeOwned>(config: &ClientConfig, response: ResponseValue<ByteStream>) -> ResponseValue<EventStream<T>> {
+pub fn events<T: DeserializeOwned>(
+    config: &ClientConfig,
+    response: ResponseValue<ByteStream>,
+) -> ResponseValue<EventStream<T>> {
     let (status, headers) = (response.status(), response.headers().clone());
-    ResponseValue::new(EventStream::new(response.into_inner(), config.max_event_bytes), status, headers)
+    ResponseValue::new(
+        EventStream::new(response.into_inner(), config.max_event_bytes),
+        status,
+        headers,
+    )
 }
 
 /// Events whose data is plain text.
 pub fn text_events(config: &ClientConfig, response: ResponseValue<ByteStream>) -> ResponseValue<EventStream<String>> {
     let (status, headers) = (response.status(), response.headers().clone());
-    ResponseValue::new(EventStream::raw(response.into_inner(), config.max_event_bytes), status, headers)
+    ResponseValue::new(
+        EventStream::raw(response.into_inner(), config.max_event_bytes),
+        status,
+        headers,
+    )
 }
 
 fn content_type(headers: &HeaderMap) -> Option<String> {

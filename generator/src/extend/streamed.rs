@@ -56,11 +56,14 @@ pub fn bodies(api: &OpenAPI) -> BTreeMap<String, Body> {
             }
             let body = if base == EVENT_STREAM {
                 match &content.schema {
-                    Some(ReferenceOr::Reference { reference }) => match reference.strip_prefix("#/components/schemas/") {
+                    Some(ReferenceOr::Reference { reference }) => match reference.strip_prefix("#/components/schemas/")
+                    {
                         Some(name) => Body::Events(crate::pointer::unescape(name).to_pascal_case()),
                         None => Body::TextEvents,
                     },
-                    Some(ReferenceOr::Item(schema)) if !matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) => {
+                    Some(ReferenceOr::Item(schema))
+                        if !matches!(schema.schema_kind, SchemaKind::Type(Type::String(_))) =>
+                    {
                         Body::TextEvents
                     }
                     _ => Body::TextEvents,
@@ -110,7 +113,9 @@ pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &sy
         let (value, convert) = match body {
             Body::Events(name) => {
                 if !type_names.contains(name) {
-                    return Err(internal(&format!("the event type `{name}` of `{operation}` was not generated")));
+                    return Err(internal(&format!(
+                        "the event type `{name}` of `{operation}` was not generated"
+                    )));
                 }
                 let ident = quote::format_ident!("{name}");
                 (
@@ -131,10 +136,15 @@ pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &sy
         for item in &mut implementation.items {
             let syn::ImplItem::Fn(function) = item else { continue };
             if function.sig.ident == "send_once" {
-                let mut visitor = AddAccept { accept: &accept, added: 0 };
+                let mut visitor = AddAccept {
+                    accept: &accept,
+                    added: 0,
+                };
                 syn::visit_mut::VisitMut::visit_block_mut(&mut visitor, &mut function.block);
                 if visitor.added != 1 {
-                    return Err(internal(&format!("`send` of `{operation}` builds no request to add `Accept` to")));
+                    return Err(internal(&format!(
+                        "`send` of `{operation}` builds no request to add `Accept` to"
+                    )));
                 }
             } else if function.sig.ident == "send" {
                 let syn::ReturnType::Type(_, output) = &function.sig.output else {
@@ -161,7 +171,9 @@ pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &sy
         done += 1;
     }
     if done != bodies.len() {
-        return Err(internal("not every operation with a streamed response was found in progenitor's output"));
+        return Err(internal(
+            "not every operation with a streamed response was found in progenitor's output",
+        ));
     }
     Ok(())
 }

@@ -1244,7 +1244,15 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .headers(header_map)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("text/event-stream"),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "stream_console",
             };
@@ -1263,15 +1271,18 @@ pub mod builder {
         /// sending the whole request again.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, crate::runtime::Error<()>> {
+        ) -> Result<
+            ResponseValue<crate::runtime::sse::EventStream<String>>,
+            crate::runtime::Error<()>,
+        > {
             let config = &self.client.inner;
-            crate::runtime::send(
+            let response = crate::runtime::send_streaming(
                     config,
                     "stream_console",
-                    crate::runtime::no_path,
                     move || self.clone().send_once(),
                 )
-                .await
+                .await?;
+            Ok(crate::runtime::streamed::text_events(config, response))
         }
     }
     /**Builder for [`ClientBuildsExt::stream_build`]
@@ -1321,7 +1332,15 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .headers(header_map)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("text/event-stream"),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "stream_build",
             };
@@ -1347,15 +1366,18 @@ pub mod builder {
         /// sending the whole request again.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, crate::runtime::Error<types::Problem>> {
+        ) -> Result<
+            ResponseValue<crate::runtime::sse::EventStream<types::BuildEvent>>,
+            crate::runtime::Error<types::Problem>,
+        > {
             let config = &self.client.inner;
-            crate::runtime::send(
+            let response = crate::runtime::send_streaming(
                     config,
                     "stream_build",
-                    crate::runtime::no_path,
                     move || self.clone().send_once(),
                 )
-                .await
+                .await?;
+            Ok(crate::runtime::streamed::events(config, response))
         }
     }
     /**Builder for [`ClientFilesExt::download_archive`]
@@ -1404,7 +1426,15 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .headers(header_map)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("application/zip"),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "download_archive",
             };
@@ -1430,15 +1460,18 @@ pub mod builder {
         /// sending the whole request again.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, crate::runtime::Error<types::Problem>> {
+        ) -> Result<
+            ResponseValue<crate::runtime::download::Download>,
+            crate::runtime::Error<types::Problem>,
+        > {
             let config = &self.client.inner;
-            crate::runtime::send(
+            let response = crate::runtime::send_streaming(
                     config,
                     "download_archive",
-                    crate::runtime::no_path,
                     move || self.clone().send_once(),
                 )
-                .await
+                .await?;
+            Ok(crate::runtime::streamed::download(response))
         }
     }
     /**Builder for [`ClientFilesExt::get_preview`]
@@ -1485,7 +1518,15 @@ pub mod builder {
                     ),
                 );
             #[allow(unused_mut)]
-            let mut request = client.client.get(url).headers(header_map).build()?;
+            let mut request = client
+                .client
+                .get(url)
+                .headers(header_map)
+                .header(
+                    ::reqwest::header::ACCEPT,
+                    ::reqwest::header::HeaderValue::from_static("image/png"),
+                )
+                .build()?;
             let info = OperationInfo {
                 operation_id: "get_preview",
             };
@@ -1504,15 +1545,18 @@ pub mod builder {
         /// sending the whole request again.
         pub async fn send(
             self,
-        ) -> Result<ResponseValue<ByteStream>, crate::runtime::Error<()>> {
+        ) -> Result<
+            ResponseValue<crate::runtime::download::Download>,
+            crate::runtime::Error<()>,
+        > {
             let config = &self.client.inner;
-            crate::runtime::send(
+            let response = crate::runtime::send_streaming(
                     config,
                     "get_preview",
-                    crate::runtime::no_path,
                     move || self.clone().send_once(),
                 )
-                .await
+                .await?;
+            Ok(crate::runtime::streamed::download(response))
         }
     }
     /**Builder for [`ClientCatalogExt::list_gadgets`]
