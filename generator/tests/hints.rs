@@ -90,3 +90,71 @@ fn a_valid_hint_gives_the_builder_an_item_stream() {
     assert!(generated.code.contains("pub fn into_stream("), "no item stream");
     assert!(generated.code.contains("crate::runtime::paging::page_numbers("));
 }
+
+/// An event stream without a schema still generates, with text events and a warning saying so.
+#[test]
+fn an_event_stream_without_a_schema_gives_text_events_and_a_warning() {
+    let spec = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /jobs/{id}/events:
+    get:
+      operationId: followJob
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: events
+          content:
+            text/event-stream: {}
+"#;
+    let generated = generator::generate_with(&Source::new("api.yaml", spec), None, &Settings::registry_client())
+        .expect("generates");
+    assert!(generated.code.contains("crate::runtime::sse::EventStream<String>"));
+    assert!(
+        generated
+            .code
+            .contains("HeaderValue::from_static(\"text/event-stream\")")
+    );
+    let warnings: Vec<String> = generated.warnings.iter().map(ToString::to_string).collect();
+    assert_eq!(
+        warnings,
+        [
+            "#/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream: the event stream declares no schema for its events: their data is read as text"
+        ]
+    );
+}
+
+/// An inline event schema becomes a named type, `<Operation>Event`.
+#[test]
+fn an_inline_item_schema_becomes_a_named_event_type() {
+    let spec = r#"
+openapi: 3.1.0
+info: {title: t, version: "1"}
+paths:
+  /jobs/{id}/events:
+    get:
+      operationId: followJob
+      parameters:
+        - {name: id, in: path, required: true, schema: {type: string}}
+      responses:
+        "200":
+          description: events
+          content:
+            text/event-stream:
+              itemSchema:
+                type: object
+                properties:
+                  step: {type: [string, "null"]}
+"#;
+    let generated = generator::generate_with(&Source::new("api.yaml", spec), None, &Settings::registry_client())
+        .expect("generates");
+    assert!(generated.code.contains("pub struct FollowJobEvent"), "no event type");
+    assert!(
+        generated
+            .code
+            .contains("crate::runtime::sse::EventStream<types::FollowJobEvent>")
+    );
+    assert!(generated.warnings.is_empty(), "{:?}", generated.warnings);
+}

@@ -163,6 +163,10 @@ const CASES: &[(&str, &str)] = &[
         "pagination-page-parameter-missing.yaml",
         "pagination-page-parameter-missing.yaml#/paths/~1items/get/x-pagination/page: `listItems` has no query parameter `page` to carry the page",
     ),
+    (
+        "event-stream-array-schema.yaml",
+        "event-stream-array-schema.yaml#/paths/~1jobs~1{id}~1events/get/responses/200/content/text~1event-stream/itemSchema: an event's data must be one object or scalar, not an array; describe one event, not the stream",
+    ),
 ];
 
 fn corpus() -> PathBuf {
