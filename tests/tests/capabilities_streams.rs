@@ -75,7 +75,9 @@ async fn build_events_arrive_typed_and_named_with_keep_alives_skipped() {
     let response = client.stream_build().build_id("b1").send().await.expect("stream opens");
     assert_eq!(response.status(), 200);
     let events: Vec<_> = response.into_inner().try_collect().await.expect("every event decodes");
-    let summary: Vec<(String, Option<i64>, Option<String>, Option<String>)> = events
+    /// Name, percent, line, outcome.
+    type Summary = (String, Option<i64>, Option<String>, Option<String>);
+    let summary: Vec<Summary> = events
         .iter()
         .map(|e| {
             (
