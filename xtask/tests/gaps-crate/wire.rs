@@ -141,6 +141,7 @@ async fn a_patch_sends_null_to_clear_and_leaves_absent_fields_out() {
                     width: 40,
                     depth: Some(None),
                 })))
+                .warranty(Some(types::GadgetPatchWarranty { until: Some(None) }))
                 .notes(Some("kept".to_owned())),
         )
         .send()
@@ -149,7 +150,11 @@ async fn a_patch_sends_null_to_clear_and_leaves_absent_fields_out() {
     client
         .patch_gadget()
         .gadget_id("g1")
-        .body_map(|patch| patch.homepage(Some(Some("https://gizmo.example".to_owned()))).notes(None::<String>))
+        .body_map(|patch| {
+            patch
+                .homepage(Some(Some("https://gizmo.example".to_owned())))
+                .notes(None::<String>)
+        })
         .send()
         .await
         .unwrap();
@@ -158,7 +163,13 @@ async fn a_patch_sends_null_to_clear_and_leaves_absent_fields_out() {
     assert_eq!(received[0].path, "/gadgets/g1");
     assert_eq!(
         received[0].json(),
-        json!({"homepage": null, "name": "Gizmo 2", "dimensions": {"width": 40, "depth": null}, "notes": "kept"})
+        json!({
+            "homepage": null,
+            "name": "Gizmo 2",
+            "dimensions": {"width": 40, "depth": null},
+            "warranty": {"until": null},
+            "notes": "kept"
+        })
     );
     // Absent fields stay absent; a required nullable field is always sent.
     assert_eq!(
@@ -178,7 +189,10 @@ fn null_and_absence_survive_a_round_trip() {
     );
     let set: types::GadgetPatch = serde_json::from_value(json!({"homepage": "h", "notes": "n"})).unwrap();
     assert_eq!(set.homepage, Some(Some("h".to_owned())));
-    assert_eq!(serde_json::to_value(&set).unwrap(), json!({"homepage": "h", "notes": "n"}));
+    assert_eq!(
+        serde_json::to_value(&set).unwrap(),
+        json!({"homepage": "h", "notes": "n"})
+    );
 }
 
 #[tokio::test]
@@ -188,7 +202,12 @@ async fn a_delete_carries_its_json_body() {
     let scrapped = client
         .scrap_gadget()
         .gadget_id("g1")
-        .body(types::ScrapGadgetBody::builder().reason("obsolete").recycle(Some(true)))
+        .body(
+            types::ScrapGadgetBody::builder()
+                .reason("obsolete")
+                .recycle(Some(true))
+                .successor(Some(None)),
+        )
         .send()
         .await
         .unwrap();
@@ -196,7 +215,10 @@ async fn a_delete_carries_its_json_body() {
     let received = server.await.unwrap();
     assert_eq!(received[0].method, "DELETE");
     assert_eq!(received[0].header("content-type"), Some("application/json"));
-    assert_eq!(received[0].json(), json!({"reason": "obsolete", "recycle": true}));
+    assert_eq!(
+        received[0].json(),
+        json!({"reason": "obsolete", "recycle": true, "successor": null})
+    );
 }
 
 #[tokio::test]
@@ -270,8 +292,16 @@ async fn free_form_objects_go_out_and_come_back_as_json() {
     let stored = json!({"theme": "dark", "limits": {"bench": 3}, "tags": ["a", null]});
     let (base, server) = serve(vec![(200, stored.clone()), (200, stored.clone())]).await;
     let client = Client::new(&base);
-    let Value::Object(settings) = stored.clone() else { unreachable!() };
-    let echoed: Value = client.replace_settings().body(settings.clone()).send().await.unwrap().into_inner();
+    let Value::Object(settings) = stored.clone() else {
+        unreachable!()
+    };
+    let echoed: Value = client
+        .replace_settings()
+        .body(settings.clone())
+        .send()
+        .await
+        .unwrap()
+        .into_inner();
     assert_eq!(echoed, stored);
     let read: serde_json::Map<String, Value> = client.read_settings().send().await.unwrap().into_inner();
     assert_eq!(read, settings);
