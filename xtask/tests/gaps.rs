@@ -60,7 +60,10 @@ fn the_gaps_crate_compiles_warns_of_deprecations_and_behaves_on_the_wire() {
         .expect("cargo runs");
     let stderr = String::from_utf8_lossy(&test.stderr);
     let stdout = String::from_utf8_lossy(&test.stdout);
-    assert!(test.status.success(), "cargo test of the gaps crate failed:\n{stderr}\n{stdout}");
+    assert!(
+        test.status.success(),
+        "cargo test of the gaps crate failed:\n{stderr}\n{stdout}"
+    );
 
     // Short diagnostics start with their file; cargo's own summary lines start with `warning:`.
     let mut warnings: Vec<&str> = stderr

@@ -118,8 +118,9 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
                 let part_at = pointer::join(&properties_at, part);
                 let property = match property {
                     ReferenceOr::Item(boxed) => boxed.as_ref(),
-                    ReferenceOr::Reference { reference } => resolve_reference(api, reference)
-                        .ok_or_else(|| err(&part_at, "`$ref` points to nothing"))?,
+                    ReferenceOr::Reference { reference } => {
+                        resolve_reference(api, reference).ok_or_else(|| err(&part_at, "`$ref` points to nothing"))?
+                    }
                 };
                 let encoding_type = media.encoding.get(part).and_then(|e| e.content_type.clone());
                 let kind = part_kind(property);

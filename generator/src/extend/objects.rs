@@ -201,7 +201,9 @@ fn schema_references<'a>(schema: &'a Schema, out: &mut Vec<&'a str>) {
             }
         }
         SchemaKind::Type(_) => {}
-        SchemaKind::OneOf { one_of: list } | SchemaKind::AllOf { all_of: list } | SchemaKind::AnyOf { any_of: list } => {
+        SchemaKind::OneOf { one_of: list }
+        | SchemaKind::AllOf { all_of: list }
+        | SchemaKind::AnyOf { any_of: list } => {
             list.iter().for_each(|s| references(s, out));
         }
         SchemaKind::Not { not } => references(not, out),
