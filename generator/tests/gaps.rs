@@ -234,7 +234,7 @@ fn a_renamed_nullable_field_keeps_its_wire_name() {
 
 /// The statements of the function that builds and sends one attempt: `send` in the
 /// self-contained client, `send_once` behind the runtime's retry loop.
-fn attempt<'a>(builder: &'a [syn::Item], operation: &str, flavor: &str) -> String {
+fn attempt(builder: &[syn::Item], operation: &str, flavor: &str) -> String {
     let name = if flavor == "runtime" { "send_once" } else { "send" };
     flat(&method(builder, operation, name).block)
 }

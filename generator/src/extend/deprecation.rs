@@ -60,10 +60,11 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
                     }
                 }
             }
-            syn::Item::Impl(implementation) if implementation.trait_.is_none() => {
-                if super::self_type_name(implementation).as_deref() == Some("Client") {
-                    marked |= mark_functions(implementation, &methods);
-                }
+            syn::Item::Impl(implementation)
+                if implementation.trait_.is_none()
+                    && super::self_type_name(implementation).as_deref() == Some("Client") =>
+            {
+                marked |= mark_functions(implementation, &methods);
             }
             _ => {}
         }

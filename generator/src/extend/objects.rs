@@ -19,12 +19,15 @@ pub struct NamedObject<'a> {
     /// The struct's name in the `types` module.
     pub rust_name: String,
     /// The properties, in the schema's order.
-    pub properties: Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>,
+    pub properties: Properties<'a>,
     /// The names of the required properties.
     pub required: &'a [String],
     /// Whether the struct is (part of) a JSON request body: what the client sends.
     pub in_request: bool,
 }
+
+/// An object's properties, by name, in the schema's order.
+pub(crate) type Properties<'a> = Vec<(&'a str, &'a ReferenceOr<Box<Schema>>)>;
 
 /// Every object schema whose struct name is predictable, keyed by that name.
 pub fn named_objects(api: &openapiv3::OpenAPI) -> BTreeMap<String, NamedObject<'_>> {
@@ -66,7 +69,7 @@ pub fn named_objects(api: &openapiv3::OpenAPI) -> BTreeMap<String, NamedObject<'
 }
 
 /// The properties and required list of an object schema, typed or untyped.
-pub(crate) fn object_parts(schema: &Schema) -> Option<(Vec<(&str, &ReferenceOr<Box<Schema>>)>, &[String])> {
+pub(crate) fn object_parts(schema: &Schema) -> Option<(Properties<'_>, &[String])> {
     let (properties, required) = match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => (&object.properties, &object.required),
         SchemaKind::Any(any) if !any.properties.is_empty() => (&any.properties, &any.required),
