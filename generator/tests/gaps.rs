@@ -355,3 +355,67 @@ fn a_refused_part_in_a_component_is_named_where_it_is_written() {
         "{error}"
     );
 }
+
+#[test]
+fn a_list_of_part_content_types_sends_the_first() {
+    let spec = FIXTURE.replace("contentType: image/jpeg", "contentType: \"image/jpeg, image/webp\"");
+    let file = generate(&spec, &Settings::default());
+    let send = attempt(module(&file.items, "builder"), "UploadGadgetPhotos", "self-contained");
+    assert!(send.contains(".mime_str(\"image/jpeg\")"), "{send}");
+    assert!(!send.contains("image/webp"), "{send}");
+}
+
+#[test]
+fn a_nullable_field_with_a_default_keeps_typifys_default() {
+    let spec = FIXTURE.replace(
+        "          description: Where the gadget is documented; null removes the link.\n",
+        "          description: Where the gadget is documented; null removes the link.\n          default: https://workshop.example.test\n",
+    );
+    let file = generate(&spec, &Settings::default());
+    let field = field(module(&file.items, "types"), "GadgetPatch", "homepage");
+    assert_eq!(flat(&field.ty), "::std::option::Option<::std::string::String>");
+    let serde = field.attrs.iter().find(|a| a.path().is_ident("serde")).map(flat);
+    assert!(serde.as_deref().is_some_and(|s| s.contains("default=\"")), "{serde:?}");
+}
+
+#[test]
+fn an_untagged_deprecated_operation_is_marked_where_calls_resolve() {
+    let spec = FIXTURE.replacen(
+        "      tags: [gadgets]\n      deprecated: true\n",
+        "      deprecated: true\n",
+        1,
+    );
+    assert_ne!(spec, FIXTURE);
+    let file = generate(&spec, &Settings::default());
+    let marked: Vec<String> = file
+        .items
+        .iter()
+        .flat_map(|item| -> Vec<(String, Vec<syn::Attribute>)> {
+            match item {
+                syn::Item::Trait(t) => t
+                    .items
+                    .iter()
+                    .filter_map(|i| match i {
+                        syn::TraitItem::Fn(f) => Some((format!("{}::{}", t.ident, f.sig.ident), f.attrs.clone())),
+                        _ => None,
+                    })
+                    .collect(),
+                syn::Item::Impl(i) if i.trait_.is_none() => i
+                    .items
+                    .iter()
+                    .filter_map(|it| match it {
+                        syn::ImplItem::Fn(f) => {
+                            Some((format!("{}::{}", flat(&i.self_ty), f.sig.ident), f.attrs.clone()))
+                        }
+                        _ => None,
+                    })
+                    .collect(),
+                _ => Vec::new(),
+            }
+        })
+        .filter(|(_, attrs)| deprecation(attrs).is_some())
+        .map(|(name, _)| name)
+        .collect();
+    assert_eq!(marked.len(), 1, "{marked:?}");
+    assert!(marked[0].ends_with("::list_legacy_gadgets"), "{marked:?}");
+}

@@ -122,7 +122,13 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
                         resolve_reference(api, reference).ok_or_else(|| err(&part_at, "`$ref` points to nothing"))?
                     }
                 };
-                let encoding_type = media.encoding.get(part).and_then(|e| e.content_type.clone());
+                // OpenAPI allows a list (`image/png, image/jpeg`): a part is sent with one, the first.
+                let encoding_type = media
+                    .encoding
+                    .get(part)
+                    .and_then(|e| e.content_type.as_deref())
+                    .and_then(|list| list.split(',').map(str::trim).find(|t| !t.is_empty()))
+                    .map(str::to_owned);
                 let kind = part_kind(property);
                 if let Some(why) = unsendable(part, property, encoding_type.as_deref()) {
                     return Err(err(&part_at, &why));

@@ -60,7 +60,12 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
         for field in named.named.iter_mut() {
             let Some(ident) = field.ident.clone() else { continue };
             let wire = wire_name(field);
-            if !properties.contains(wire.as_deref().unwrap_or(&ident.to_string())) || !is_option(&field.ty) {
+            // Only what typify made optional (`Option<T>` skipped when `None`): a property
+            // with a `default` keeps typify's default function and its type.
+            if !properties.contains(wire.as_deref().unwrap_or(&ident.to_string()))
+                || !is_option(&field.ty)
+                || !skipped_when_none(field)
+            {
                 continue;
             }
             rewrite_field(field, wire.as_deref());
@@ -160,6 +165,14 @@ fn rewrite_builders(items: &mut [syn::Item], changed: &BTreeMap<String, BTreeSet
             _ => {}
         }
     }
+}
+
+fn skipped_when_none(field: &syn::Field) -> bool {
+    field.attrs.iter().filter(|a| a.path().is_ident("serde")).any(|a| {
+        quote::ToTokens::to_token_stream(a)
+            .to_string()
+            .contains("\"::std::option::Option::is_none\"")
+    })
 }
 
 fn is_option(ty: &syn::Type) -> bool {
