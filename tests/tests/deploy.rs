@@ -147,6 +147,8 @@ async fn a_module_from_a_file_is_streamed_and_resent_in_full_on_retry() {
         let received = parts(request);
         assert_eq!(received.len(), 2);
         assert_eq!(received[1].name, "module");
+        // A file keeps its own name; bytes are named after the part (see the test above).
+        assert_eq!(received[1].filename.as_deref(), Some("index.js"));
         assert!(received[1].body == contents, "every attempt carries the whole file");
     }
 }

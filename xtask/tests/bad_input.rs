@@ -44,6 +44,10 @@ const CASES: &[(&str, &str)] = &[
         "multipart-body-not-an-object.yaml#/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema: a multipart body's schema must be an object whose properties are the parts",
     ),
     (
+        "multipart-part-array.yaml",
+        "multipart-part-array.yaml#/paths/~1items~1{id}/post/requestBody/content/multipart~1form-data/schema/properties/attachments: multipart part `attachments` is an array, which would be sent as repeated parts (not supported); declare `encoding.attachments.contentType: application/json` to send it as one JSON part",
+    ),
+    (
         "no-openapi-field.yaml",
         "no-openapi-field.yaml: not an OpenAPI document: no `openapi` version field",
     ),

@@ -7,6 +7,8 @@
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
 //!   does not list yet;
+//! - [`deprecation`]: `deprecated: true` as `#[deprecated]` on methods, setters and fields;
+//! - [`nullable`]: optional nullable request fields that can be sent as `null` or left out;
 //! - [`docs`]: each operation's documentation, with a compiled example and its error table;
 //! - [`error_bodies`]: the server's message in each declared error body, for the runtime's
 //!   errors;
@@ -18,9 +20,12 @@
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
 //!   `send` of every operation routed through it.
 
+pub mod deprecation;
 pub mod docs;
 pub mod error_bodies;
 pub mod multipart;
+pub mod nullable;
+pub mod objects;
 pub mod open_enums;
 pub mod pagination;
 pub mod path_segments;
@@ -73,6 +78,8 @@ pub fn extend(
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
     open_enums::apply(&mut file);
+    nullable::apply(api, &mut file);
+    deprecation::apply(api, &mut file);
     docs::apply(
         api,
         &multipart,

@@ -106,19 +106,33 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
                     "a multipart body's schema must be an object whose properties are the parts",
                 ));
             };
+            // Where the properties are written: under the body, or in the component it names.
+            let properties_at = match media.schema.as_ref() {
+                Some(ReferenceOr::Reference { reference }) if reference.starts_with("#/") => {
+                    format!("{}/properties", &reference[1..])
+                }
+                _ => format!("{at}/schema/properties"),
+            };
             let mut parts = Vec::new();
             for (part, property) in &object.properties {
+                let part_at = pointer::join(&properties_at, part);
                 let property = match property {
                     ReferenceOr::Item(boxed) => boxed.as_ref(),
-                    ReferenceOr::Reference { reference } => resolve_reference(api, reference).ok_or_else(|| {
-                        err(
-                            &format!("{at}/schema/properties/{}", pointer::escape(part)),
-                            "`$ref` points to nothing",
-                        )
-                    })?,
+                    ReferenceOr::Reference { reference } => {
+                        resolve_reference(api, reference).ok_or_else(|| err(&part_at, "`$ref` points to nothing"))?
+                    }
                 };
-                let encoding_type = media.encoding.get(part).and_then(|e| e.content_type.clone());
+                // OpenAPI allows a list (`image/png, image/jpeg`): a part is sent with one, the first.
+                let encoding_type = media
+                    .encoding
+                    .get(part)
+                    .and_then(|e| e.content_type.as_deref())
+                    .and_then(|list| list.split(',').map(str::trim).find(|t| !t.is_empty()))
+                    .map(str::to_owned);
                 let kind = part_kind(property);
+                if let Some(why) = unsendable(part, property, encoding_type.as_deref()) {
+                    return Err(err(&part_at, &why));
+                }
                 let content_type = encoding_type.or_else(|| match &kind {
                     PartKind::Json(_) => Some("application/json".into()),
                     PartKind::Bytes => property
@@ -169,6 +183,36 @@ fn part_kind(schema: &Schema) -> PartKind {
         SchemaKind::Type(Type::String(_)) => PartKind::Text,
         _ => PartKind::Json(None),
     }
+}
+
+/// Why a part cannot be put in a form, if it cannot. A form part carries one string, one
+/// file or one JSON document. An array would be one part per item under the same name,
+/// which the client does not send; an array declared as JSON (`encoding.<part>.contentType`
+/// or `contentMediaType`) is one JSON part and fine.
+fn unsendable(part: &str, schema: &Schema, encoding_type: Option<&str>) -> Option<String> {
+    let is_array = matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)))
+        || matches!(&schema.schema_kind, SchemaKind::Any(any) if any.items.is_some());
+    if !is_array {
+        return None;
+    }
+    let declared = encoding_type.or_else(|| {
+        schema
+            .schema_data
+            .extensions
+            .get("x-content-media-type")
+            .and_then(|v| v.as_str())
+    });
+    let json = declared.is_some_and(|media| {
+        let media = media.split(';').next().unwrap_or_default().trim();
+        media == "application/json" || media.ends_with("+json")
+    });
+    if json || schema.schema_data.extensions.contains_key("x-content-schema") {
+        return None;
+    }
+    Some(format!(
+        "multipart part `{part}` is an array, which would be sent as repeated parts (not supported); \
+         declare `encoding.{part}.contentType: application/json` to send it as one JSON part"
+    ))
 }
 
 fn resolve_schema<'a>(api: &'a openapiv3::OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
@@ -303,6 +347,12 @@ fn setter(part: &FormPart) -> syn::ImplItem {
             .unwrap_or_default(),
         if part.required { "; required" } else { "; optional" },
     ));
+    if part.kind == PartKind::Bytes {
+        doc.push_str(
+            " A path is streamed from disk (anew on each attempt) under its own file name; bytes \
+             are sent under the part's name, or under the one given to `FilePart::named`.",
+        );
+    }
     let value = match (&part.kind, part.required) {
         (PartKind::Bytes, true) => quote! { Ok(value.into()) },
         (PartKind::Bytes, false) => quote! { Ok(Some(value.into())) },
@@ -417,7 +467,7 @@ fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Resul
             PartKind::Bytes => {
                 let failure = format!("{name}: ");
                 quote! {
-                    value.into_part().await.map_err(|e| Error::InvalidRequest(format!("{}{}", #failure, e)))?.file_name(#name)
+                    value.into_part(#name).await.map_err(|e| Error::InvalidRequest(format!("{}{}", #failure, e)))?
                 }
             }
             PartKind::Text => quote! { ::reqwest::multipart::Part::text(value) },
@@ -464,22 +514,52 @@ impl quote::ToTokens for FilePartTokens {
             pub mod multipart {
                 /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
                 /// streamed from disk (`PathBuf`, `&Path`).
+                ///
+                /// The part's file name (`filename` in its `Content-Disposition`) is the
+                /// path's last component for a file, the part's name for plain bytes, and the
+                /// given name for [`FilePart::named`].
                 #[derive(Clone, Debug, PartialEq, Eq)]
                 pub enum FilePart {
-                    /// Bytes held in memory.
+                    /// Bytes held in memory, sent under the part's name.
                     Bytes(::std::vec::Vec<u8>),
                     /// A file, opened and streamed when the request is sent (again on each retry).
                     Path(::std::path::PathBuf),
+                    /// Bytes held in memory, sent under a file name of the caller's choice.
+                    Named {
+                        /// The file name the server sees.
+                        file_name: ::std::string::String,
+                        /// The contents.
+                        bytes: ::std::vec::Vec<u8>,
+                    },
                 }
 
                 impl FilePart {
-                    /// The multipart part for these contents.
-                    pub async fn into_part(self) -> ::std::io::Result<::reqwest::multipart::Part> {
+                    /// Bytes sent under `file_name` (say `photo.png`) rather than the part's name.
+                    pub fn named(
+                        file_name: impl ::std::convert::Into<::std::string::String>,
+                        bytes: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+                    ) -> Self {
+                        Self::Named {
+                            file_name: file_name.into(),
+                            bytes: bytes.into(),
+                        }
+                    }
+
+                    /// The multipart part for these contents, sent as the form part `part_name`.
+                    pub async fn into_part(self, part_name: &str) -> ::std::io::Result<::reqwest::multipart::Part> {
                         match self {
-                            Self::Bytes(bytes) => Ok(::reqwest::multipart::Part::bytes(bytes)),
-                            Self::Path(path) => ::reqwest::multipart::Part::file(&path)
-                                .await
-                                .map_err(|e| ::std::io::Error::new(e.kind(), format!("{}: {}", path.display(), e))),
+                            Self::Bytes(bytes) => Ok(::reqwest::multipart::Part::bytes(bytes).file_name(part_name.to_owned())),
+                            Self::Named { file_name, bytes } => Ok(::reqwest::multipart::Part::bytes(bytes).file_name(file_name)),
+                            Self::Path(path) => {
+                                // reqwest names the part after the path's last component.
+                                let part = ::reqwest::multipart::Part::file(&path)
+                                    .await
+                                    .map_err(|e| ::std::io::Error::new(e.kind(), format!("{}: {}", path.display(), e)))?;
+                                Ok(match path.file_name() {
+                                    Some(_) => part,
+                                    None => part.file_name(part_name.to_owned()),
+                                })
+                            }
                         }
                     }
                 }
