@@ -89,8 +89,10 @@ async fn a_delete_carries_its_json_body() {
     assert_eq!(body, serde_json::json!({"reason": "worn out"}));
 }
 
-/// The parts of a multipart body: (name, filename, content type, bytes).
-fn parts(request: &Request) -> Vec<(String, Option<String>, Option<String>, Vec<u8>)> {
+/// One part of a multipart body: name, filename, content type, bytes.
+type Part = (String, Option<String>, Option<String>, Vec<u8>);
+
+fn parts(request: &Request) -> Vec<Part> {
     let content_type = request
         .headers
         .get("content-type")
