@@ -5,7 +5,8 @@
 //!     cost of what it adds: the bound on an event's size, names, ids, typed errors). Both
 //!     read the same in-memory chunks, so the network is out of it; each run is a child
 //!     process, so its peak resident memory is its own. Runs alternate between the two
-//!     sides; medians are printed. Then the same comparison once more over loopback HTTP.
+//!     sides; medians of wall-clock and CPU time (of the one thread that parses) are
+//!     printed. Then the same comparison once more over loopback HTTP.
 //! (b) A 1 GB download saved to a file with `Download::save_to`, from a loopback server in
 //!     this process to a client in a child process: time, MB/s and the child's peak RSS.
 //!
@@ -118,9 +119,20 @@ fn body_of(response: reqwest::Response) -> ByteStream {
     ByteStream::new(Box::pin(response.bytes_stream()))
 }
 
-/// One measured run in a child process: prints `seconds bytes events peak_kib`.
+/// Nanoseconds this thread has spent on a CPU (Linux's schedstat; 0 elsewhere). The child
+/// runs everything on one thread (a current-thread runtime), and on a loaded machine this
+/// varies much less than the wall-clock time, which includes waiting for a core.
+fn thread_cpu_ns() -> u64 {
+    std::fs::read_to_string("/proc/thread-self/schedstat")
+        .ok()
+        .and_then(|s| s.split_whitespace().next().and_then(|n| n.parse().ok()))
+        .unwrap_or(0)
+}
+
+/// One measured run in a child process: prints `seconds bytes events peak_kib cpu_seconds`.
 async fn child(mode: &str, argument: Option<&str>) {
     let bytes = (template().len() * REPLAYS) as u64;
+    let cpu_before = thread_cpu_ns();
     let started = Instant::now();
     let (events, bytes) = match mode {
         "memory-ours" => (parse_ours(in_memory_body()).await, bytes),
@@ -144,7 +156,8 @@ async fn child(mode: &str, argument: Option<&str>) {
         other => panic!("unknown mode {other}"),
     };
     let seconds = started.elapsed().as_secs_f64();
-    println!("{seconds} {bytes} {events} {}", peak_rss_kib());
+    let cpu_seconds = thread_cpu_ns().saturating_sub(cpu_before) as f64 / 1e9;
+    println!("{seconds} {bytes} {events} {} {cpu_seconds}", peak_rss_kib());
 }
 
 #[derive(Clone, Copy)]
@@ -153,6 +166,7 @@ struct Run {
     bytes: u64,
     events: u64,
     peak_kib: u64,
+    cpu_seconds: f64,
 }
 
 fn run_child(mode: &str, argument: Option<&str>, path: Option<&PathBuf>) -> Run {
@@ -177,6 +191,7 @@ fn run_child(mode: &str, argument: Option<&str>, path: Option<&PathBuf>) -> Run 
         bytes: fields[1] as u64,
         events: fields[2] as u64,
         peak_kib: fields[3] as u64,
+        cpu_seconds: fields[4],
     }
 }
 
@@ -192,6 +207,7 @@ fn median(mut values: Vec<f64>) -> f64 {
 
 struct Summary {
     seconds: f64,
+    cpu_seconds: f64,
     mb_per_s: f64,
     events_per_s: f64,
     peak_mib: f64,
@@ -203,6 +219,7 @@ fn summarize(runs: &[Run]) -> Summary {
     let events = runs[0].events as f64;
     Summary {
         seconds,
+        cpu_seconds: median(runs.iter().map(|r| r.cpu_seconds).collect()),
         mb_per_s: bytes / 1e6 / seconds,
         events_per_s: events / seconds,
         peak_mib: median(runs.iter().map(|r| r.peak_kib as f64).collect()) / 1024.0,
@@ -213,14 +230,24 @@ fn print_pair(label: &str, ours: &[Run], hand: &[Run]) {
     let (o, h) = (summarize(ours), summarize(hand));
     println!("\n{label} ({} runs per side, medians)", ours.len());
     println!(
-        "| parser | time | MB/s | events/s | peak RSS |\n|---|---|---|---|---|\n\
-         | `EventStream<T>` | {:.3} s | {:.0} | {:.0} | {:.1} MiB |\n\
-         | sse-stream + serde_json by hand | {:.3} s | {:.0} | {:.0} | {:.1} MiB |",
-        o.seconds, o.mb_per_s, o.events_per_s, o.peak_mib, h.seconds, h.mb_per_s, h.events_per_s, h.peak_mib
+        "| parser | time | CPU time | MB/s | events/s | peak RSS |\n|---|---|---|---|---|---|\n\
+         | `EventStream<T>` | {:.3} s | {:.3} s | {:.0} | {:.0} | {:.1} MiB |\n\
+         | sse-stream + serde_json by hand | {:.3} s | {:.3} s | {:.0} | {:.0} | {:.1} MiB |",
+        o.seconds,
+        o.cpu_seconds,
+        o.mb_per_s,
+        o.events_per_s,
+        o.peak_mib,
+        h.seconds,
+        h.cpu_seconds,
+        h.mb_per_s,
+        h.events_per_s,
+        h.peak_mib
     );
     println!(
-        "ratio (EventStream / by hand): time {:.3}x, peak RSS {:.3}x",
+        "ratio (EventStream / by hand): time {:.3}x, CPU time {:.3}x, peak RSS {:.3}x",
         o.seconds / h.seconds,
+        o.cpu_seconds / h.cpu_seconds,
         o.peak_mib / h.peak_mib
     );
 }

@@ -401,3 +401,25 @@ async fn data_that_is_not_utf8_ends_the_stream_as_malformed() {
         other => panic!("expected Malformed, got {other:?}"),
     }
 }
+
+#[tokio::test]
+async fn the_last_event_id_follows_the_latest_id_and_an_empty_one_clears_it() {
+    let body = stream::iter(vec![Ok::<_, reqwest::Error>(Bytes::from_static(
+        b"id: 5\ndata: a\n\nid: 6\ndata: b\n\ndata: c\n\nid\ndata: d\n\n",
+    ))]);
+    let mut events = EventStream::raw(ByteStream::new(Box::pin(body)), DEFAULT_MAX_EVENT_BYTES);
+    let mut seen = Vec::new();
+    while let Some(event) = events.try_next().await.expect("event") {
+        seen.push((event.data, event.id, events.last_event_id().map(str::to_owned)));
+    }
+    let some = |s: &str| Some(s.to_owned());
+    assert_eq!(
+        seen,
+        [
+            ("a".to_owned(), some("5"), some("5")),
+            ("b".to_owned(), some("6"), some("6")),
+            ("c".to_owned(), None, some("6")),
+            ("d".to_owned(), some(""), None),
+        ]
+    );
+}

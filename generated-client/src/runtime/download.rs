@@ -180,7 +180,7 @@ impl Download {
             path: path.to_owned(),
             source,
         };
-        let temp = TempFile::create(path).await.map_err(io)?;
+        let temp = TempFile::create(path).map_err(io)?;
         let expected = self.content_length;
         let mut body = self.body;
         let mut file = tokio::io::BufWriter::with_capacity(WRITE_BUFFER, temp.file);
@@ -225,7 +225,7 @@ struct TempFile {
 }
 
 impl TempFile {
-    async fn create(destination: &Path) -> std::io::Result<Self> {
+    fn create(destination: &Path) -> std::io::Result<Self> {
         /// Distinguishes the temporary files of concurrent downloads in one process.
         static COUNTER: AtomicU64 = AtomicU64::new(0);
         let name = destination
@@ -242,16 +242,14 @@ impl TempFile {
             temp_name.push(name);
             temp_name.push(format!(".{}-{number}.part", std::process::id()));
             let path = directory.join(temp_name);
-            // `create_new`: never open a file someone else made under that name.
-            match tokio::fs::OpenOptions::new()
-                .write(true)
-                .create_new(true)
-                .open(&path)
-                .await
-            {
+            // `create_new`: never open a file someone else made under that name. Opened
+            // synchronously on purpose: with tokio's open the file could be created by the
+            // blocking pool while this future is dropped, before the guard exists, and be
+            // left behind. Creating one file is a single quick system call.
+            match std::fs::OpenOptions::new().write(true).create_new(true).open(&path) {
                 Ok(file) => {
                     return Ok(Self {
-                        file,
+                        file: tokio::fs::File::from_std(file),
                         guard: RemoveOnDrop { path, armed: true },
                     });
                 }
