@@ -22,7 +22,6 @@ use bytes::Bytes;
 use futures_util::{StreamExt, stream};
 use progenitor_client::ByteStream;
 use serde::Deserialize;
-use smithery_registry::runtime::download::Download;
 use smithery_registry::runtime::sse::{DEFAULT_MAX_EVENT_BYTES, EventStream};
 use sse_stream::SseByteStream;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
@@ -149,8 +148,19 @@ async fn child(mode: &str, argument: Option<&str>) {
         "download" => {
             let url = argument.expect("url");
             let path = PathBuf::from(std::env::var_os("STREAMS_BENCH_PATH").expect("path"));
-            let response = reqwest::get(url).await.expect("request");
-            let written = Download::from_response(response).save_to(&path).await.expect("saved");
+            // Through a generated operation, as a user downloads: the server answers any path
+            // but `/sse` with the filler.
+            let base = url.trim_end_matches("/download");
+            let client = capabilities_client::Client::builder()
+                .base_url(base)
+                .build()
+                .expect("client");
+            let response = capabilities_client::ClientFilesExt::download_archive(&client)
+                .name("bench")
+                .send()
+                .await
+                .expect("request");
+            let written = response.into_inner().save_to(&path).await.expect("saved");
             (0, written)
         }
         other => panic!("unknown mode {other}"),

@@ -1,6 +1,7 @@
 //! Binary responses on the wire: `Download` against loopback servers, a 200 MB body saved
 //! with bounded memory (measured in a child process), and the failures that must leave the
-//! destination as it was.
+//! destination as it was. Every download goes through a generated operation
+//! (`download_archive` of the capabilities fixture), as a user's would.
 
 mod loopback;
 
@@ -9,10 +10,10 @@ use std::process::Command;
 use std::time::Duration;
 
 use bytes::Bytes;
+use capabilities_client::runtime::download::{Download, DownloadError};
 use futures_util::{StreamExt, TryStreamExt, stream};
 use loopback::serve_once;
 use progenitor_client::ByteStream;
-use smithery_registry::runtime::download::{Download, DownloadError};
 use tokio::io::AsyncWriteExt;
 use tokio::net::TcpStream;
 
@@ -86,9 +87,20 @@ fn entries(directory: &Path) -> Vec<String> {
 }
 
 async fn download(url: &str) -> Download {
-    let response = reqwest::get(url).await.expect("request");
+    // The loopback server answers any path; the operation adds its own to the base URL.
+    let base = url.trim_end_matches("/stream");
+    let client = capabilities_client::Client::builder()
+        .base_url(base)
+        .retry(capabilities_client::RetryPolicy::none())
+        .build()
+        .expect("client");
+    let response = capabilities_client::ClientFilesExt::download_archive(&client)
+        .name("set")
+        .send()
+        .await
+        .expect("request");
     assert_eq!(response.status(), 200);
-    Download::from_response(response)
+    response.into_inner()
 }
 
 fn vm_hwm_kib() -> u64 {
