@@ -66,9 +66,64 @@ fn is_drive_letter(rev: &str) -> bool {
 /// Loads a document (and applies an overlay to it) into the normalized OpenAPI 3.0 tree the
 /// generator reads.
 pub fn load(spec: &Input, overlay: Option<&Input>) -> generator::Result<Value> {
+    Ok(load_document(spec, overlay)?.normalized)
+}
+
+/// One side of the comparison with everything the report needs.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The name reports use: the path or `REV:PATH` as given.
+    pub name: String,
+    /// The document as written, with the overlay applied: what 3.1 keywords and webhooks are
+    /// compared on, since normalization drops them.
+    pub original: Value,
+    /// The OpenAPI 3.0 tree the generator reads.
+    pub normalized: Value,
+    /// The source text, for line numbers.
+    pub text: String,
+}
+
+/// Reads and loads one side: the same stages as `generator::prepare`, keeping the tree
+/// from before normalization and the text.
+pub fn load_document(spec: &Input, overlay: Option<&Input>) -> generator::Result<Loaded> {
     let source = spec.read()?;
     let overlay = overlay.map(Input::read).transpose()?;
-    Ok(generator::prepare(&source, overlay.as_ref())?.value)
+    from_source(&source, overlay.as_ref())
+}
+
+/// [`load_document`] for a source already in memory.
+pub fn from_source(source: &Source, overlay: Option<&Source>) -> generator::Result<Loaded> {
+    let document = generator::load::load(&source.name, &source.bytes)?;
+    let mut original = document.value;
+    if let Some(overlay) = overlay {
+        let overlay = generator::overlay::Overlay::parse(&generator::load::load(&overlay.name, &overlay.bytes)?)?;
+        overlay.apply(&mut original)?;
+    }
+    let mut normalized = original.clone();
+    // Normalization warnings are the generator's business; the diff reports what changed.
+    generator::normalize::normalize(&source.name, &mut normalized, &mut Vec::new())?;
+    Ok(Loaded {
+        name: source.name.clone(),
+        original,
+        normalized,
+        text: String::from_utf8_lossy(&source.bytes).into_owned(),
+    })
+}
+
+/// Compares two loaded documents: the normalized trees, the 3.1 keywords and webhooks on
+/// the originals, and each change's line and column in its source.
+pub fn compare(base: &Loaded, head: &Loaded) -> crate::Report {
+    let mut report = crate::diff_originals(&base.normalized, &head.normalized, Some((&base.original, &head.original)));
+    let base_index = crate::locate::Locator::new(&base.text);
+    let head_index = crate::locate::Locator::new(&head.text);
+    for change in &mut report.changes {
+        let locator = match change.side {
+            crate::Side::Base => &base_index,
+            crate::Side::Head => &head_index,
+        };
+        change.location = locator.locate(&change.pointer);
+    }
+    report
 }
 
 #[cfg(test)]

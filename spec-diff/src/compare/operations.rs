@@ -8,7 +8,7 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::schema::Slot;
-use super::{Ctx, Differ, Direction, Raw, Subject};
+use super::{Ctx, Differ, Direction, Owner, Raw, Subject, place};
 use crate::change::Level::{Breaking, NonBreaking, PotentiallyBreaking};
 use crate::change::{Operation, Side};
 
@@ -306,6 +306,7 @@ impl<'a> Differ<'a> {
             let head_pointer = join(&hp, media);
             if let (Some(b), Some(h)) = (base_media.get("schema"), head_media.get("schema")) {
                 let slot = Slot::top(ctx);
+                let from = out.len();
                 self.slot(
                     ctx,
                     slot,
@@ -315,6 +316,7 @@ impl<'a> Differ<'a> {
                     &join(&head_pointer, "schema"),
                     out,
                 );
+                place(out, from, Owner::Body(ctx.dir));
             }
         }
         for media in head_content.keys() {

@@ -48,6 +48,27 @@ fn requirements(root: &Value, op: &Value) -> (BTreeSet<Alternative>, bool) {
     (alternatives, anonymous)
 }
 
+/// `name[scope,scope] + name` → each scheme with its scopes.
+fn parts(alternative: &str) -> Vec<(&str, BTreeSet<&str>)> {
+    alternative
+        .split(" + ")
+        .map(|part| match part.split_once('[') {
+            Some((name, scopes)) => (name, scopes.trim_end_matches(']').split(',').collect()),
+            None => (part, BTreeSet::new()),
+        })
+        .collect()
+}
+
+/// Whether credentials for `held` meet `wanted`: every scheme `wanted` names is in `held`,
+/// with no scope `held` lacks.
+fn satisfies(held: &str, wanted: &str) -> bool {
+    let held = parts(held);
+    parts(wanted).iter().all(|(name, scopes)| {
+        held.iter()
+            .any(|(have, have_scopes)| have == name && scopes.is_subset(have_scopes))
+    })
+}
+
 fn schemes(root: &Value) -> Option<&Map<String, Value>> {
     root.get("components")?.get("securitySchemes")?.as_object()
 }
@@ -76,14 +97,24 @@ impl<'a> Differ<'a> {
             ));
         }
         for removed in b.difference(&h).filter(|a| !a.is_empty()) {
-            let wire = if h_open { NonBreaking } else { Breaking };
+            // Credentials that met the old requirement still work when some remaining one
+            // asks for a subset of them: the same schemes with fewer scopes.
+            let still_met = h.iter().find(|kept| !kept.is_empty() && satisfies(removed, kept));
+            let (wire, tail) = match still_met {
+                _ if h_open => (NonBreaking, ": anonymous access is allowed".to_owned()),
+                Some(kept) => (
+                    NonBreaking,
+                    format!(": credentials that met it still meet `{kept}`, which asks for less"),
+                ),
+                None => (Breaking, String::new()),
+            };
             out.push(Raw::new(
                 "operation-security-removed",
                 wire,
                 NonBreaking,
                 Side::Base,
                 &pointer,
-                format!("the security requirement `{removed}` was removed"),
+                format!("the security requirement `{removed}` was removed{tail}"),
             ));
         }
         if b_anonymous && !h_anonymous && !h.is_empty() && h.iter().all(|a| b.contains(a)) {
@@ -186,6 +217,43 @@ impl<'a> Differ<'a> {
                 Side::Head,
                 "/servers",
                 format!("the server `{url}` was added"),
+            ));
+        }
+        out
+    }
+}
+
+impl Differ<'_> {
+    /// Webhooks are requests the API makes to its subscribers; normalization drops them (the
+    /// generated client has no part in them), so they are compared on the documents as
+    /// written. A subscriber built for one that goes away stops receiving it; a new one
+    /// reaches no one who has not subscribed.
+    pub(crate) fn webhooks(&mut self) -> Vec<Raw> {
+        let mut out = Vec::new();
+        let (Some(base), Some(head)) = (self.base.original, self.head.original) else {
+            return out;
+        };
+        let empty = Map::new();
+        let base_hooks = base.get("webhooks").and_then(Value::as_object).unwrap_or(&empty);
+        let head_hooks = head.get("webhooks").and_then(Value::as_object).unwrap_or(&empty);
+        for name in base_hooks.keys().filter(|name| !head_hooks.contains_key(*name)) {
+            out.push(Raw::new(
+                "webhook-removed",
+                Breaking,
+                NonBreaking,
+                Side::Base,
+                join("/webhooks", name),
+                format!("the webhook `{name}` was removed: its subscribers no longer receive it"),
+            ));
+        }
+        for name in head_hooks.keys().filter(|name| !base_hooks.contains_key(*name)) {
+            out.push(Raw::new(
+                "webhook-added",
+                NonBreaking,
+                NonBreaking,
+                Side::Head,
+                join("/webhooks", name),
+                format!("the webhook `{name}` was added"),
             ));
         }
         out
