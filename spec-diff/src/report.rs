@@ -169,8 +169,13 @@ pub fn text(report: &Report, base: &str, head: &str, color: bool, verbose: bool)
         format!("\x1b[{code}m{text}\x1b[0m")
     };
     let mut out = format!("comparing {base} (base) with {head} (head)\n");
+    // Headings stand out by not being indented; blank lines between groups would cost a
+    // screen's worth of lines on a large change.
+    if !report.changes.is_empty() {
+        out.push('\n');
+    }
     for group in groups(report) {
-        out.push_str(&format!("\n{}\n", group.title));
+        out.push_str(&format!("{}\n", group.title));
         for &i in &group.changes {
             let change = &report.changes[i];
             let label = paint(change.level(), &label(change).to_uppercase());
@@ -335,6 +340,7 @@ mod tests {
         let out = text(&report(), "a", "b", false, false);
         let a = out.find("\nGET /a (a)\n").expect("group a");
         let b = out.find("\nGET /b (b)\n").expect("group b");
+        assert!(out.starts_with("comparing a (base) with b (head)\n\nGET /a (a)\n"), "{out}");
         let deprecated = out.find("operation-deprecated").expect("deprecation");
         assert!(a < deprecated && deprecated < b, "{out}");
         assert!(out.contains("BREAKING (CRATE ONLY) operation-id-changed"), "{out}");

@@ -659,6 +659,41 @@ impl<'a> Differ<'a> {
             return;
         }
         let request = ctx.dir == Direction::Request;
+        // A schema that becomes a union (or stops being one) changes once, as a whole: its
+        // Rust type turns from a struct into an enum (or back). Its properties are compared
+        // with the variants' in `properties`.
+        let list = |variants: &[(String, &Value, String)]| {
+            let keys: Vec<&str> = variants.iter().map(|(k, _, _)| k.as_str()).collect();
+            let at = variants
+                .first()
+                .and_then(|(_, _, p)| p.rsplit_once('/'))
+                .map_or(String::new(), |(list, _)| list.to_owned());
+            (keys.join(", "), at)
+        };
+        if base_variants.is_empty() {
+            let (keys, at) = list(&head_variants);
+            out.push(Raw::new(
+                ctx.id("variant-added"),
+                if request { NonBreaking } else { PotentiallyBreaking },
+                Breaking,
+                Side::Head,
+                at,
+                format!("{what} became a union of {} variants ({keys}): its Rust type becomes an enum", head_variants.len()),
+            ));
+            return;
+        }
+        if head_variants.is_empty() {
+            let (keys, at) = list(&base_variants);
+            out.push(Raw::new(
+                ctx.id("variant-removed"),
+                if request { Breaking } else { NonBreaking },
+                Breaking,
+                Side::Base,
+                at,
+                format!("{what} is no longer a union of variants ({keys})"),
+            ));
+            return;
+        }
         for (key, base_schema, base_pointer) in &base_variants {
             match head_variants.iter().find(|(k, _, _)| k == key) {
                 Some((_, head_schema, head_pointer)) => {
@@ -684,15 +719,11 @@ impl<'a> Differ<'a> {
         }
         for (key, _, head_pointer) in &head_variants {
             if !base_variants.iter().any(|(k, _, _)| k == key) {
-                let (wire, mut rust): (Level, Level) = if request {
+                let (wire, rust): (Level, Level) = if request {
                     (NonBreaking, PotentiallyBreaking)
                 } else {
                     (PotentiallyBreaking, Breaking)
                 };
-                // A schema that becomes a union turns its struct into an enum.
-                if base_variants.is_empty() {
-                    rust = Breaking;
-                }
                 out.push(Raw::new(
                     ctx.id("variant-added"),
                     wire,
