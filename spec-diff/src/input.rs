@@ -113,7 +113,11 @@ pub fn from_source(source: &Source, overlay: Option<&Source>) -> generator::Resu
 /// Compares two loaded documents: the normalized trees, the 3.1 keywords and webhooks on
 /// the originals, and each change's line and column in its source.
 pub fn compare(base: &Loaded, head: &Loaded) -> crate::Report {
-    let mut report = crate::diff_originals(&base.normalized, &head.normalized, Some((&base.original, &head.original)));
+    let mut report = crate::diff_originals(
+        &base.normalized,
+        &head.normalized,
+        Some((&base.original, &head.original)),
+    );
     let base_index = crate::locate::Locator::new(&base.text);
     let head_index = crate::locate::Locator::new(&head.text);
     for change in &mut report.changes {

@@ -42,11 +42,7 @@ impl<'t> Locator<'t> {
         if !self.has_lines() {
             return None;
         }
-        let tokens: Vec<String> = pointer
-            .split('/')
-            .skip(1)
-            .map(generator::pointer::unescape)
-            .collect();
+        let tokens: Vec<String> = pointer.split('/').skip(1).map(generator::pointer::unescape).collect();
         let offset = if self.json {
             json::locate(self.text.as_bytes(), &tokens)
         } else {
@@ -194,7 +190,10 @@ mod json {
             }
             _ => {
                 let mut i = at;
-                while bytes.get(i).is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace()) {
+                while bytes
+                    .get(i)
+                    .is_some_and(|b| !matches!(b, b',' | b'}' | b']') && !b.is_ascii_whitespace())
+                {
                     i += 1;
                 }
                 Some(i)
@@ -233,7 +232,10 @@ mod yaml {
     impl<'t> Lines<'t> {
         fn get(&self, line: usize) -> Option<&'t str> {
             let start = *self.starts.get(line)?;
-            let end = self.starts.get(line + 1).map_or(self.text.len(), |&e| e.saturating_sub(1));
+            let end = self
+                .starts
+                .get(line + 1)
+                .map_or(self.text.len(), |&e| e.saturating_sub(1));
             self.text.get(start..end).map(|l| l.strip_suffix('\r').unwrap_or(l))
         }
 
@@ -318,10 +320,7 @@ mod yaml {
             let next = if value.is_empty() || value.starts_with('#') {
                 below(lines, line, block.col)
             } else if value.starts_with("- ") || key_of(value).is_some() {
-                Some(Block {
-                    line,
-                    col: content_col,
-                })
+                Some(Block { line, col: content_col })
             } else {
                 None
             };
@@ -354,7 +353,10 @@ mod yaml {
         let (next, indent) = lines.next_content(line)?;
         let text = lines.get(next)?;
         if indent > col || (indent == col && text[indent..].starts_with('-')) {
-            Some(Block { line: next, col: indent })
+            Some(Block {
+                line: next,
+                col: indent,
+            })
         } else {
             None
         }
@@ -410,7 +412,10 @@ mod tests {
         assert_eq!(at(text, "/paths/~1a~1{id}/get/parameters/0/in"), Some((7, 11)));
         // Inline: the nearest written node.
         assert_eq!(at(text, "/paths/~1a~1{id}/get/parameters/1/in"), Some((8, 9)));
-        assert_eq!(at(text, "/paths/~1a~1{id}/get/responses/200/description"), Some((11, 11)));
+        assert_eq!(
+            at(text, "/paths/~1a~1{id}/get/responses/200/description"),
+            Some((11, 11))
+        );
         // Not in the text: the deepest ancestor that is.
         assert_eq!(at(text, "/paths/~1a~1{id}/get/responses/200/nullable"), Some((10, 9)));
     }

@@ -24,7 +24,10 @@ const LISTED_OPERATIONS: usize = 4;
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Format {
     /// `verbose` shows every change in full, non-breaking ones included.
-    Text { color: bool, verbose: bool },
+    Text {
+        color: bool,
+        verbose: bool,
+    },
     Markdown,
     Json,
 }
@@ -340,7 +343,10 @@ mod tests {
         let out = text(&report(), "a", "b", false, false);
         let a = out.find("\nGET /a (a)\n").expect("group a");
         let b = out.find("\nGET /b (b)\n").expect("group b");
-        assert!(out.starts_with("comparing a (base) with b (head)\n\nGET /a (a)\n"), "{out}");
+        assert!(
+            out.starts_with("comparing a (base) with b (head)\n\nGET /a (a)\n"),
+            "{out}"
+        );
         let deprecated = out.find("operation-deprecated").expect("deprecation");
         assert!(a < deprecated && deprecated < b, "{out}");
         assert!(out.contains("BREAKING (CRATE ONLY) operation-id-changed"), "{out}");

@@ -88,14 +88,20 @@ const WEBHOOK: Edits = &[
 ];
 /// An OAuth scheme on `getItem`, asking for two scopes (and one of them).
 const OAUTH_TWO_SCOPES: Edits = &[
-    ("      tags: [items]\n", "      tags: [items]\n      security: [{oauth: [read, write]}]\n"),
+    (
+        "      tags: [items]\n",
+        "      tags: [items]\n      security: [{oauth: [read, write]}]\n",
+    ),
     (
         "    key: {type: apiKey",
         "    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://t', scopes: {read: r, write: w}}}}\n    key: {type: apiKey",
     ),
 ];
 const OAUTH_ONE_SCOPE: Edits = &[
-    ("      tags: [items]\n", "      tags: [items]\n      security: [{oauth: [read]}]\n"),
+    (
+        "      tags: [items]\n",
+        "      tags: [items]\n      security: [{oauth: [read]}]\n",
+    ),
     (
         "    key: {type: apiKey",
         "    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://t', scopes: {read: r, write: w}}}}\n    key: {type: apiKey",
@@ -898,7 +904,13 @@ fn cases() -> Vec<Case> {
         Case {
             name: "3.1 `dependentRequired` added to a request body",
             base: &[V31],
-            head: &[V31, ("      required: [name]\n", "      required: [name]\n      dependentRequired: {note: [kind]}\n")],
+            head: &[
+                V31,
+                (
+                    "      required: [name]\n",
+                    "      required: [name]\n      dependentRequired: {note: [kind]}\n",
+                ),
+            ],
             id: "request-body-constraint-tightened",
             wire: Breaking,
             rust: NonBreaking,
@@ -908,7 +920,13 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "3.1 `dependentRequired` dropped from a request body",
-            base: &[V31, ("      required: [name]\n", "      required: [name]\n      dependentRequired: {note: [kind]}\n")],
+            base: &[
+                V31,
+                (
+                    "      required: [name]\n",
+                    "      required: [name]\n      dependentRequired: {note: [kind]}\n",
+                ),
+            ],
             head: &[V31],
             id: "request-body-constraint-loosened",
             wire: NonBreaking,
@@ -919,8 +937,20 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "3.1 `if` edited in a request property",
-            base: &[V31, ("note: {type: string}", "note: {type: string, if: {minLength: 3}, then: {pattern: '^a'}}")],
-            head: &[V31, ("note: {type: string}", "note: {type: string, if: {minLength: 4}, then: {pattern: '^a'}}")],
+            base: &[
+                V31,
+                (
+                    "note: {type: string}",
+                    "note: {type: string, if: {minLength: 3}, then: {pattern: '^a'}}",
+                ),
+            ],
+            head: &[
+                V31,
+                (
+                    "note: {type: string}",
+                    "note: {type: string, if: {minLength: 4}, then: {pattern: '^a'}}",
+                ),
+            ],
             id: "request-property-assertion-changed",
             wire: PotentiallyBreaking,
             rust: NonBreaking,
@@ -930,8 +960,14 @@ fn cases() -> Vec<Case> {
         },
         Case {
             name: "3.1 `minContains` raised in a response",
-            base: &[V31, ("maxItems: 10}", "maxItems: 10, contains: {const: a}, minContains: 1}")],
-            head: &[V31, ("maxItems: 10}", "maxItems: 10, contains: {const: a}, minContains: 2}")],
+            base: &[
+                V31,
+                ("maxItems: 10}", "maxItems: 10, contains: {const: a}, minContains: 1}"),
+            ],
+            head: &[
+                V31,
+                ("maxItems: 10}", "maxItems: 10, contains: {const: a}, minContains: 2}"),
+            ],
             id: "response-property-constraint-tightened",
             wire: NonBreaking,
             rust: NonBreaking,
@@ -1004,7 +1040,10 @@ fn cases_among() -> Vec<(Case, usize)> {
                 base: &[],
                 head: &[
                     (ITEM_OBJECT, ITEM_UNION_SAME),
-                    ("status: {type: string, enum: [active, archived]}", "status: {type: string}"),
+                    (
+                        "status: {type: string, enum: [active, archived]}",
+                        "status: {type: string}",
+                    ),
                 ],
                 id: "response-property-became-not-enum",
                 wire: PotentiallyBreaking,
@@ -1138,17 +1177,32 @@ fn each_check_is_among_the_changes_of_its_pair() {
 #[test]
 fn constraints_that_cannot_apply_to_the_type_change_nothing() {
     for (name, from, to) in [
-        ("maxItems on a string", "name: {type: string, maxLength: 64}", "name: {type: string, maxLength: 64, maxItems: 3}"),
+        (
+            "maxItems on a string",
+            "name: {type: string, maxLength: 64}",
+            "name: {type: string, maxLength: 64, maxItems: 3}",
+        ),
         ("maximum on an array", "maxItems: 10}", "maxItems: 10, maximum: 4}"),
-        ("minLength on an integer", "count: {type: integer, minimum: 0}", "count: {type: integer, minimum: 0, minLength: 2}"),
-        ("pattern on an object body", "    NewItem:\n      type: object\n", "    NewItem:\n      type: object\n      pattern: '^a'\n"),
+        (
+            "minLength on an integer",
+            "count: {type: integer, minimum: 0}",
+            "count: {type: integer, minimum: 0, minLength: 2}",
+        ),
+        (
+            "pattern on an object body",
+            "    NewItem:\n      type: object\n",
+            "    NewItem:\n      type: object\n      pattern: '^a'\n",
+        ),
     ] {
         let edits = [(from, to)];
         let report = diff_texts(TEMPLATE, &edit(&edits, name));
         assert!(report.changes.is_empty(), "{name}: {:?}", report.changes);
     }
     // The same keyword where it applies is reported.
-    let report = diff_texts(TEMPLATE, &edit(&[("maxItems: 10}", "maxItems: 5}")], "maxItems on an array"));
+    let report = diff_texts(
+        TEMPLATE,
+        &edit(&[("maxItems: 10}", "maxItems: 5}")], "maxItems on an array"),
+    );
     assert_eq!(report.changes.len(), 1);
 }
 
@@ -1156,7 +1210,11 @@ fn constraints_that_cannot_apply_to_the_type_change_nothing() {
 fn messages_name_the_property_by_its_path() {
     let nested = |head: Edits| {
         let report = diff_texts(TEMPLATE, &edit(head, "path"));
-        report.changes.iter().map(|c| (c.message.clone(), c.path.clone())).collect::<Vec<_>>()
+        report
+            .changes
+            .iter()
+            .map(|c| (c.message.clone(), c.path.clone()))
+            .collect::<Vec<_>>()
     };
     assert_eq!(
         nested(&[("items: {type: string}", "items: {type: string, nullable: true}")]),
@@ -1174,7 +1232,10 @@ fn messages_name_the_property_by_its_path() {
     );
     // A property of a property, through an array, in a response.
     let deep = edit(
-        &[("tags: {type: array, items: {type: string}, maxItems: 10}", "tags: {type: array, items: {type: object, properties: {label: {type: string}}}}")],
+        &[(
+            "tags: {type: array, items: {type: string}, maxItems: 10}",
+            "tags: {type: array, items: {type: object, properties: {label: {type: string}}}}",
+        )],
         "deep",
     );
     let deeper = deep.replacen("label: {type: string}", "label: {type: integer}", 1);
@@ -1182,7 +1243,10 @@ fn messages_name_the_property_by_its_path() {
     let [change] = report.changes.as_slice() else {
         panic!("{:?}", report.changes);
     };
-    assert_eq!(change.message, "response property `tags[].label` changed type from string to integer");
+    assert_eq!(
+        change.message,
+        "response property `tags[].label` changed type from string to integer"
+    );
 }
 
 #[test]
@@ -1306,7 +1370,10 @@ fn every_id_the_checks_emit_is_documented() {
                     .is_some_and(|suffix| readme.contains(&format!("| `*-{suffix}` |")))
             })
     };
-    for case in cases().into_iter().chain(cases_among().into_iter().map(|(case, _)| case)) {
+    for case in cases()
+        .into_iter()
+        .chain(cases_among().into_iter().map(|(case, _)| case))
+    {
         let report = diff_texts(&edit(case.base, case.name), &edit(case.head, case.name));
         for change in &report.changes {
             assert!(documented(&change.id), "`{}` is not in spec-diff/README.md", change.id);

@@ -181,7 +181,7 @@ const OASDIFF_EXPECTED: &[(&str, Option<Level>)] = &[
     ("unevaluated", Some(Breaking)),
     ("unevaluated_bool", Some(Breaking)),
     ("unevaluated_property", Some(Breaking)),
-    ("webhook", Some(Breaking)), // one webhook removed, another added
+    ("webhook", Some(Breaking)),              // one webhook removed, another added
     ("webhook_operation", Some(NonBreaking)), // the payload the API sends gained a property: subscribers are unaffected
 ];
 

@@ -92,8 +92,15 @@ fn text_output_names_the_change_and_has_no_colour_on_a_pipe() {
         )),
         "{stdout}"
     );
-    assert!(stdout.contains("\nGET /items/{id} (get_item), POST /items (create_item)\n"), "{stdout}");
-    assert_eq!(stdout.matches("head.yaml").count(), 1, "the file is named once: {stdout}");
+    assert!(
+        stdout.contains("\nGET /items/{id} (get_item), POST /items (create_item)\n"),
+        "{stdout}"
+    );
+    assert_eq!(
+        stdout.matches("head.yaml").count(),
+        1,
+        "the file is named once: {stdout}"
+    );
     assert!(stdout.contains("major version bump"), "{stdout}");
     assert!(!stdout.contains('\x1b'), "colour escape on a pipe: {stdout:?}");
 
@@ -156,7 +163,10 @@ fn markdown_output_is_a_table_for_pull_requests() {
         stdout.contains("| breaking (crate only) | `response-property-enum-value-added` |"),
         "{stdout}"
     );
-    assert!(stdout.contains(&format!("| head {}:9 `", line_of("        status:"))), "{stdout}");
+    assert!(
+        stdout.contains(&format!("| head {}:9 `", line_of("        status:"))),
+        "{stdout}"
+    );
 }
 
 #[test]

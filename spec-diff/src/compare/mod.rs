@@ -243,7 +243,9 @@ pub fn diff_originals(base: &Value, head: &Value, originals: Option<(&Value, &Va
     let mut grouped: BTreeMap<_, (Raw, BTreeSet<Operation>)> = BTreeMap::new();
     if differs {
         for (raw, operation) in differ.operations() {
-            let entry = grouped.entry(raw.key()).or_insert_with(|| (raw.clone(), BTreeSet::new()));
+            let entry = grouped
+                .entry(raw.key())
+                .or_insert_with(|| (raw.clone(), BTreeSet::new()));
             if let Some(operation) = operation {
                 if entry.1.iter().next().is_none_or(|first| operation < *first) {
                     entry.0 = raw;

@@ -371,11 +371,7 @@ impl<'a> Differ<'a> {
                 || view.types.contains(family)
                 || (family == "number" && view.types.contains("integer"))
         };
-        let number = |view: &View, key: &str| {
-            view.keyword(key)
-                .and_then(Value::as_f64)
-                .filter(|_| applies(view, key))
-        };
+        let number = |view: &View, key: &str| view.keyword(key).and_then(Value::as_f64).filter(|_| applies(view, key));
         for (keyword, upper) in [
             ("maximum", true),
             ("maxLength", true),
@@ -401,9 +397,8 @@ impl<'a> Differ<'a> {
             );
         }
         for keyword in ["exclusiveMaximum", "exclusiveMinimum", "uniqueItems"] {
-            let flag = |view: &View| {
-                applies(view, keyword) && view.keyword(keyword).and_then(Value::as_bool).unwrap_or(false)
-            };
+            let flag =
+                |view: &View| applies(view, keyword) && view.keyword(keyword).and_then(Value::as_bool).unwrap_or(false);
             if flag(b) != flag(h) {
                 emit(keyword, flag(h), format!("changed from {} to {}", flag(b), flag(h)));
             }
@@ -435,7 +430,8 @@ impl<'a> Differ<'a> {
     /// other edit of one may narrow or widen, which only a reader can tell. The generated
     /// types enforce none of them, so the Rust API does not move.
     fn assertions(&mut self, ctx: Ctx, b: &View<'a>, h: &View<'a>, out: &mut Vec<Raw>) {
-        let (Some(old_schema), Some(new_schema)) = (self.base.original_at(&b.pointer), self.head.original_at(&h.pointer))
+        let (Some(old_schema), Some(new_schema)) =
+            (self.base.original_at(&b.pointer), self.head.original_at(&h.pointer))
         else {
             return;
         };
@@ -678,7 +674,10 @@ impl<'a> Differ<'a> {
                 Breaking,
                 Side::Head,
                 at,
-                format!("{what} became a union of {} variants ({keys}): its Rust type becomes an enum", head_variants.len()),
+                format!(
+                    "{what} became a union of {} variants ({keys}): its Rust type becomes an enum",
+                    head_variants.len()
+                ),
             ));
             return;
         }
