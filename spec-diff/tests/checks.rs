@@ -86,6 +86,21 @@ const WEBHOOK: Edits = &[
         "webhooks:\n  itemCreated:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Item'}\n      responses:\n        '200': {description: ok}\ncomponents:\n",
     ),
 ];
+/// A webhook whose payload is written inline, and the same payload with one more property.
+const HOOK_PAYLOAD: Edits = &[
+    V31,
+    (
+        "components:\n",
+        "webhooks:\n  itemSold:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n",
+    ),
+];
+const HOOK_PAYLOAD_GROWN: Edits = &[
+    V31,
+    (
+        "components:\n",
+        "webhooks:\n  itemSold:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}, price: {type: number}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n",
+    ),
+];
 /// An OAuth scheme on `getItem`, asking for two scopes (and one of them).
 const OAUTH_TWO_SCOPES: Edits = &[
     (
@@ -889,6 +904,29 @@ fn cases() -> Vec<Case> {
             pointer: "/webhooks/itemCreated".into(),
             operations: &[],
         },
+        // A payload the API sends: a new property is news to subscribers, not a break.
+        Case {
+            name: "webhook payload gains a property",
+            base: HOOK_PAYLOAD,
+            head: HOOK_PAYLOAD_GROWN,
+            id: "webhook-response-property-added",
+            wire: NonBreaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: "/webhooks/itemSold/post/requestBody/content/application~1json/schema/properties/price".into(),
+            operations: &[""],
+        },
+        Case {
+            name: "webhook payload loses a property",
+            base: HOOK_PAYLOAD_GROWN,
+            head: HOOK_PAYLOAD,
+            id: "webhook-response-optional-property-removed",
+            wire: PotentiallyBreaking,
+            rust: NonBreaking,
+            side: Side::Base,
+            pointer: "/webhooks/itemSold/post/requestBody/content/application~1json/schema/properties/price".into(),
+            operations: &[""],
+        },
         // 3.1 keywords the generator drops, compared on the documents as written.
         Case {
             name: "3.1 `prefixItems` added to a response array",
@@ -1364,6 +1402,20 @@ const SCHEMA_PREFIXES: [&str; 5] = [
 fn every_id_the_checks_emit_is_documented() {
     let readme = include_str!("../README.md");
     let documented = |id: &str| {
+        let id = match id.strip_prefix("webhook-response-") {
+            Some(rest) => {
+                assert!(
+                    readme.contains("| `webhook-response-*` |"),
+                    "webhook payload ids undocumented"
+                );
+                return SCHEMA_PREFIXES.iter().any(|p| {
+                    format!("response-{rest}")
+                        .strip_prefix(p)
+                        .is_some_and(|suffix| readme.contains(&format!("| `*-{suffix}` |")))
+                }) || readme.contains(&format!("| `response-{rest}` |"));
+            }
+            None => id,
+        };
         readme.contains(&format!("| `{id}` |"))
             || SCHEMA_PREFIXES.iter().any(|prefix| {
                 id.strip_prefix(prefix)

@@ -182,7 +182,7 @@ const OASDIFF_EXPECTED: &[(&str, Option<Level>)] = &[
     ("unevaluated_bool", Some(Breaking)),
     ("unevaluated_property", Some(Breaking)),
     ("webhook", Some(Breaking)),              // one webhook removed, another added
-    ("webhook_operation", Some(NonBreaking)), // the payload the API sends gained a property: subscribers are unaffected
+    ("webhook_operation", Some(NonBreaking)), // the payload the API sends gained a property
 ];
 
 #[test]

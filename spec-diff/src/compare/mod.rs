@@ -230,13 +230,10 @@ pub fn diff(base: &Value, head: &Value) -> Report {
 /// Compares two normalized trees, and with `originals` (the same documents before
 /// normalization) also the 3.1 schema keywords and webhooks normalization drops.
 pub fn diff_originals(base: &Value, head: &Value, originals: Option<(&Value, &Value)>) -> Report {
-    let mut differ = Differ {
-        base: Document::with_original(base, originals.map(|o| o.0)),
-        head: Document::with_original(head, originals.map(|o| o.1)),
-        memo: HashMap::new(),
-        in_progress: HashSet::new(),
-        cycles: Vec::new(),
-    };
+    let mut differ = Differ::new(
+        Document::with_original(base, originals.map(|o| o.0)),
+        Document::with_original(head, originals.map(|o| o.1)),
+    );
     let differs = base != head || originals.is_some_and(|(b, h)| b != h);
     // One change per key, with every operation that reaches it; its sentence names the place
     // as the first of those operations reaches it.
@@ -253,9 +250,13 @@ pub fn diff_originals(base: &Value, head: &Value, originals: Option<(&Value, &Va
                 entry.1.insert(operation);
             }
         }
-        let mut wide = differ.document_wide();
-        wide.extend(differ.webhooks());
-        for raw in wide {
+        for (raw, operation) in differ.webhooks() {
+            let entry = grouped
+                .entry(raw.key())
+                .or_insert_with(|| (raw.clone(), BTreeSet::new()));
+            entry.1.extend(operation);
+        }
+        for raw in differ.document_wide() {
             grouped.entry(raw.key()).or_insert_with(|| (raw, BTreeSet::new()));
         }
     }
@@ -285,7 +286,17 @@ pub fn diff_originals(base: &Value, head: &Value, originals: Option<(&Value, &Va
     Report { changes }
 }
 
-impl Differ<'_> {
+impl<'a> Differ<'a> {
+    pub(crate) fn new(base: Document<'a>, head: Document<'a>) -> Self {
+        Differ {
+            base,
+            head,
+            memo: HashMap::new(),
+            in_progress: HashSet::new(),
+            cycles: Vec::new(),
+        }
+    }
+
     /// Runs `compare` once per pair of referenced components (and direction and subject),
     /// replaying the result for later uses. A pair met again while it is being compared is
     /// a recursive schema: its changes are already being collected further up.

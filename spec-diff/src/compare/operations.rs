@@ -15,7 +15,7 @@ use crate::change::{Operation, Side};
 /// Stands in for a missing `content` or `responses` map.
 static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// An operation found in one document.
 #[derive(Debug, Clone)]
@@ -278,7 +278,15 @@ impl<'a> Differ<'a> {
     }
 
     /// Media types of a request body or response, and the schema of each media type both keep.
-    fn content(&mut self, ctx: Ctx, base: &'a Value, head: &'a Value, bp: &str, hp: &str, out: &mut Vec<Raw>) {
+    pub(crate) fn content(
+        &mut self,
+        ctx: Ctx,
+        base: &'a Value,
+        head: &'a Value,
+        bp: &str,
+        hp: &str,
+        out: &mut Vec<Raw>,
+    ) {
         let base_content = base.get("content").and_then(Value::as_object).unwrap_or(&EMPTY);
         let head_content = head.get("content").and_then(Value::as_object).unwrap_or(&EMPTY);
         let (bp, hp) = (join(bp, "content"), join(hp, "content"));
