@@ -131,6 +131,7 @@ pub enum Scope {
 }
 
 impl Scope {
+    /// The name used in the JSON output.
     pub fn as_str(self) -> &'static str {
         match self {
             Scope::Both => "wire-and-crate",

@@ -15,6 +15,7 @@ pub struct Locator<'t> {
 }
 
 impl<'t> Locator<'t> {
+    /// Indexes the text's lines; JSON is told from YAML by its first character.
     pub fn new(text: &'t str) -> Self {
         let mut line_starts = vec![0];
         line_starts.extend(text.match_indices('\n').map(|(i, _)| i + 1));
@@ -32,9 +33,7 @@ impl<'t> Locator<'t> {
         self.line_starts
             .iter()
             .skip(1)
-            .filter(|&&start| start < self.text.len())
-            .count()
-            > 0
+            .any(|&start| start < self.text.len())
     }
 
     /// The position of the node at `pointer`, or of its deepest ancestor present in the text.
