@@ -30,10 +30,7 @@ impl<'t> Locator<'t> {
     /// Whether positions mean anything: a document on one line (minified JSON) has none
     /// worth showing.
     pub fn has_lines(&self) -> bool {
-        self.line_starts
-            .iter()
-            .skip(1)
-            .any(|&start| start < self.text.len())
+        self.line_starts.iter().skip(1).any(|&start| start < self.text.len())
     }
 
     /// The position of the node at `pointer`, or of its deepest ancestor present in the text.

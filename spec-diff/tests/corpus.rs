@@ -44,13 +44,11 @@ fn load_full(path: &Path) -> spec_diff::input::Loaded {
 }
 
 /// The same document written as JSON: what "reformatting" a YAML spec gives.
-fn as_json(path: &Path) -> serde_json::Value {
+fn as_json(path: &Path) -> spec_diff::input::Loaded {
     let bytes = std::fs::read(path).expect("readable");
     let raw = generator::load::load("raw", &bytes).unwrap_or_else(|e| panic!("{e}"));
     let json = serde_json::to_vec_pretty(&raw.value).expect("serializes");
-    generator::prepare(&generator::Source::new("as.json", json), None)
-        .unwrap_or_else(|e| panic!("{e}"))
-        .value
+    spec_diff::input::from_source(&generator::Source::new("as.json", json), None).unwrap_or_else(|e| panic!("{e}"))
 }
 
 fn files(dir: &Path) -> Vec<PathBuf> {
@@ -247,11 +245,15 @@ fn every_corpus_spec_equals_itself_and_its_json_rewrite() {
             if std::fs::metadata(&file).map(|m| m.len()).unwrap_or(0) > 100_000 {
                 continue;
             }
-            let value = load(&file);
+            let value = load_full(&file);
             let name = file.display();
-            assert_eq!(spec_diff::diff(&value, &value).changes, [], "{name} vs itself");
             assert_eq!(
-                spec_diff::diff(&value, &as_json(&file)).changes,
+                spec_diff::input::compare(&value, &value).changes,
+                [],
+                "{name} vs itself"
+            );
+            assert_eq!(
+                spec_diff::input::compare(&value, &as_json(&file)).changes,
                 [],
                 "{name} vs its JSON form"
             );
@@ -387,11 +389,24 @@ fn any_two_related_corpus_specs_compare_without_panicking() {
                 .find_map(|marker| name.find(marker).map(|at| name[..at].to_owned()))
                 .unwrap_or(name)
         };
-        let loaded: Vec<(String, serde_json::Value)> = files.iter().map(|f| (stem(f), load(f))).collect();
+        let loaded: Vec<(String, spec_diff::input::Loaded)> = files.iter().map(|f| (stem(f), load_full(f))).collect();
         for (i, (group, base)) in loaded.iter().enumerate() {
             for (j, (other, head)) in loaded.iter().enumerate() {
                 if i != j && group == other {
-                    let result = std::panic::catch_unwind(|| spec_diff::diff(base, head));
+                    // The whole command: originals, webhooks, line numbers and every format.
+                    let result = std::panic::catch_unwind(|| {
+                        let report = spec_diff::input::compare(base, head);
+                        for format in [
+                            spec_diff::report::Format::Text {
+                                color: false,
+                                verbose: true,
+                            },
+                            spec_diff::report::Format::Markdown,
+                            spec_diff::report::Format::Json,
+                        ] {
+                            spec_diff::report::render(&report, "base", "head", format);
+                        }
+                    });
                     assert!(
                         result.is_ok(),
                         "{} vs {} panicked",
@@ -409,15 +424,15 @@ fn any_two_related_corpus_specs_compare_without_panicking() {
         let Some(dir) = corpus(dir) else {
             continue;
         };
-        let specs: Vec<serde_json::Value> = files(&dir)
+        let specs: Vec<spec_diff::input::Loaded> = files(&dir)
             .iter()
             .filter(|f| std::fs::metadata(f).map(|m| m.len()).unwrap_or(0) < 100_000)
-            .map(|f| load(f))
+            .map(|f| load_full(f))
             .collect();
         for base in &specs {
             for head in &specs {
-                let report = spec_diff::diff(base, head);
-                assert_eq!(report.changes.is_empty(), base == head);
+                let report = spec_diff::input::compare(base, head);
+                assert_eq!(report.changes.is_empty(), base.original == head.original);
                 compared += 1;
             }
         }
