@@ -435,9 +435,8 @@ impl<'a> Differ<'a> {
         else {
             return;
         };
-        if old_schema == new_schema {
-            return;
-        }
+        // Only the keywords are compared, not the whole subtrees: this runs at every level of
+        // a schema that changed somewhere below.
         let request = ctx.dir == Direction::Request;
         // `true` and `{}` accept everything: as good as absent.
         let effective = |schema: &'a Value, keyword: &str| {
