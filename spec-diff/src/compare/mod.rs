@@ -133,7 +133,7 @@ impl Raw {
         }
     }
 
-    /// The same change, placed at the child `name` of the schema being compared.
+    /// The same change, one step further down from the schema being compared.
     pub fn at(mut self, step: Step) -> Self {
         self.path = step.before(&self.path);
         self
