@@ -75,8 +75,10 @@ pub struct Loaded {
     /// The name reports use: the path or `REV:PATH` as given.
     pub name: String,
     /// The document as written, with the overlay applied: what 3.1 keywords and webhooks are
-    /// compared on, since normalization drops them.
-    pub original: Value,
+    /// compared on, since normalization drops them. `None` when the document has neither
+    /// (most do): the normalized tree then says the same, and copying a large document
+    /// would cost as much as comparing it.
+    pub original: Option<Value>,
     /// The OpenAPI 3.0 tree the generator reads.
     pub normalized: Value,
     /// The source text, for line numbers.
@@ -99,7 +101,12 @@ pub fn from_source(source: &Source, overlay: Option<&Source>) -> generator::Resu
         let overlay = generator::overlay::Overlay::parse(&generator::load::load(&overlay.name, &overlay.bytes)?)?;
         overlay.apply(&mut original)?;
     }
-    let mut normalized = original.clone();
+    // Copied only when it says more than the normalized tree will.
+    let (original, mut normalized) = if uses_dropped_keywords(&original) {
+        (Some(original.clone()), original)
+    } else {
+        (None, original)
+    };
     // Normalization warnings are the generator's business; the diff reports what changed.
     generator::normalize::normalize(&source.name, &mut normalized, &mut Vec::new())?;
     Ok(Loaded {
@@ -110,14 +117,46 @@ pub fn from_source(source: &Source, overlay: Option<&Source>) -> generator::Resu
     })
 }
 
+/// Whether normalization drops something the diff compares: top-level `webhooks`, or a 3.1
+/// schema keyword anywhere (a property of that name only costs a copy).
+fn uses_dropped_keywords(document: &Value) -> bool {
+    const DROPPED: &[&str] = &[
+        "prefixItems",
+        "contains",
+        "minContains",
+        "maxContains",
+        "if",
+        "then",
+        "else",
+        "dependentSchemas",
+        "dependentRequired",
+        "patternProperties",
+        "propertyNames",
+        "unevaluatedItems",
+        "unevaluatedProperties",
+    ];
+    fn walk(value: &Value) -> bool {
+        match value {
+            Value::Object(map) => map.iter().any(|(k, v)| DROPPED.contains(&k.as_str()) || walk(v)),
+            Value::Array(items) => items.iter().any(walk),
+            _ => false,
+        }
+    }
+    document.get("webhooks").is_some() || walk(document)
+}
+
 /// Compares two loaded documents: the normalized trees, the 3.1 keywords and webhooks on
 /// the originals, and each change's line and column in its source.
 pub fn compare(base: &Loaded, head: &Loaded) -> crate::Report {
-    let mut report = crate::diff_originals(
-        &base.normalized,
-        &head.normalized,
-        Some((&base.original, &head.original)),
-    );
+    // A side without the dropped keywords is its own original; when neither has them the
+    // comparison of the normalized trees is the whole story.
+    let originals = (base.original.is_some() || head.original.is_some()).then(|| {
+        (
+            base.original.as_ref().unwrap_or(&base.normalized),
+            head.original.as_ref().unwrap_or(&head.normalized),
+        )
+    });
+    let mut report = crate::diff_originals(&base.normalized, &head.normalized, originals);
     let base_index = crate::locate::Locator::new(&base.text);
     let head_index = crate::locate::Locator::new(&head.text);
     for change in &mut report.changes {

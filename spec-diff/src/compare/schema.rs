@@ -430,9 +430,13 @@ impl<'a> Differ<'a> {
     /// other edit of one may narrow or widen, which only a reader can tell. The generated
     /// types enforce none of them, so the Rust API does not move.
     fn assertions(&mut self, ctx: Ctx, b: &View<'a>, h: &View<'a>, out: &mut Vec<Raw>) {
-        let (Some(old_schema), Some(new_schema)) =
-            (self.base.original_at(&b.pointer), self.head.original_at(&h.pointer))
-        else {
+        // The node as written; a document without the dropped keywords is compared as
+        // normalized (`not` survives normalization).
+        let written = |doc: &Document<'a>, view: &View<'a>| match doc.original {
+            Some(_) => doc.original_at(&view.pointer),
+            None => view.layers.first().copied(),
+        };
+        let (Some(old_schema), Some(new_schema)) = (written(&self.base, b), written(&self.head, h)) else {
             return;
         };
         // Only the keywords are compared, not the whole subtrees: this runs at every level of
