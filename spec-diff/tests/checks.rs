@@ -1067,7 +1067,7 @@ fn cases_among() -> Vec<(Case, usize)> {
                 wire: Breaking,
                 rust: Breaking,
                 side: Side::Head,
-                pointer: p(ITEM, "/required"),
+                pointer: p(ITEM, "/anyOf"),
                 operations: &["get_item", "create_item"],
             },
             2,

@@ -631,7 +631,7 @@ impl<'a> Differ<'a> {
                         wire,
                         rust,
                         Side::Head,
-                        join(&h.pointer, "required"),
+                        &h.required_pointer,
                         format!("{HERE} became {state}"),
                     )
                     .at(Step::Property(name)),

@@ -22,6 +22,9 @@ pub(crate) struct View<'a> {
     pub required: BTreeSet<String>,
     /// Properties whose schema differs between the variants a union view was merged from.
     pub varying: BTreeSet<String>,
+    /// Where requiredness is written: the schema's `required`, or for a union view the list
+    /// of variants (each has its own).
+    pub required_pointer: String,
 }
 
 impl<'a> View<'a> {
@@ -33,6 +36,7 @@ impl<'a> View<'a> {
             properties: BTreeMap::new(),
             required: BTreeSet::new(),
             varying: BTreeSet::new(),
+            required_pointer: join(&pointer, "required"),
         };
         view.merge(doc, value, pointer, 0);
         if view.types.is_empty() {
@@ -88,7 +92,13 @@ impl<'a> View<'a> {
     /// What a union of objects promises as one object: every property some variant has,
     /// required when every variant requires it. `None` unless every variant is an object.
     pub fn of_variants(doc: &Document<'a>, union: &View<'a>) -> Option<Self> {
+        let list_pointer = union
+            .variants()
+            .first()
+            .and_then(|(_, _, at)| at.rsplit_once('/').map(|(list, _)| list.to_owned()))
+            .unwrap_or_else(|| union.pointer.clone());
         let mut merged = View {
+            required_pointer: list_pointer,
             pointer: union.pointer.clone(),
             layers: Vec::new(),
             types: BTreeSet::from(["object".to_owned()]),
