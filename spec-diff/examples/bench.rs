@@ -56,16 +56,18 @@ fn main() -> ExitCode {
     }
 }
 
-/// One diff, as the command line does it: read, load, normalize, compare.
+/// One diff, as the command line does it: read, load, normalize, compare (3.1 keywords and
+/// webhooks on the originals, line numbers), and render the text report.
 fn single(args: &[String]) -> ExitCode {
     let [base, head] = args else {
         return ExitCode::from(2);
     };
-    let load = |path: &str| spec_diff::load(&spec_diff::Input::File(path.into()), None);
+    let load = |path: &str| spec_diff::input::load_document(&spec_diff::Input::File(path.into()), None);
     match (load(base), load(head)) {
         (Ok(base), Ok(head)) => {
-            let report = spec_diff::diff(&base, &head);
-            println!("{} change(s)", report.changes.len());
+            let report = spec_diff::input::compare(&base, &head);
+            let text = spec_diff::report::text(&report, &base.name, &head.name, false, false);
+            println!("{} change(s), {} lines", report.changes.len(), text.lines().count());
             ExitCode::SUCCESS
         }
         (Err(e), _) | (_, Err(e)) => {

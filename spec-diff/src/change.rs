@@ -94,14 +94,66 @@ pub struct Change {
     /// JSON pointer (RFC 6901) to the changed node, after following `$ref`s: a change in a
     /// component points into the component.
     pub pointer: String,
-    /// One sentence for people.
+    /// One sentence for people, naming the property by its path from the body or parameter.
     pub message: String,
+    /// The property path within the body or parameter (`connections[].published`, `[]` for
+    /// array items, `{}` for map values), as the first operation listed reaches it; `None`
+    /// for changes that are not inside a schema.
+    pub path: Option<String>,
+    /// Line and column of `pointer` in the source document, when it is written over several
+    /// lines; the nearest enclosing node that could be found when the exact one was
+    /// produced by normalization or written inline (`{a: 1}`).
+    pub location: Option<Position>,
+}
+
+/// A place in a source document, both counted from 1; the column in characters.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Position {
+    pub line: usize,
+    pub column: usize,
+}
+
+impl fmt::Display for Position {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}", self.line, self.column)
+    }
+}
+
+/// Whom a change breaks at its level: the label reviewers read first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scope {
+    /// Both verdicts are at the change's level.
+    Both,
+    /// Only code using the generated crate (a renamed method, `T` becoming `Option<T>`).
+    CrateOnly,
+    /// Only HTTP clients; the Rust API is unchanged or less affected.
+    WireOnly,
+}
+
+impl Scope {
+    /// The name used in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Scope::Both => "wire-and-crate",
+            Scope::CrateOnly => "crate-only",
+            Scope::WireOnly => "wire-only",
+        }
+    }
 }
 
 impl Change {
     /// The worst of the two verdicts: what `--fail-on` compares against.
     pub fn level(&self) -> Level {
         self.wire.max(self.rust)
+    }
+
+    /// Which of the two verdicts reaches the level.
+    pub fn scope(&self) -> Scope {
+        match self.wire.cmp(&self.rust) {
+            std::cmp::Ordering::Equal => Scope::Both,
+            std::cmp::Ordering::Less => Scope::CrateOnly,
+            std::cmp::Ordering::Greater => Scope::WireOnly,
+        }
     }
 }
 

@@ -14,9 +14,10 @@
 pub mod change;
 mod compare;
 pub mod input;
+pub mod locate;
 pub mod report;
 pub mod resolve;
 
-pub use change::{Change, Level, Operation, Report, Semver, Side};
-pub use compare::diff;
+pub use change::{Change, Level, Operation, Position, Report, Scope, Semver, Side};
+pub use compare::{diff, diff_originals};
 pub use input::{Input, load};

@@ -14,15 +14,27 @@ pub struct Node<'a> {
     pub pointer: &'a str,
 }
 
-/// One side of the comparison: the normalized OpenAPI 3.0 tree.
+/// One side of the comparison: the normalized OpenAPI 3.0 tree, and the document as written
+/// (before normalization) when the caller has it.
 #[derive(Debug)]
 pub struct Document<'a> {
     pub root: &'a Value,
+    pub original: Option<&'a Value>,
 }
 
 impl<'a> Document<'a> {
     pub fn new(root: &'a Value) -> Self {
-        Self { root }
+        Self { root, original: None }
+    }
+
+    pub fn with_original(root: &'a Value, original: Option<&'a Value>) -> Self {
+        Self { root, original }
+    }
+
+    /// The node at `pointer` in the document as written, if the caller gave it and the node
+    /// is still where normalization found it.
+    pub fn original_at(&self, pointer: &str) -> Option<&'a Value> {
+        self.original?.pointer(pointer)
     }
 
     /// The node at a JSON pointer (`""` for the root).

@@ -25,7 +25,7 @@ struct Case {
     operations: &'static [&'static str],
 }
 
-fn edit(edits: Edits, case: &str) -> String {
+fn edit(edits: &[(&str, &str)], case: &str) -> String {
     let mut text = TEMPLATE.to_owned();
     for (from, to) in edits {
         assert!(text.contains(from), "{case}: the template has no `{from}`");
@@ -34,13 +34,14 @@ fn edit(edits: Edits, case: &str) -> String {
     text
 }
 
+/// What `cargo xtask diff` computes: the normalized trees, the originals (3.1 keywords,
+/// webhooks) and the line of each change.
 pub fn diff_texts(base: &str, head: &str) -> Report {
     let load = |name: &str, text: &str| {
-        generator::prepare(&generator::Source::new(name, text.as_bytes()), None)
+        spec_diff::input::from_source(&generator::Source::new(name, text.as_bytes()), None)
             .unwrap_or_else(|e| panic!("{e}"))
-            .value
     };
-    spec_diff::diff(&load("base.yaml", base), &load("head.yaml", head))
+    spec_diff::input::compare(&load("base.yaml", base), &load("head.yaml", head))
 }
 
 const ADD_HEALTH: Edits = &[(
@@ -76,6 +77,54 @@ const ADD_500: Edits = &[(
 )];
 const STATUS_ENUM_DELETED: Edits = &[("enum: [active, archived]", "enum: [active, archived, deleted]")];
 const PUBLIC_GET: Edits = &[("      tags: [items]\n", "      tags: [items]\n      security: []\n")];
+const V31: (&str, &str) = ("openapi: 3.0.3", "openapi: 3.1.0");
+/// A 3.1 document with one webhook.
+const WEBHOOK: Edits = &[
+    V31,
+    (
+        "components:\n",
+        "webhooks:\n  itemCreated:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {$ref: '#/components/schemas/Item'}\n      responses:\n        '200': {description: ok}\ncomponents:\n",
+    ),
+];
+/// A webhook whose payload is written inline, and the same payload with one more property.
+const HOOK_PAYLOAD: Edits = &[
+    V31,
+    (
+        "components:\n",
+        "webhooks:\n  itemSold:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n",
+    ),
+];
+const HOOK_PAYLOAD_GROWN: Edits = &[
+    V31,
+    (
+        "components:\n",
+        "webhooks:\n  itemSold:\n    post:\n      requestBody:\n        content:\n          application/json:\n            schema: {type: object, properties: {id: {type: string}, price: {type: number}}}\n      responses:\n        '200': {description: ok}\ncomponents:\n",
+    ),
+];
+/// An OAuth scheme on `getItem`, asking for two scopes (and one of them).
+const OAUTH_TWO_SCOPES: Edits = &[
+    (
+        "      tags: [items]\n",
+        "      tags: [items]\n      security: [{oauth: [read, write]}]\n",
+    ),
+    (
+        "    key: {type: apiKey",
+        "    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://t', scopes: {read: r, write: w}}}}\n    key: {type: apiKey",
+    ),
+];
+const OAUTH_ONE_SCOPE: Edits = &[
+    (
+        "      tags: [items]\n",
+        "      tags: [items]\n      security: [{oauth: [read]}]\n",
+    ),
+    (
+        "    key: {type: apiKey",
+        "    oauth: {type: oauth2, flows: {clientCredentials: {tokenUrl: 'https://t', scopes: {read: r, write: w}}}}\n    key: {type: apiKey",
+    ),
+];
+/// `Item` as the template has it, and rewritten into a union of two objects.
+const ITEM_OBJECT: &str = "    Item:\n      type: object\n      required: [id, name]\n      properties:\n        id: {type: string}\n        name: {type: string, maxLength: 64}\n        status: {type: string, enum: [active, archived]}\n        created: {type: string, format: date-time}\n        count: {type: integer, minimum: 0}\n        tags: {type: array, items: {type: string}, maxItems: 10}\n";
+const ITEM_UNION_SAME: &str = "    Item:\n      anyOf:\n        - type: object\n          required: [id, name]\n          properties:\n            id: {type: string}\n            name: {type: string, maxLength: 64}\n            status: {type: string, enum: [active, archived]}\n            created: {type: string, format: date-time}\n            count: {type: integer, minimum: 0}\n            tags: {type: array, items: {type: string}, maxItems: 10}\n        - type: object\n          required: [id, name]\n          properties:\n            id: {type: string}\n            name: {type: string, maxLength: 64}\n            created: {type: string, format: date-time}\n";
 const SECOND_SERVER: Edits = &[(
     "  - url: https://api.example.com\n",
     "  - url: https://api.example.com\n  - url: https://eu.api.example.com\n",
@@ -774,6 +823,304 @@ fn cases() -> Vec<Case> {
             pointer: "/servers".into(),
             operations: &[],
         },
+        // Constants: every message now carries, or must carry, a value the other side
+        // never saw.
+        Case {
+            name: "response const changed",
+            base: &[("enum: [active, archived]", "enum: [active]")],
+            head: &[("enum: [active, archived]", "enum: [archived]")],
+            id: "response-property-const-changed",
+            wire: Breaking,
+            rust: Breaking,
+            side: Side::Head,
+            pointer: p(ITEM, "/properties/status/enum"),
+            operations: &["get_item", "create_item"],
+        },
+        Case {
+            name: "3.1 response const changed",
+            base: &[V31, ("enum: [active, archived]", "const: active")],
+            head: &[V31, ("enum: [active, archived]", "const: archived")],
+            id: "response-property-const-changed",
+            wire: Breaking,
+            rust: Breaking,
+            side: Side::Head,
+            pointer: p(ITEM, "/properties/status/enum"),
+            operations: &["get_item", "create_item"],
+        },
+        Case {
+            name: "request const changed",
+            base: &[("enum: [fast, slow]", "enum: [fast]")],
+            head: &[("enum: [fast, slow]", "enum: [slow]")],
+            id: "request-parameter-const-changed",
+            wire: Breaking,
+            rust: Breaking,
+            side: Side::Head,
+            pointer: p(GET, "/parameters/2/schema/enum"),
+            operations: &["get_item"],
+        },
+        // Patterns: an empty one matches everything, so a real one replacing it restricts.
+        Case {
+            name: "request property gains its first pattern",
+            base: &[],
+            head: &[("note: {type: string}", "note: {type: string, pattern: '^[a-z]+$'}")],
+            id: "request-property-constraint-tightened",
+            wire: Breaking,
+            rust: PotentiallyBreaking,
+            side: Side::Head,
+            pointer: p(NEW_ITEM, "/properties/note/pattern"),
+            operations: &["create_item"],
+        },
+        Case {
+            name: "request property's empty pattern becomes a real one",
+            base: &[("note: {type: string}", "note: {type: string, pattern: ''}")],
+            head: &[("note: {type: string}", "note: {type: string, pattern: '^[a-z]+$'}")],
+            id: "request-property-constraint-tightened",
+            wire: Breaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: p(NEW_ITEM, "/properties/note/pattern"),
+            operations: &["create_item"],
+        },
+        // Webhooks, compared on the document as written (normalization drops them).
+        Case {
+            name: "webhook removed",
+            base: WEBHOOK,
+            head: &[V31],
+            id: "webhook-removed",
+            wire: Breaking,
+            rust: NonBreaking,
+            side: Side::Base,
+            pointer: "/webhooks/itemCreated".into(),
+            operations: &[],
+        },
+        Case {
+            name: "webhook added",
+            base: &[V31],
+            head: WEBHOOK,
+            id: "webhook-added",
+            wire: NonBreaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: "/webhooks/itemCreated".into(),
+            operations: &[],
+        },
+        // A payload the API sends: a new property is news to subscribers, not a break.
+        Case {
+            name: "webhook payload gains a property",
+            base: HOOK_PAYLOAD,
+            head: HOOK_PAYLOAD_GROWN,
+            id: "webhook-response-property-added",
+            wire: NonBreaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: "/webhooks/itemSold/post/requestBody/content/application~1json/schema/properties/price".into(),
+            operations: &[""],
+        },
+        Case {
+            name: "webhook payload loses a property",
+            base: HOOK_PAYLOAD_GROWN,
+            head: HOOK_PAYLOAD,
+            id: "webhook-response-optional-property-removed",
+            wire: PotentiallyBreaking,
+            rust: NonBreaking,
+            side: Side::Base,
+            pointer: "/webhooks/itemSold/post/requestBody/content/application~1json/schema/properties/price".into(),
+            operations: &[""],
+        },
+        // 3.1 keywords the generator drops, compared on the documents as written.
+        Case {
+            name: "3.1 `prefixItems` added to a response array",
+            base: &[V31],
+            head: &[V31, ("maxItems: 10}", "maxItems: 10, prefixItems: [{type: string}]}")],
+            id: "response-property-constraint-tightened",
+            wire: NonBreaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: p(ITEM, "/properties/tags/prefixItems"),
+            operations: &["get_item", "create_item"],
+        },
+        Case {
+            name: "3.1 `dependentRequired` added to a request body",
+            base: &[V31],
+            head: &[
+                V31,
+                (
+                    "      required: [name]\n",
+                    "      required: [name]\n      dependentRequired: {note: [kind]}\n",
+                ),
+            ],
+            id: "request-body-constraint-tightened",
+            wire: Breaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: p(NEW_ITEM, "/dependentRequired"),
+            operations: &["create_item"],
+        },
+        Case {
+            name: "3.1 `dependentRequired` dropped from a request body",
+            base: &[
+                V31,
+                (
+                    "      required: [name]\n",
+                    "      required: [name]\n      dependentRequired: {note: [kind]}\n",
+                ),
+            ],
+            head: &[V31],
+            id: "request-body-constraint-loosened",
+            wire: NonBreaking,
+            rust: NonBreaking,
+            side: Side::Base,
+            pointer: p(NEW_ITEM, "/dependentRequired"),
+            operations: &["create_item"],
+        },
+        Case {
+            name: "3.1 `if` edited in a request property",
+            base: &[
+                V31,
+                (
+                    "note: {type: string}",
+                    "note: {type: string, if: {minLength: 3}, then: {pattern: '^a'}}",
+                ),
+            ],
+            head: &[
+                V31,
+                (
+                    "note: {type: string}",
+                    "note: {type: string, if: {minLength: 4}, then: {pattern: '^a'}}",
+                ),
+            ],
+            id: "request-property-assertion-changed",
+            wire: PotentiallyBreaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: p(NEW_ITEM, "/properties/note/if"),
+            operations: &["create_item"],
+        },
+        Case {
+            name: "3.1 `minContains` raised in a response",
+            base: &[
+                V31,
+                ("maxItems: 10}", "maxItems: 10, contains: {const: a}, minContains: 1}"),
+            ],
+            head: &[
+                V31,
+                ("maxItems: 10}", "maxItems: 10, contains: {const: a}, minContains: 2}"),
+            ],
+            id: "response-property-constraint-tightened",
+            wire: NonBreaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: p(ITEM, "/properties/tags/minContains"),
+            operations: &["get_item", "create_item"],
+        },
+        Case {
+            name: "`not` added to a request property",
+            base: &[],
+            head: &[("note: {type: string}", "note: {type: string, not: {enum: [admin]}}")],
+            id: "request-property-constraint-tightened",
+            wire: Breaking,
+            rust: NonBreaking,
+            side: Side::Head,
+            pointer: p(NEW_ITEM, "/properties/note/not"),
+            operations: &["create_item"],
+        },
+    ]
+}
+
+/// Pairs whose edit is reported as several changes; the case's change must be among them,
+/// with `total` changes in all.
+fn cases_among() -> Vec<(Case, usize)> {
+    let p = |base: &str, tail: &str| format!("{base}{tail}");
+    vec![
+        // An object rewritten into a union of objects: what the variants together no longer
+        // promise is reported beside the union itself.
+        (
+            Case {
+                name: "union keeps no variant with `created`",
+                base: &[],
+                head: &[
+                    (ITEM_OBJECT, ITEM_UNION_SAME),
+                    ("            created: {type: string, format: date-time}\n", ""),
+                    ("            created: {type: string, format: date-time}\n", ""),
+                ],
+                id: "response-optional-property-removed",
+                wire: PotentiallyBreaking,
+                rust: Breaking,
+                side: Side::Base,
+                pointer: p(ITEM, "/properties/created"),
+                operations: &["get_item", "create_item"],
+            },
+            2,
+        ),
+        (
+            Case {
+                name: "union with a variant that does not require `name`",
+                base: &[],
+                head: &[
+                    (ITEM_OBJECT, ITEM_UNION_SAME),
+                    (
+                        "          required: [id, name]\n          properties:\n            id: {type: string}\n            name: {type: string, maxLength: 64}\n            created",
+                        "          required: [id]\n          properties:\n            id: {type: string}\n            name: {type: string, maxLength: 64}\n            created",
+                    ),
+                ],
+                id: "response-property-became-optional",
+                wire: Breaking,
+                rust: Breaking,
+                side: Side::Head,
+                pointer: p(ITEM, "/anyOf"),
+                operations: &["get_item", "create_item"],
+            },
+            2,
+        ),
+        (
+            Case {
+                name: "union whose `status` has no enum",
+                base: &[],
+                head: &[
+                    (ITEM_OBJECT, ITEM_UNION_SAME),
+                    (
+                        "status: {type: string, enum: [active, archived]}",
+                        "status: {type: string}",
+                    ),
+                ],
+                id: "response-property-became-not-enum",
+                wire: PotentiallyBreaking,
+                rust: Breaking,
+                side: Side::Head,
+                pointer: p(ITEM, "/anyOf/0/properties/status"),
+                operations: &["get_item", "create_item"],
+            },
+            2,
+        ),
+        // Security: dropping a scope relaxes the requirement, adding one tightens it.
+        (
+            Case {
+                name: "a scope dropped from a requirement",
+                base: OAUTH_TWO_SCOPES,
+                head: OAUTH_ONE_SCOPE,
+                id: "operation-security-removed",
+                wire: NonBreaking,
+                rust: NonBreaking,
+                side: Side::Base,
+                pointer: p(GET, "/security"),
+                operations: &["get_item"],
+            },
+            2,
+        ),
+        (
+            Case {
+                name: "a scope added to a requirement",
+                base: OAUTH_ONE_SCOPE,
+                head: OAUTH_TWO_SCOPES,
+                id: "operation-security-removed",
+                wire: Breaking,
+                rust: NonBreaking,
+                side: Side::Base,
+                pointer: p(GET, "/security"),
+                operations: &["get_item"],
+            },
+            2,
+        ),
     ]
 }
 
@@ -824,6 +1171,139 @@ fn each_check_reports_one_change_with_its_id_verdicts_and_location() {
         cases.len(),
         failures.join("\n")
     );
+}
+
+#[test]
+fn each_check_is_among_the_changes_of_its_pair() {
+    let mut failures = Vec::new();
+    let cases = cases_among();
+    for (case, total) in &cases {
+        let report = diff_texts(&edit(case.base, case.name), &edit(case.head, case.name));
+        let all: Vec<String> = report
+            .changes
+            .iter()
+            .map(|c| format!("{} {:?}/{:?} {}", c.id, c.wire, c.rust, c.pointer))
+            .collect();
+        if report.changes.len() != *total {
+            failures.push(format!("{}: expected {total} changes, got {all:?}", case.name));
+            continue;
+        }
+        let found = report.changes.iter().any(|change| {
+            (
+                change.id.as_str(),
+                change.wire,
+                change.rust,
+                change.side,
+                change.pointer.as_str(),
+                methods(change),
+            ) == (
+                case.id,
+                case.wire,
+                case.rust,
+                case.side,
+                case.pointer.as_str(),
+                case.operations.iter().map(|s| s.to_string()).collect::<Vec<_>>(),
+            )
+        });
+        if !found {
+            failures.push(format!("{}: no `{}` as expected in {all:?}", case.name, case.id));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+#[test]
+fn constraints_that_cannot_apply_to_the_type_change_nothing() {
+    for (name, from, to) in [
+        (
+            "maxItems on a string",
+            "name: {type: string, maxLength: 64}",
+            "name: {type: string, maxLength: 64, maxItems: 3}",
+        ),
+        ("maximum on an array", "maxItems: 10}", "maxItems: 10, maximum: 4}"),
+        (
+            "minLength on an integer",
+            "count: {type: integer, minimum: 0}",
+            "count: {type: integer, minimum: 0, minLength: 2}",
+        ),
+        (
+            "pattern on an object body",
+            "    NewItem:\n      type: object\n",
+            "    NewItem:\n      type: object\n      pattern: '^a'\n",
+        ),
+    ] {
+        let edits = [(from, to)];
+        let report = diff_texts(TEMPLATE, &edit(&edits, name));
+        assert!(report.changes.is_empty(), "{name}: {:?}", report.changes);
+    }
+    // The same keyword where it applies is reported.
+    let report = diff_texts(
+        TEMPLATE,
+        &edit(&[("maxItems: 10}", "maxItems: 5}")], "maxItems on an array"),
+    );
+    assert_eq!(report.changes.len(), 1);
+}
+
+#[test]
+fn messages_name_the_property_by_its_path() {
+    let nested = |head: Edits| {
+        let report = diff_texts(TEMPLATE, &edit(head, "path"));
+        report
+            .changes
+            .iter()
+            .map(|c| (c.message.clone(), c.path.clone()))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        nested(&[("items: {type: string}", "items: {type: string, nullable: true}")]),
+        [(
+            "response property `tags[]` may now be null".to_owned(),
+            Some("tags[]".to_owned())
+        )]
+    );
+    assert_eq!(
+        nested(&[("maximum: 100", "maximum: 50")]),
+        [(
+            "query parameter `limit`: maximum changed from 100 to 50".to_owned(),
+            None
+        )]
+    );
+    // A property of a property, through an array, in a response.
+    let deep = edit(
+        &[(
+            "tags: {type: array, items: {type: string}, maxItems: 10}",
+            "tags: {type: array, items: {type: object, properties: {label: {type: string}}}}",
+        )],
+        "deep",
+    );
+    let deeper = deep.replacen("label: {type: string}", "label: {type: integer}", 1);
+    let report = diff_texts(&deep, &deeper);
+    let [change] = report.changes.as_slice() else {
+        panic!("{:?}", report.changes);
+    };
+    assert_eq!(
+        change.message,
+        "response property `tags[].label` changed type from string to integer"
+    );
+}
+
+#[test]
+fn locations_give_the_line_and_column_in_the_source() {
+    let line_of = |needle: &str| {
+        TEMPLATE
+            .lines()
+            .position(|l| l.contains(needle))
+            .map(|i| i + 1)
+            .expect("in the template")
+    };
+    let report = diff_texts(TEMPLATE, &edit(STATUS_ENUM_DELETED, "status"));
+    let at = report.changes[0].location.expect("a location");
+    // `enum` is written inline: the nearest written node is the property itself.
+    assert_eq!((at.line, at.column), (line_of("        status: {type: string"), 9));
+    // A removed operation is in the base: `/health` was inserted where `/items` is.
+    let report = diff_texts(&edit(ADD_HEALTH, "health"), TEMPLATE);
+    let at = report.changes[0].location.expect("a location");
+    assert_eq!((at.line, at.column), (line_of("  /items:") + 1, 5));
 }
 
 #[test]
@@ -922,13 +1402,30 @@ const SCHEMA_PREFIXES: [&str; 5] = [
 fn every_id_the_checks_emit_is_documented() {
     let readme = include_str!("../README.md");
     let documented = |id: &str| {
+        let id = match id.strip_prefix("webhook-response-") {
+            Some(rest) => {
+                assert!(
+                    readme.contains("| `webhook-response-*` |"),
+                    "webhook payload ids undocumented"
+                );
+                return SCHEMA_PREFIXES.iter().any(|p| {
+                    format!("response-{rest}")
+                        .strip_prefix(p)
+                        .is_some_and(|suffix| readme.contains(&format!("| `*-{suffix}` |")))
+                }) || readme.contains(&format!("| `response-{rest}` |"));
+            }
+            None => id,
+        };
         readme.contains(&format!("| `{id}` |"))
             || SCHEMA_PREFIXES.iter().any(|prefix| {
                 id.strip_prefix(prefix)
                     .is_some_and(|suffix| readme.contains(&format!("| `*-{suffix}` |")))
             })
     };
-    for case in cases() {
+    for case in cases()
+        .into_iter()
+        .chain(cases_among().into_iter().map(|(case, _)| case))
+    {
         let report = diff_texts(&edit(case.base, case.name), &edit(case.head, case.name));
         for change in &report.changes {
             assert!(documented(&change.id), "`{}` is not in spec-diff/README.md", change.id);

@@ -23,6 +23,7 @@ impl Options {
         let (mut base_overlay, mut head_overlay) = (None, None);
         let mut format = None;
         let mut fail_on = None;
+        let mut verbose = false;
         let mut args = args.iter();
         while let Some(arg) = args.next() {
             let mut value = |name: &str| args.next().cloned().ok_or(format!("{name} needs a value"));
@@ -36,7 +37,10 @@ impl Options {
                 "--head-overlay" => head_overlay = Some(Input::parse(&value("--head-overlay")?)),
                 "--format" => {
                     format = Some(match value("--format")?.as_str() {
-                        "text" => Format::Text { color: color() },
+                        "text" => Format::Text {
+                            color: color(),
+                            verbose: false,
+                        },
                         "markdown" => Format::Markdown,
                         "json" => Format::Json,
                         other => return Err(format!("unknown format `{other}`: text, markdown or json")),
@@ -51,6 +55,7 @@ impl Options {
                         ))?,
                     });
                 }
+                "--verbose" => verbose = true,
                 other if other.starts_with("--") => return Err(format!("unknown option `{other}` for diff")),
                 side => sides.push(Input::parse(side)),
             }
@@ -62,7 +67,13 @@ impl Options {
             head,
             base_overlay,
             head_overlay,
-            format: format.unwrap_or(Format::Text { color: color() }),
+            format: match format.unwrap_or(Format::Text {
+                color: color(),
+                verbose: false,
+            }) {
+                Format::Text { color, .. } => Format::Text { color, verbose },
+                other => other,
+            },
             fail_on,
         })
     }
@@ -74,7 +85,7 @@ fn color() -> bool {
 }
 
 pub fn run(options: &Options) -> ExitCode {
-    let load = |spec: &Input, overlay: &Option<Input>| spec_diff::load(spec, overlay.as_ref());
+    let load = |spec: &Input, overlay: &Option<Input>| spec_diff::input::load_document(spec, overlay.as_ref());
     let (base, head) = match (
         load(&options.base, &options.base_overlay),
         load(&options.head, &options.head_overlay),
@@ -85,7 +96,7 @@ pub fn run(options: &Options) -> ExitCode {
             return ExitCode::from(2);
         }
     };
-    let report = spec_diff::diff(&base, &head);
+    let report = spec_diff::input::compare(&base, &head);
     print!(
         "{}",
         report::render(&report, &options.base.name(), &options.head.name(), options.format)

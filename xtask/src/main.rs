@@ -40,6 +40,7 @@ commands:
       --base-overlay FILE       apply this overlay to BASE only
       --head-overlay FILE       apply this overlay to HEAD only
       --format FORMAT           text (default), markdown or json
+      --verbose                 text: show non-breaking changes in full, not one line each
       --fail-on LEVEL           exit 1 on a change at LEVEL or worse:
                                 breaking, potentially-breaking or any
 

@@ -70,26 +70,49 @@ fn identical_specs_report_nothing_and_pass_any_threshold() {
     assert!(text(&out.stdout).contains("no changes"), "{}", text(&out.stdout));
 }
 
+/// The line of the template holding `needle`, counted from 1.
+fn line_of(needle: &str) -> usize {
+    template()
+        .lines()
+        .position(|l| l.contains(needle))
+        .map(|i| i + 1)
+        .expect("in the template")
+}
+
 #[test]
 fn text_output_names_the_change_and_has_no_colour_on_a_pipe() {
     let dir = pair(ENUM.0, ENUM.1);
     let out = xtask(dir.path(), &["base.yaml", "head.yaml"]);
     let stdout = text(&out.stdout);
+    let status = line_of("        status:");
+    // One line: whom it breaks, the id, the sentence with the property, the line.
     assert!(
-        stdout.contains("BREAKING response-property-enum-value-added"),
+        stdout.contains(&format!(
+            "  BREAKING (CRATE ONLY) response-property-enum-value-added: response property `status` gained enum values `deleted`: the Rust enum gains variants, so exhaustive matches break (head {status}:9)\n"
+        )),
         "{stdout}"
     );
-    assert!(stdout.contains("GET /items/{id} (get_item)"), "{stdout}");
     assert!(
-        stdout.contains("head.yaml#/components/schemas/Item/properties/status/enum"),
+        stdout.contains("\nGET /items/{id} (get_item), POST /items (create_item)\n"),
         "{stdout}"
     );
-    assert!(
-        stdout.contains("wire: potentially-breaking, crate: breaking"),
-        "{stdout}"
+    assert_eq!(
+        stdout.matches("head.yaml").count(),
+        1,
+        "the file is named once: {stdout}"
     );
     assert!(stdout.contains("major version bump"), "{stdout}");
     assert!(!stdout.contains('\x1b'), "colour escape on a pipe: {stdout:?}");
+
+    // Verbose: the pointer and both verdicts on a line of their own.
+    let out = xtask(dir.path(), &["base.yaml", "head.yaml", "--verbose"]);
+    let stdout = text(&out.stdout);
+    assert!(
+        stdout.contains(&format!(
+            "      at head {status}:9 #/components/schemas/Item/properties/status/enum (wire: potentially-breaking, crate: breaking)\n"
+        )),
+        "{stdout}"
+    );
 }
 
 #[test]
@@ -97,7 +120,7 @@ fn json_output_follows_the_documented_schema() {
     let dir = pair(ENUM.0, ENUM.1);
     let out = xtask(dir.path(), &["--format", "json", "base.yaml", "head.yaml"]);
     let value: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
-    assert_eq!(value["schema_version"], 1);
+    assert_eq!(value["schema_version"], 2);
     assert_eq!(value["base"], "base.yaml");
     assert_eq!(value["summary"]["semver"], "major");
     assert_eq!(value["summary"]["breaking"], 1);
@@ -108,6 +131,17 @@ fn json_output_follows_the_documented_schema() {
     assert_eq!(change["crate"], "breaking");
     assert_eq!(change["side"], "head");
     assert_eq!(change["pointer"], "/components/schemas/Item/properties/status/enum");
+    assert_eq!(change["scope"], "crate-only");
+    assert_eq!(change["path"], "status");
+    assert_eq!(
+        change["location"],
+        serde_json::json!({"line": line_of("        status:"), "column": 9})
+    );
+    assert_eq!(
+        value["groups"][0]["title"],
+        "GET /items/{id} (get_item), POST /items (create_item)"
+    );
+    assert_eq!(value["groups"][0]["changes"], serde_json::json!([0]));
     assert_eq!(
         change["operations"][0],
         serde_json::json!({"method": "GET", "path": "/items/{id}", "rust_method": "get_item"})
@@ -120,9 +154,17 @@ fn markdown_output_is_a_table_for_pull_requests() {
     let out = xtask(dir.path(), &["--format", "markdown", "base.yaml", "head.yaml"]);
     let stdout = text(&out.stdout);
     assert!(stdout.starts_with("### OpenAPI changes"), "{stdout}");
+    assert!(
+        stdout.contains("\n#### GET /items/{id} (get_item), POST /items (create_item)\n"),
+        "{stdout}"
+    );
     assert!(stdout.contains("| level | change |"), "{stdout}");
     assert!(
-        stdout.contains("| breaking | `response-property-enum-value-added` |"),
+        stdout.contains("| breaking (crate only) | `response-property-enum-value-added` |"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains(&format!("| head {}:9 `", line_of("        status:"))),
         "{stdout}"
     );
 }

@@ -8,14 +8,14 @@ use heck::ToSnakeCase;
 use serde_json::{Map, Value};
 
 use super::schema::Slot;
-use super::{Ctx, Differ, Direction, Raw, Subject};
+use super::{Ctx, Differ, Direction, Owner, Raw, Subject, place};
 use crate::change::Level::{Breaking, NonBreaking, PotentiallyBreaking};
 use crate::change::{Operation, Side};
 
 /// Stands in for a missing `content` or `responses` map.
 static EMPTY: LazyLock<Map<String, Value>> = LazyLock::new(Map::new);
 
-const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
+pub(crate) const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
 
 /// An operation found in one document.
 #[derive(Debug, Clone)]
@@ -278,7 +278,15 @@ impl<'a> Differ<'a> {
     }
 
     /// Media types of a request body or response, and the schema of each media type both keep.
-    fn content(&mut self, ctx: Ctx, base: &'a Value, head: &'a Value, bp: &str, hp: &str, out: &mut Vec<Raw>) {
+    pub(crate) fn content(
+        &mut self,
+        ctx: Ctx,
+        base: &'a Value,
+        head: &'a Value,
+        bp: &str,
+        hp: &str,
+        out: &mut Vec<Raw>,
+    ) {
         let base_content = base.get("content").and_then(Value::as_object).unwrap_or(&EMPTY);
         let head_content = head.get("content").and_then(Value::as_object).unwrap_or(&EMPTY);
         let (bp, hp) = (join(bp, "content"), join(hp, "content"));
@@ -306,6 +314,7 @@ impl<'a> Differ<'a> {
             let head_pointer = join(&hp, media);
             if let (Some(b), Some(h)) = (base_media.get("schema"), head_media.get("schema")) {
                 let slot = Slot::top(ctx);
+                let from = out.len();
                 self.slot(
                     ctx,
                     slot,
@@ -315,6 +324,7 @@ impl<'a> Differ<'a> {
                     &join(&head_pointer, "schema"),
                     out,
                 );
+                place(out, from, Owner::Body(ctx.dir));
             }
         }
         for media in head_content.keys() {

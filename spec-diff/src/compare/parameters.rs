@@ -7,7 +7,7 @@ use serde_json::Value;
 
 use super::operations::{Op, template_names};
 use super::schema::{Slot, signature};
-use super::{Ctx, Differ, Direction, Raw, Subject};
+use super::{Ctx, Differ, Direction, Owner, Raw, Subject, place};
 use crate::change::Level::{Breaking, NonBreaking, PotentiallyBreaking};
 use crate::change::Side;
 use crate::resolve::Document;
@@ -204,7 +204,13 @@ impl<'a> Differ<'a> {
                     dir: Direction::Request,
                     subject: Subject::Parameter,
                 };
+                let from = out.len();
                 self.slot(ctx, Slot::top(ctx), b, h, &bp, &hp, out);
+                let owner = Owner::Parameter {
+                    location: &new.location,
+                    name: &new.name,
+                };
+                place(out, from, owner);
             }
         }
     }

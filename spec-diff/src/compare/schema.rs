@@ -4,11 +4,11 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::LazyLock;
 
-use generator::pointer::{join, unescape};
+use generator::pointer::join;
 use serde_json::{Map, Value};
 
 use super::view::View;
-use super::{Ctx, Differ, Direction, Raw, Subject, show};
+use super::{Ctx, Differ, Direction, HERE, Raw, Step, Subject, prefix, show};
 use crate::change::Level::{self, Breaking, NonBreaking, PotentiallyBreaking};
 use crate::change::Side;
 use crate::resolve::Document;
@@ -62,29 +62,6 @@ fn strip_docs(value: &Value) -> Value {
         Value::Array(items) => Value::Array(items.iter().map(strip_docs).collect()),
         other => other.clone(),
     }
-}
-
-/// Describes a schema's place for messages: the property, component or parameter it is.
-fn describe(doc: &Document, pointer: &str) -> String {
-    let tokens: Vec<&str> = pointer.split('/').skip(1).collect();
-    let mut suffix = String::new();
-    for i in (0..tokens.len()).rev() {
-        let parent = if i > 0 { tokens[i - 1] } else { "" };
-        match (parent, tokens[i]) {
-            ("properties", name) => return format!("property `{}`{suffix}", unescape(name)),
-            ("schemas", name) if i == 2 => return format!("schema `{}`{suffix}", unescape(name)),
-            (_, "items") => suffix.insert_str(0, " items"),
-            (_, "additionalProperties") => suffix.insert_str(0, " values"),
-            (_, "schema") => {
-                let owner = format!("/{}", tokens[..i].join("/"));
-                if let Some(name) = doc.get(&owner).and_then(|p| p.get("name")).and_then(Value::as_str) {
-                    return format!("parameter `{name}`{suffix}");
-                }
-            }
-            _ => {}
-        }
-    }
-    format!("body{suffix}")
 }
 
 impl<'a> Differ<'a> {
@@ -142,7 +119,7 @@ impl<'a> Differ<'a> {
                 rust,
                 side,
                 join(at, "nullable"),
-                format!("{} {} {verb}", ctx.noun(), describe(&self.head, &head_pointer)),
+                format!("{HERE} {verb}"),
             ));
         }
 
@@ -156,13 +133,13 @@ impl<'a> Differ<'a> {
     }
 
     fn schema(&mut self, ctx: Ctx, base: &'a Value, head: &'a Value, bp: String, hp: String, out: &mut Vec<Raw>) {
-        if base == head && !contains_ref(base) {
+        if base == head && !contains_ref(base) && self.base.original_at(&bp) == self.head.original_at(&hp) {
             return;
         }
         let b = View::new(&self.base, base, bp);
         let h = View::new(&self.head, head, hp);
         let request = ctx.dir == Direction::Request;
-        let what = format!("{} {}", ctx.noun(), describe(&self.head, &h.pointer));
+        let what = HERE;
         let rust_scalar_changed = b.rust_scalar() != h.rust_scalar();
 
         // A schema that became a union (or stopped being one) loses or gains its `type`; the
@@ -224,8 +201,9 @@ impl<'a> Differ<'a> {
             ));
         }
 
-        self.enums(ctx, &b, &h, &what, out);
-        self.constraints(ctx, &b, &h, &what, rust_scalar_changed, out);
+        self.enums(ctx, &b, &h, what, out);
+        self.constraints(ctx, &b, &h, what, rust_scalar_changed, out);
+        self.assertions(ctx, &b, &h, out);
 
         if b.keyword("default") != h.keyword("default") && b.keyword("default").is_some() {
             out.push(Raw::new(
@@ -259,16 +237,36 @@ impl<'a> Differ<'a> {
             {
                 let bp = join(&b.pointer, keyword);
                 let hp = join(&h.pointer, keyword);
+                let from = out.len();
                 self.slot(inner, Slot::Inner, bi, hi, &bp, &hp, out);
+                let step = if keyword == "items" { Step::Items } else { Step::Values };
+                prefix(out, from, step);
             }
         }
-        self.variants(ctx, &b, &h, &what, out);
+        self.variants(ctx, &b, &h, what, out);
     }
 
     fn enums(&mut self, ctx: Ctx, b: &View<'a>, h: &View<'a>, what: &str, out: &mut Vec<Raw>) {
         let request = ctx.dir == Direction::Request;
         let pointer = join(&h.pointer, "enum");
         match (b.enumeration(), h.enumeration()) {
+            // A one-value enum is a `const` (3.1 `const` is normalized into one): every
+            // message now carries a value the other side never saw or accepts.
+            (Some((bv, true)), Some((hv, true))) if bv.len() == 1 && hv.len() == 1 && bv != hv => {
+                let (old, new) = (bv.iter().next(), hv.iter().next());
+                out.push(Raw::new(
+                    ctx.id("const-changed"),
+                    Breaking,
+                    Breaking,
+                    Side::Head,
+                    &pointer,
+                    format!(
+                        "{what} changed its only allowed value from {} to {}",
+                        old.map_or("", String::as_str),
+                        new.map_or("", String::as_str)
+                    ),
+                ));
+            }
             (Some((bv, b_closed)), Some((hv, h_closed))) => {
                 let closed = b_closed || h_closed;
                 let added: Vec<&String> = hv.difference(&bv).collect();
@@ -360,7 +358,20 @@ impl<'a> Differ<'a> {
                 format!("{what}: {keyword} {detail}"),
             ));
         };
-        let number = |view: &View, key: &str| view.keyword(key).and_then(Value::as_f64);
+        // A keyword only constrains values of its own type: `maxItems` on a string changes
+        // nothing, whatever its value.
+        let applies = |view: &View, keyword: &str| {
+            let family = match keyword {
+                "maxLength" | "minLength" | "pattern" => "string",
+                "maxItems" | "minItems" | "uniqueItems" => "array",
+                "maxProperties" | "minProperties" => "object",
+                _ => "number",
+            };
+            view.types.is_empty()
+                || view.types.contains(family)
+                || (family == "number" && view.types.contains("integer"))
+        };
+        let number = |view: &View, key: &str| view.keyword(key).and_then(Value::as_f64).filter(|_| applies(view, key));
         for (keyword, upper) in [
             ("maximum", true),
             ("maxLength", true),
@@ -386,12 +397,18 @@ impl<'a> Differ<'a> {
             );
         }
         for keyword in ["exclusiveMaximum", "exclusiveMinimum", "uniqueItems"] {
-            let flag = |view: &View| view.keyword(keyword).and_then(Value::as_bool).unwrap_or(false);
+            let flag =
+                |view: &View| applies(view, keyword) && view.keyword(keyword).and_then(Value::as_bool).unwrap_or(false);
             if flag(b) != flag(h) {
                 emit(keyword, flag(h), format!("changed from {} to {}", flag(b), flag(h)));
             }
         }
-        let pattern = |view: &View<'a>| view.keyword("pattern").and_then(Value::as_str);
+        // An empty pattern matches every string: it is no pattern at all.
+        let pattern = |view: &View<'a>| {
+            view.keyword("pattern")
+                .and_then(Value::as_str)
+                .filter(|p| !p.is_empty() && applies(view, "pattern"))
+        };
         match (pattern(b), pattern(h)) {
             (None, Some(p)) => emit("pattern", true, format!("`{p}` was added")),
             (Some(p), None) => emit("pattern", false, format!("`{p}` was removed")),
@@ -407,7 +424,86 @@ impl<'a> Differ<'a> {
         }
     }
 
+    /// The JSON Schema keywords normalization drops (3.1 only) or typify ignores (`not`),
+    /// compared on the documents as written. Each only ever narrows what is valid, so one
+    /// added is a new restriction and one removed lifts it; a bound moves either way; any
+    /// other edit of one may narrow or widen, which only a reader can tell. The generated
+    /// types enforce none of them, so the Rust API does not move.
+    fn assertions(&mut self, ctx: Ctx, b: &View<'a>, h: &View<'a>, out: &mut Vec<Raw>) {
+        // The node as written; a document without the dropped keywords is compared as
+        // normalized (`not` survives normalization).
+        let written = |doc: &Document<'a>, view: &View<'a>| match doc.original {
+            Some(_) => doc.original_at(&view.pointer),
+            None => view.layers.first().copied(),
+        };
+        let (Some(old_schema), Some(new_schema)) = (written(&self.base, b), written(&self.head, h)) else {
+            return;
+        };
+        // Only the keywords are compared, not the whole subtrees: this runs at every level of
+        // a schema that changed somewhere below.
+        let request = ctx.dir == Direction::Request;
+        // `true` and `{}` accept everything: as good as absent.
+        let effective = |schema: &'a Value, keyword: &str| {
+            schema
+                .get(keyword)
+                .filter(|v| !matches!(v, Value::Bool(true)) && v.as_object().is_none_or(|m| !m.is_empty()))
+        };
+        for keyword in ASSERTIONS {
+            let (old, new) = (effective(old_schema, keyword), effective(new_schema, keyword));
+            let tightened = match (old, new) {
+                (None, None) => continue,
+                (Some(o), Some(n)) if o == n => continue,
+                (None, Some(_)) => Some(true),
+                (Some(_), None) => Some(false),
+                (Some(o), Some(n)) => match (*keyword, o.as_f64(), n.as_f64()) {
+                    ("minContains", Some(o), Some(n)) => Some(n > o),
+                    ("maxContains", Some(o), Some(n)) => Some(n < o),
+                    ("dependentRequired", _, _) => dependencies_direction(o, n),
+                    _ => None,
+                },
+            };
+            let (suffix, wire, verb) = match (tightened, request) {
+                (Some(true), true) => ("constraint-tightened", Breaking, "now restricts more"),
+                (Some(true), false) => ("constraint-tightened", NonBreaking, "now restricts more"),
+                (Some(false), true) => ("constraint-loosened", NonBreaking, "now restricts less"),
+                (Some(false), false) => ("constraint-loosened", PotentiallyBreaking, "now restricts less"),
+                (None, _) => ("assertion-changed", PotentiallyBreaking, "changed"),
+            };
+            let what = match (old, new) {
+                (None, Some(_)) => "was added".to_owned(),
+                (Some(_), None) => "was removed".to_owned(),
+                _ => verb.to_owned(),
+            };
+            let side = if new.is_some() { Side::Head } else { Side::Base };
+            let at = if new.is_some() { &h.pointer } else { &b.pointer };
+            out.push(Raw::new(
+                ctx.id(suffix),
+                wire,
+                NonBreaking,
+                side,
+                join(at, keyword),
+                format!("{HERE}: `{keyword}` {what} (the generated types do not check it)"),
+            ));
+        }
+    }
+
     fn properties(&mut self, ctx: Ctx, b: &View<'a>, h: &View<'a>, out: &mut Vec<Raw>) {
+        // An object rewritten into a union of objects (or back): its properties are compared
+        // with what the variants promise together, so a property no variant keeps, or one
+        // that not every variant requires, is not hidden behind "variant added".
+        let is_union = |view: &View| view.properties.is_empty() && !view.variants().is_empty();
+        let (base_union, head_union);
+        let (b, h) = match (is_union(b), is_union(h)) {
+            (false, true) if !b.properties.is_empty() => {
+                head_union = View::of_variants(&self.head, h);
+                (b, head_union.as_ref().unwrap_or(h))
+            }
+            (true, false) if !h.properties.is_empty() => {
+                base_union = View::of_variants(&self.base, b);
+                (base_union.as_ref().unwrap_or(b), h)
+            }
+            _ => (b, h),
+        };
         if b.properties.is_empty() && h.properties.is_empty() {
             return;
         }
@@ -417,7 +513,7 @@ impl<'a> Differ<'a> {
             return;
         }
         let inner = ctx.nested();
-        let (prefix, noun) = (inner.prefix(), ctx.noun());
+        let id_prefix = inner.prefix();
         let request = ctx.dir == Direction::Request;
         // Read-only properties are not sent, write-only ones not received.
         let hidden_flag = if request { "readOnly" } else { "writeOnly" };
@@ -451,14 +547,17 @@ impl<'a> Differ<'a> {
             });
             if let Some(new) = new {
                 renamed_to.push(new);
-                out.push(Raw::new(
-                    format!("{prefix}-renamed"),
-                    Breaking,
-                    Breaking,
-                    Side::Head,
-                    &head_props[*new].1,
-                    format!("{noun} property `{old}` was renamed to `{new}`"),
-                ));
+                out.push(
+                    Raw::new(
+                        format!("{id_prefix}-renamed"),
+                        Breaking,
+                        Breaking,
+                        Side::Head,
+                        &head_props[*new].1,
+                        format!("{HERE} was renamed to `{new}`"),
+                    )
+                    .at(Step::Property(old)),
+                );
                 continue;
             }
             let (id, wire, tail) = match (request, old_required) {
@@ -470,14 +569,17 @@ impl<'a> Differ<'a> {
                 (false, true) => ("response-property-removed", Breaking, ""),
                 (false, false) => ("response-optional-property-removed", PotentiallyBreaking, ""),
             };
-            out.push(Raw::new(
-                id,
-                wire,
-                Breaking,
-                Side::Base,
-                old_pointer,
-                format!("{noun} property `{old}` was removed{tail}"),
-            ));
+            out.push(
+                Raw::new(
+                    id,
+                    wire,
+                    Breaking,
+                    Side::Base,
+                    old_pointer,
+                    format!("{HERE} was removed{tail}"),
+                )
+                .at(Step::Property(old)),
+            );
         }
         for new in added.into_iter().filter(|n| !renamed_to.contains(n)) {
             let required = h.required.contains(new);
@@ -487,14 +589,17 @@ impl<'a> Differ<'a> {
                 (false, _) => ("response-property-added", NonBreaking, PotentiallyBreaking),
             };
             let kind = if required { "required" } else { "optional" };
-            out.push(Raw::new(
-                id,
-                wire,
-                rust,
-                Side::Head,
-                &head_props[new].1,
-                format!("{kind} {noun} property `{new}` was added"),
-            ));
+            out.push(
+                Raw::new(
+                    id,
+                    wire,
+                    rust,
+                    Side::Head,
+                    &head_props[new].1,
+                    format!("{kind} {HERE} was added"),
+                )
+                .at(Step::Property(new)),
+            );
         }
 
         for (name, (base_schema, base_pointer)) in &base_props {
@@ -520,20 +625,29 @@ impl<'a> Differ<'a> {
                     (false, false) => ("became-optional", Breaking),
                 };
                 let state = if head_required { "required" } else { "optional" };
-                out.push(Raw::new(
-                    format!("{prefix}-{suffix}"),
-                    wire,
-                    rust,
-                    Side::Head,
-                    join(&h.pointer, "required"),
-                    format!("{noun} property `{name}` became {state}"),
-                ));
+                out.push(
+                    Raw::new(
+                        format!("{id_prefix}-{suffix}"),
+                        wire,
+                        rust,
+                        Side::Head,
+                        &h.required_pointer,
+                        format!("{HERE} became {state}"),
+                    )
+                    .at(Step::Property(name)),
+                );
+            }
+            // Variants that disagree on the property's schema: no one schema to compare with.
+            if b.varying.contains(name) || h.varying.contains(name) {
+                continue;
             }
             let slot = Slot::Property {
                 base_required,
                 head_required,
             };
+            let from = out.len();
             self.slot(inner, slot, base_schema, head_schema, base_pointer, head_pointer, out);
+            prefix(out, from, Step::Property(name));
         }
     }
 
@@ -544,6 +658,44 @@ impl<'a> Differ<'a> {
             return;
         }
         let request = ctx.dir == Direction::Request;
+        // A schema that becomes a union (or stops being one) changes once, as a whole: its
+        // Rust type turns from a struct into an enum (or back). Its properties are compared
+        // with the variants' in `properties`.
+        let list = |variants: &[(String, &Value, String)]| {
+            let keys: Vec<&str> = variants.iter().map(|(k, _, _)| k.as_str()).collect();
+            let at = variants
+                .first()
+                .and_then(|(_, _, p)| p.rsplit_once('/'))
+                .map_or(String::new(), |(list, _)| list.to_owned());
+            (keys.join(", "), at)
+        };
+        if base_variants.is_empty() {
+            let (keys, at) = list(&head_variants);
+            out.push(Raw::new(
+                ctx.id("variant-added"),
+                if request { NonBreaking } else { PotentiallyBreaking },
+                Breaking,
+                Side::Head,
+                at,
+                format!(
+                    "{what} became a union of {} variants ({keys}): its Rust type becomes an enum",
+                    head_variants.len()
+                ),
+            ));
+            return;
+        }
+        if head_variants.is_empty() {
+            let (keys, at) = list(&base_variants);
+            out.push(Raw::new(
+                ctx.id("variant-removed"),
+                if request { Breaking } else { NonBreaking },
+                Breaking,
+                Side::Base,
+                at,
+                format!("{what} is no longer a union of variants ({keys})"),
+            ));
+            return;
+        }
         for (key, base_schema, base_pointer) in &base_variants {
             match head_variants.iter().find(|(k, _, _)| k == key) {
                 Some((_, head_schema, head_pointer)) => {
@@ -569,15 +721,11 @@ impl<'a> Differ<'a> {
         }
         for (key, _, head_pointer) in &head_variants {
             if !base_variants.iter().any(|(k, _, _)| k == key) {
-                let (wire, mut rust): (Level, Level) = if request {
+                let (wire, rust): (Level, Level) = if request {
                     (NonBreaking, PotentiallyBreaking)
                 } else {
                     (PotentiallyBreaking, Breaking)
                 };
-                // A schema that becomes a union turns its struct into an enum.
-                if base_variants.is_empty() {
-                    rust = Breaking;
-                }
                 out.push(Raw::new(
                     ctx.id("variant-added"),
                     wire,
@@ -588,6 +736,53 @@ impl<'a> Differ<'a> {
                 ));
             }
         }
+    }
+}
+
+/// Keywords compared by [`Differ::assertions`].
+const ASSERTIONS: &[&str] = &[
+    "prefixItems",
+    "contains",
+    "minContains",
+    "maxContains",
+    "if",
+    "then",
+    "else",
+    "dependentSchemas",
+    "dependentRequired",
+    "patternProperties",
+    "propertyNames",
+    "unevaluatedItems",
+    "unevaluatedProperties",
+    "not",
+];
+
+/// `dependentRequired` maps a property to those it requires: more entries require more.
+/// `Some(true)` when `new` only adds requirements, `Some(false)` when it only drops some.
+fn dependencies_direction(old: &Value, new: &Value) -> Option<bool> {
+    let pairs = |value: &Value| -> BTreeSet<(String, String)> {
+        value
+            .as_object()
+            .map(|map| {
+                map.iter()
+                    .flat_map(|(key, list)| {
+                        list.as_array()
+                            .into_iter()
+                            .flatten()
+                            .filter_map(Value::as_str)
+                            .map(move |dep| (key.clone(), dep.to_owned()))
+                    })
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let (old, new) = (pairs(old), pairs(new));
+    if new.is_superset(&old) {
+        Some(true)
+    } else if old.is_superset(&new) {
+        Some(false)
+    } else {
+        None
     }
 }
 

@@ -20,6 +20,11 @@ pub(crate) struct View<'a> {
     pub types: BTreeSet<String>,
     pub properties: BTreeMap<String, (&'a Value, String)>,
     pub required: BTreeSet<String>,
+    /// Properties whose schema differs between the variants a union view was merged from.
+    pub varying: BTreeSet<String>,
+    /// Where requiredness is written: the schema's `required`, or for a union view the list
+    /// of variants (each has its own).
+    pub required_pointer: String,
 }
 
 impl<'a> View<'a> {
@@ -30,6 +35,8 @@ impl<'a> View<'a> {
             types: BTreeSet::new(),
             properties: BTreeMap::new(),
             required: BTreeSet::new(),
+            varying: BTreeSet::new(),
+            required_pointer: join(&pointer, "required"),
         };
         view.merge(doc, value, pointer, 0);
         if view.types.is_empty() {
@@ -80,6 +87,52 @@ impl<'a> View<'a> {
                 self.merge(doc, resolved, member_pointer, depth + 1);
             }
         }
+    }
+
+    /// What a union of objects promises as one object: every property some variant has,
+    /// required when every variant requires it. `None` unless every variant is an object.
+    pub fn of_variants(doc: &Document<'a>, union: &View<'a>) -> Option<Self> {
+        let list_pointer = union
+            .variants()
+            .first()
+            .and_then(|(_, _, at)| at.rsplit_once('/').map(|(list, _)| list.to_owned()))
+            .unwrap_or_else(|| union.pointer.clone());
+        let mut merged = View {
+            required_pointer: list_pointer,
+            pointer: union.pointer.clone(),
+            layers: Vec::new(),
+            types: BTreeSet::from(["object".to_owned()]),
+            properties: BTreeMap::new(),
+            required: BTreeSet::new(),
+            varying: BTreeSet::new(),
+        };
+        let mut first = true;
+        for (_, member, pointer) in union.variants() {
+            let (resolved, target) = doc.resolve(member);
+            let variant = View::new(doc, resolved, target.unwrap_or(pointer));
+            let object = variant.types.iter().all(|t| t == "object") && !variant.properties.is_empty();
+            if !object {
+                return None;
+            }
+            for (name, (schema, at)) in &variant.properties {
+                match merged.properties.get(name) {
+                    Some((seen, _)) if super::schema::signature(doc, seen) != super::schema::signature(doc, schema) => {
+                        merged.varying.insert(name.clone());
+                    }
+                    Some(_) => {}
+                    None => {
+                        merged.properties.insert(name.clone(), (schema, at.clone()));
+                    }
+                }
+            }
+            if first {
+                merged.required = variant.required.clone();
+                first = false;
+            } else {
+                merged.required.retain(|name| variant.required.contains(name));
+            }
+        }
+        (!first).then_some(merged)
     }
 
     /// The first layer that has `key`, with the pointer to report it at.
