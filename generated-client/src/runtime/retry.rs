@@ -274,7 +274,7 @@ fn retry_after_ms(headers: &HeaderMap) -> Option<Duration> {
 fn retry_after_seconds_or_date(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
     let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
     if let Ok(seconds) = value.parse::<f64>() {
-        return (seconds.is_finite() && seconds >= 0.0 && seconds < 1e12).then(|| Duration::from_secs_f64(seconds));
+        return (0.0..1e12).contains(&seconds).then(|| Duration::from_secs_f64(seconds));
     }
     retry_after(headers, now)
 }
