@@ -40,6 +40,20 @@ struct Row<'a> {
     path: String,
     query: Option<&'static str>,
     call: Call<'a>,
+    /// The JSON body the server must receive, if any.
+    body: Option<serde_json::Value>,
+}
+
+impl Row<'_> {
+    fn json(mut self, body: serde_json::Value) -> Self {
+        self.body = Some(body);
+        self
+    }
+}
+
+/// A request body of type `T` from JSON (the test's expectation and its input in one).
+fn body<T: serde::de::DeserializeOwned>(value: &serde_json::Value) -> T {
+    serde_json::from_value(value.clone()).expect("the body fits its type")
 }
 
 fn row<'a>(
@@ -57,6 +71,7 @@ fn row<'a>(
         path: path.into(),
         query,
         call,
+        body: None,
     }
 }
 
@@ -113,6 +128,16 @@ async fn check(servers: &Servers, rows: Vec<Row<'_>>) -> usize {
         assert_eq!(request.method.as_str(), row.method, "{}", row.name);
         assert_eq!(request.url.path(), row.path, "{}", row.name);
         assert_eq!(request.url.query(), row.query, "{}", row.name);
+        if let Some(expected) = &row.body {
+            assert_eq!(
+                request.headers.get("content-type").map(|v| v.as_bytes()),
+                Some(&b"application/json"[..]),
+                "{}",
+                row.name
+            );
+            let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
+            assert_eq!(&sent, expected, "{}", row.name);
+        }
         assert_eq!(
             request.headers.get("authorization").map(|v| v.as_bytes()),
             Some(&b"Bearer key"[..]),
@@ -447,4 +472,269 @@ async fn path_values_that_would_change_the_path_are_refused_before_sending() {
         assert_eq!(error.kind(), ErrorKind::Other);
     }
     assert!(s.api.received_requests().await.expect("recorded").is_empty());
+}
+
+#[tokio::test]
+async fn json_bodies() {
+    use serde_json::json;
+    use smithery_registry::types;
+
+    let s = servers().await;
+    let c = &s.client;
+    let server = &json!({"displayName": "Weather", "description": "Forecasts"});
+    let update = &json!({"displayName": "Weather 2", "unlisted": true});
+    let namespace = &json!({"organizationId": "org-1"});
+    let key = &json!({"name": "ci"});
+    let domain = &json!({"subdomain": "wx"});
+    let secret = &json!({"name": "TOKEN", "value": "s3cr3t"});
+    let transfer = &json!({"targetNamespace": "beta", "targetOrganizationId": "org-2"});
+    let skill = &json!({"gitUrl": "https://example.com/s.git", "namespace": "acme", "slug": "pdf"});
+    let skill_set = &json!({"gitUrl": "https://example.com/s.git"});
+    let token = &json!({"organizationId": "org-1"});
+    let connection = &json!({"mcpUrl": "https://mcp.example.com", "name": "mine"});
+    let arguments = &json!({"city": "Paris", "days": 3, "nested": {"units": ["metric"]}});
+    let trigger =
+        &json!({"params": {"repo": "a/b"}, "delivery": {"url": "https://hook.example.com", "secret": "whsec_x"}});
+    let untrigger = &json!({"params": {"repo": "a/b"}, "delivery": {"url": "https://hook.example.com"}});
+    let rows = vec![
+        row(
+            "create_server",
+            "PUT",
+            "api",
+            "/servers/acme%2Fweather",
+            None,
+            call!(
+                c.create_server()
+                    .qualified_name("acme/weather")
+                    .body(body::<types::ServerCreateRequest>(server))
+            ),
+        )
+        .json(server.clone()),
+        row(
+            "update_server",
+            "PATCH",
+            "api",
+            "/servers/acme%2Fweather",
+            None,
+            call!(
+                c.update_server()
+                    .qualified_name("acme/weather")
+                    .body(body::<types::ServerUpdateRequest>(update))
+            ),
+        )
+        .json(update.clone()),
+        row(
+            "set_namespace",
+            "PUT",
+            "api",
+            "/namespaces/acme",
+            None,
+            call!(
+                c.set_namespace()
+                    .name("acme")
+                    .body(body::<types::NamespaceSetRequest>(namespace))
+            ),
+        )
+        .json(namespace.clone()),
+        row(
+            "create_namespace_server",
+            "PUT",
+            "api",
+            "/namespaces/acme/servers/wx%20one",
+            None,
+            call!(
+                c.create_namespace_server()
+                    .namespace("acme")
+                    .server("wx one")
+                    .body(body::<types::ServerCreateRequest>(server))
+            ),
+        )
+        .json(server.clone()),
+        row(
+            "create_api_key",
+            "POST",
+            "api",
+            "/organizations/org-1/api-keys",
+            None,
+            call!(
+                c.create_api_key()
+                    .org_id("org-1")
+                    .body(body::<types::ApiKeyCreateRequest>(key))
+            ),
+        )
+        .json(key.clone()),
+        row(
+            "update_domain",
+            "PATCH",
+            "api",
+            "/servers/acme%2Fweather/domains/d%231",
+            None,
+            call!(
+                c.update_domain()
+                    .qualified_name("acme/weather")
+                    .domain_id("d#1")
+                    .body(body::<types::DomainUpdateRequest>(domain))
+            ),
+        )
+        .json(domain.clone()),
+        row(
+            "set_secret",
+            "PUT",
+            "api",
+            "/servers/acme%2Fweather/secrets",
+            None,
+            call!(
+                c.set_secret()
+                    .qualified_name("acme/weather")
+                    .body(body::<types::SecretSetRequest>(secret))
+            ),
+        )
+        .json(secret.clone()),
+        row(
+            "transfer_server",
+            "POST",
+            "api",
+            "/servers/acme%2Fweather/transfer",
+            None,
+            call!(
+                c.transfer_server()
+                    .qualified_name("acme/weather")
+                    .body(body::<types::ServerTransferRequest>(transfer))
+            ),
+        )
+        .json(transfer.clone()),
+        row(
+            "create_skill",
+            "POST",
+            "api",
+            "/skills",
+            None,
+            call!(c.create_skill().body(body::<types::SkillCreateRequest>(skill))),
+        )
+        .json(skill.clone()),
+        row(
+            "set_skill",
+            "PUT",
+            "api",
+            "/skills/acme/pdf",
+            None,
+            call!(
+                c.set_skill()
+                    .namespace("acme")
+                    .slug("pdf")
+                    .body(body::<types::SkillSetRequest>(skill_set))
+            ),
+        )
+        .json(skill_set.clone()),
+        row(
+            "create_token",
+            "POST",
+            "api",
+            "/tokens",
+            None,
+            call!(c.create_token().body(body::<types::CreateTokenRequest>(token))),
+        )
+        .json(token.clone()),
+        row(
+            "create_connection",
+            "POST",
+            "connect",
+            "/acme",
+            None,
+            call!(
+                c.create_connection()
+                    .namespace("acme")
+                    .body(body::<types::ConnectionRequest>(connection))
+            ),
+        )
+        .json(connection.clone()),
+        row(
+            "set_connection",
+            "PUT",
+            "connect",
+            "/acme/conn%3F1",
+            None,
+            call!(
+                c.set_connection()
+                    .namespace("acme")
+                    .connection_id("conn?1")
+                    .body(body::<types::ConnectionRequest>(connection))
+            ),
+        )
+        .json(connection.clone()),
+        row(
+            "call_tool",
+            "POST",
+            "connect",
+            "/acme/conn-1/.tools/weather%2Fforecast",
+            None,
+            call!(
+                c.call_tool()
+                    .namespace("acme")
+                    .connection_id("conn-1")
+                    .tool_path("weather/forecast")
+                    .body(body::<types::ToolArguments>(arguments))
+            ),
+        )
+        .json(arguments.clone()),
+        row(
+            "subscribe_trigger",
+            "POST",
+            "connect",
+            "/acme/conn-1/.triggers/push",
+            None,
+            call!(
+                c.subscribe_trigger()
+                    .namespace("acme")
+                    .connection_id("conn-1")
+                    .trigger_name("push")
+                    .body(body::<types::TriggerSubscribeRequest>(trigger))
+            ),
+        )
+        .json(trigger.clone()),
+        row(
+            "unsubscribe_trigger",
+            "DELETE",
+            "connect",
+            "/acme/conn-1/.triggers/push",
+            None,
+            call!(
+                c.unsubscribe_trigger()
+                    .namespace("acme")
+                    .connection_id("conn-1")
+                    .trigger_name("push")
+                    .body(body::<types::TriggerUnsubscribeRequest>(untrigger))
+            ),
+        )
+        .json(untrigger.clone()),
+    ];
+    assert_eq!(check(&s, rows).await, 16);
+}
+
+/// The SDK clears a field of a server with an explicit `null` (`homepage: null` in
+/// `servers.update`); the generated `ServerUpdateRequest` types such a field as
+/// `Option<String>` and leaves `None` out, so there is no way to send the `null` yet.
+#[tokio::test]
+#[ignore = "known gap: explicit nulls in PATCH bodies are dropped (needs a double option in the generator)"]
+async fn an_explicit_null_clears_a_field() {
+    use smithery_registry::types;
+    let s = servers().await;
+    let update = &serde_json::json!({"homepage": null});
+    let c = &s.client;
+    let rows = vec![
+        row(
+            "update_server",
+            "PATCH",
+            "api",
+            "/servers/acme%2Fweather",
+            None,
+            call!(
+                c.update_server()
+                    .qualified_name("acme/weather")
+                    .body(body::<types::ServerUpdateRequest>(update))
+            ),
+        )
+        .json(update.clone()),
+    ];
+    check(&s, rows).await;
 }
