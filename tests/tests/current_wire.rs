@@ -3,6 +3,8 @@
 //! percent-encoded values, and the query the server must receive. Every server answers
 //! 404 `{"error": ...}`, so each row also checks that the error arrives with its kind.
 
+mod support;
+
 use std::future::Future;
 use std::pin::Pin;
 
@@ -737,4 +739,98 @@ async fn an_explicit_null_clears_a_field() {
         .json(update.clone()),
     ];
     check(&s, rows).await;
+}
+
+/// The three multipart endpoints: method, host, path, and the parts the server receives
+/// (name, media type, contents).
+#[tokio::test]
+async fn multipart_uploads() {
+    use smithery_registry::types;
+    let s = servers().await;
+    let c = &s.client;
+    let payload: types::DeployPayload = body(&serde_json::json!({
+        "type": "hosted", "stateful": false, "hasAuthAdapter": false
+    }));
+    let rows = vec![
+        row(
+            "deploy_release",
+            "PUT",
+            "api",
+            "/servers/acme%2Fweather/releases",
+            None,
+            call!(
+                c.deploy_release()
+                    .qualified_name("acme/weather")
+                    .payload(payload)
+                    .module(b"export default {}".to_vec())
+            ),
+        ),
+        row(
+            "upload_icon",
+            "PUT",
+            "api",
+            "/servers/acme%2Fweather/icon",
+            None,
+            call!(c.upload_icon().qualified_name("acme/weather").file(b"\x89PNG".to_vec())),
+        ),
+        row(
+            "upload_skill",
+            "PUT",
+            "api",
+            "/skills/acme/pdf/upload",
+            None,
+            call!(
+                c.upload_skill()
+                    .namespace("acme")
+                    .slug("pdf")
+                    .archive(b"PK\x03\x04".to_vec())
+            ),
+        ),
+    ];
+    assert_eq!(check(&s, rows).await, 3);
+
+    // The parts of the last request of each kind, sent again to read them.
+    let parts_of = |request: &wiremock::Request| {
+        let content_type = request
+            .headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .expect("a content type")
+            .to_owned();
+        assert!(content_type.starts_with("multipart/form-data"), "{content_type}");
+        support::parse_multipart(&content_type, &request.body)
+    };
+    s.api.reset().await;
+    let payload: types::DeployPayload = body(&serde_json::json!({
+        "type": "hosted", "stateful": false, "hasAuthAdapter": false
+    }));
+    let _ = c
+        .deploy_release()
+        .qualified_name("acme/weather")
+        .payload(payload)
+        .module(b"export default {}".to_vec())
+        .send()
+        .await;
+    let _ = c
+        .upload_skill()
+        .namespace("acme")
+        .slug("pdf")
+        .archive(b"PK\x03\x04".to_vec())
+        .send()
+        .await;
+    let received = s.api.received_requests().await.expect("recorded");
+    assert_eq!(received.len(), 2);
+    let deploy = parts_of(&received[0]);
+    let names: Vec<&str> = deploy.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["payload", "module"]);
+    assert_eq!(deploy[0].content_type.as_deref(), Some("application/json"));
+    let sent: serde_json::Value = serde_json::from_slice(&deploy[0].body).expect("JSON payload");
+    assert_eq!(sent["type"], "hosted");
+    assert_eq!(deploy[1].content_type.as_deref(), Some("application/javascript"));
+    assert_eq!(deploy[1].body, b"export default {}");
+    let skill = parts_of(&received[1]);
+    assert_eq!(skill.len(), 1);
+    assert_eq!(skill[0].name, "archive");
+    assert_eq!(skill[0].content_type.as_deref(), Some("application/zip"));
+    assert_eq!(skill[0].body, b"PK\x03\x04");
 }
