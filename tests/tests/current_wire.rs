@@ -834,3 +834,22 @@ async fn multipart_uploads() {
     assert_eq!(skill[0].content_type.as_deref(), Some("application/zip"));
     assert_eq!(skill[0].body, b"PK\x03\x04");
 }
+
+/// Arrays in the query travel as one comma-joined value (`explode: false`), joined and then
+/// encoded, as the official SDK sends them. progenitor ignores `explode: false` and repeats
+/// the parameter (`ids=a%2Cb&ids=c+d`).
+#[tokio::test]
+#[ignore = "known gap: progenitor repeats array query parameters instead of comma-joining them"]
+async fn query_arrays_are_comma_joined() {
+    let s = servers().await;
+    let c = &s.client;
+    let rows = vec![row(
+        "list_servers",
+        "GET",
+        "api",
+        "/servers",
+        Some("ids=a%2Cb%2Cc+d"),
+        call!(c.list_servers().ids(vec!["a,b".to_owned(), "c d".to_owned()])),
+    )];
+    check(&s, rows).await;
+}
