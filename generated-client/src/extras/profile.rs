@@ -2,7 +2,7 @@
 //! variables configure it and how it retries.
 
 use crate::runtime::RetryPolicy;
-use crate::runtime::config::{Profile, TOKEN_ENV};
+use crate::runtime::config::Profile;
 
 /// The current API, configured as the official TypeScript SDK (`@smithery/api`) is: the key
 /// from `SMITHERY_API_KEY`, the `api` and `connect` base URLs from `SMITHERY_BASE_URL` and
@@ -19,7 +19,7 @@ pub const CURRENT: Profile = Profile {
 /// from `SMITHERY_BEARER_AUTH` and [`RetryPolicy::default`].
 #[cfg(feature = "seed")]
 pub const SEED: Profile = Profile {
-    token_env: TOKEN_ENV,
+    token_env: crate::runtime::config::TOKEN_ENV,
     server_env: &[],
     headers_env: None,
     retry: RetryPolicy::default,
