@@ -223,6 +223,9 @@ async fn default_headers_per_client_and_per_call_and_the_user_agent() {
     assert_eq!(get(2, "x-call"), None, "a per-call header stays on its copy");
     assert_eq!(get(2, "x-app").as_deref(), Some("demo"));
 
+    let debug = format!("{client:?}");
+    assert!(!debug.contains("demo"), "header values stay out of Debug: {debug}");
+
     let error = Client::builder()
         .default_header("Bad Name", "v")
         .build()

@@ -228,7 +228,11 @@ fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), BuildErr
         reason: reason.to_owned(),
     };
     let parsed_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("not a valid header name"))?;
-    let parsed_value = HeaderValue::from_str(value).map_err(|_| invalid("the value is not a valid header value"))?;
+    let mut parsed_value =
+        HeaderValue::from_str(value).map_err(|_| invalid("the value is not a valid header value"))?;
+    // Custom headers often carry credentials (`X-Api-Key`); a sensitive value prints as
+    // `Sensitive` in the client's `Debug` output.
+    parsed_value.set_sensitive(true);
     Ok((parsed_name, parsed_value))
 }
 
