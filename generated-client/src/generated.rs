@@ -17855,7 +17855,20 @@ pub mod builder {
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("fields", &fields))
-                .query(&progenitor_client::QueryParam::new("ids", &ids))
+                .query(
+                    &progenitor_client::QueryParam::new(
+                        "ids",
+                        &ids
+                            .as_ref()
+                            .map(|items| {
+                                items
+                                    .iter()
+                                    .map(|item| item.to_string())
+                                    .collect::<Vec<_>>()
+                                    .join(",")
+                            }),
+                    ),
+                )
                 .query(&progenitor_client::QueryParam::new("isDeployed", &is_deployed))
                 .query(&progenitor_client::QueryParam::new("namespace", &namespace))
                 .query(&progenitor_client::QueryParam::new("ownerId", &owner_id))

@@ -5,6 +5,7 @@
 //!
 //! - [`multipart`]: request bodies in `multipart/form-data` (progenitor has none);
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
+//! - [`query_arrays`]: array query parameters declared `explode: false`, sent comma-joined;
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
 //!   does not list yet;
 //! - [`docs`]: each operation's documentation, with a compiled example and its error table;
@@ -24,6 +25,7 @@ pub mod multipart;
 pub mod open_enums;
 pub mod pagination;
 pub mod path_segments;
+pub mod query_arrays;
 pub mod runtime;
 pub mod servers;
 pub mod streamed;
@@ -87,6 +89,7 @@ pub fn extend(
     let hints = pagination::hints(name, api, overlay)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
+    query_arrays::apply(api, &mut file);
     open_enums::apply(&mut file);
     docs::apply(
         api,
