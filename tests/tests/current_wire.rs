@@ -140,6 +140,18 @@ async fn check(servers: &Servers, rows: Vec<Row<'_>>) -> usize {
             let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("a JSON body");
             assert_eq!(&sent, expected, "{}", row.name);
         }
+        let accept = match row.name {
+            "download_server" | "download_skill" => "application/zip",
+            "get_icon" => "image/*",
+            "stream_release" => "text/event-stream",
+            _ => "application/json",
+        };
+        assert_eq!(
+            request.headers.get("accept").and_then(|v| v.to_str().ok()),
+            Some(accept),
+            "{}: Accept as the official SDK sends it",
+            row.name
+        );
         assert_eq!(
             request.headers.get("authorization").map(|v| v.as_bytes()),
             Some(&b"Bearer key"[..]),
