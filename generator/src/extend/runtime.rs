@@ -24,9 +24,11 @@
 //! `Client::new_with_client` are removed.
 //!
 //! The runtime module must provide: `ClientConfig` (with `server_url(usize)` and
-//! `with_server_url`, `with_timeout`, `with_retry`), `ClientBuilder<C>`, `BearerToken`,
-//! `BuildError`, `RetryPolicy`, `ServerGroup`, `ApiClient`, `Error<E>`, `ErrorBody`, and the
-//! functions `send`, `pre`, `exec`, `json_path`, `no_path`.
+//! `with_server_url`, `with_timeout`, `with_retry`, `with_header`), `ClientBuilder<C>` (with
+//! `from_env_with_token`), `BearerToken`, `BuildError`, `RetryPolicy`, `ServerGroup`,
+//! `Profile` (with `Profile::DEFAULT`), `ApiClient`, `Error<E>`, `ErrorBody`, and the
+//! functions `send`, `pre`, `exec`, `json_path`, `no_path`. The client's `ApiClient::PROFILE`
+//! is the path `Settings::profile` names, else `Profile::DEFAULT`.
 
 use super::servers::Groups;
 use super::{builder_impls, internal, self_type_name};
