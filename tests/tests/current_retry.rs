@@ -273,3 +273,35 @@ async fn every_status_maps_to_its_kind_and_keeps_the_body() {
         assert!(error.to_string().contains(&format!("no {status}")), "{status}: {error}");
     }
 }
+
+#[tokio::test]
+async fn an_error_body_that_is_not_the_declared_json_is_kept_raw() {
+    let server = failing_then_ok(
+        1,
+        ResponseTemplate::new(502)
+            .insert_header("x-request-id", "r-9")
+            .set_body_raw("<html>Bad gateway</html>", "text/html"),
+    )
+    .await;
+    let (client, _) = current(&server.uri());
+    let error = client
+        .with_retry(RetryPolicy::none())
+        .check_health()
+        .send()
+        .await
+        .expect_err("502");
+    match &error {
+        Error::Status { body, .. } => assert_eq!(&body[..], b"<html>Bad gateway</html>"),
+        other => panic!("expected the raw status error, got {other:?}"),
+    }
+    assert_eq!(error.kind(), ErrorKind::ServerError);
+    assert_eq!(
+        error
+            .headers()
+            .and_then(|h| h.get("x-request-id"))
+            .map(|v| v.as_bytes()),
+        Some(&b"r-9"[..])
+    );
+    assert_eq!(error.raw_body(), Some(&b"<html>Bad gateway</html>"[..]));
+    assert!(error.to_string().contains("Bad gateway"), "{error}");
+}

@@ -27,6 +27,10 @@ pub struct Profile {
     pub headers_env: Option<&'static str>,
     /// The retry policy a client starts with.
     pub retry: fn() -> RetryPolicy,
+    /// Whether an error response whose body does not match the declared error type is
+    /// reported as `Error::Status` (status, headers, raw body) rather than
+    /// `Error::InvalidResponse`.
+    pub untyped_error_bodies: bool,
 }
 
 impl Profile {
@@ -37,6 +41,7 @@ impl Profile {
         server_env: &[],
         headers_env: None,
         retry: RetryPolicy::default,
+        untyped_error_bodies: false,
     };
 }
 
@@ -156,6 +161,8 @@ pub struct ClientConfig {
     pub(crate) max_event_bytes: usize,
     /// Headers every request carries (from the builder, the environment, or `with_header`).
     pub(crate) default_headers: HeaderMap,
+    /// The profile's [`Profile::untyped_error_bodies`].
+    pub(crate) untyped_error_bodies: bool,
 }
 
 impl ClientConfig {
@@ -471,6 +478,7 @@ impl<C: ApiClient> ClientBuilder<C> {
             user_agent,
             max_event_bytes: self.max_event_bytes.unwrap_or(super::sse::DEFAULT_MAX_EVENT_BYTES),
             default_headers,
+            untyped_error_bodies: C::PROFILE.untyped_error_bodies,
         };
         Ok(C::from_parts(http, config))
     }

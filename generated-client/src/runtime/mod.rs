@@ -245,7 +245,7 @@ where
                     requested_ms = requested.as_millis() as u64,
                     "the server asked to wait longer than the retry policy allows; giving up"
                 );
-                let source = convert_failure(operation, success_path, error, status, config.timeout).await;
+                let source = convert_failure(operation, success_path, error, status, headers, config).await;
                 return Err(Error::RateLimited {
                     operation,
                     attempts: number,
@@ -283,7 +283,7 @@ where
                 "request failed"
             );
         }
-        let error = convert_failure(operation, success_path, error, status, config.timeout).await;
+        let error = convert_failure(operation, success_path, error, status, headers, config).await;
         return Err(error.after_attempts(number));
     }
 }
@@ -293,10 +293,25 @@ async fn convert_failure<E: DeserializeOwned>(
     success_path: fn(&[u8]) -> String,
     failure: Failure<E>,
     status: Option<StatusCode>,
-    limit: Option<Duration>,
+    headers: reqwest::header::HeaderMap,
+    config: &ClientConfig,
 ) -> Error<E> {
     match failure {
-        Failure::Progenitor(error) => convert(operation, success_path, error, status, limit).await,
+        // An error status whose body is not the declared error type (empty, an HTML page
+        // from a proxy): for a profile that asks for it, the status error with the raw body
+        // and the headers, rather than a schema mismatch.
+        Failure::Progenitor(progenitor_client::Error::InvalidResponsePayload(body, _))
+            if config.untyped_error_bodies && status.is_some_and(|s| !s.is_success()) =>
+        {
+            Error::Status {
+                operation,
+                attempts: 1,
+                status: status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                headers,
+                body,
+            }
+        }
+        Failure::Progenitor(error) => convert(operation, success_path, error, status, config.timeout).await,
         Failure::HeadersTimedOut(limit) => Error::Timeout {
             operation,
             attempts: 1,
