@@ -1,41 +1,33 @@
-//! Typed client for the [Smithery Registry](https://smithery.ai) API.
+//! Typed client for the [Smithery](https://smithery.ai) API: the registry, hosting and
+//! Connect endpoints the official TypeScript SDK (`@smithery/api`) calls, on two hosts.
 //!
-//! Every operation of the registry is a method on [`Client`], grouped the way the reference
-//! SDK groups them: [`ClientServersExt`] (servers and their deployments),
-//! [`ClientServiceExt`] (the health check) and [`ClientUplinkExt`] (uplink tokens). Bring
-//! them into scope with the [`prelude`].
+//! Every operation is a method on [`Client`], grouped by resource in extension traits
+//! ([`ClientServersExt`], [`ClientReleasesExt`], [`ClientConnectionsExt`], ...). Bring them
+//! into scope with the [`prelude`].
 //!
 //! ```no_run
 //! use smithery_registry::prelude::*;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
-//! let client = Client::from_env()?; // SMITHERY_BEARER_AUTH
-//! let page = client.list().q("owner:smithery is:verified").page_size(20).send().await?;
-//! for server in &page.servers {
-//!     println!("{} ({} uses)", server.qualified_name, server.use_count);
-//! }
+//! let client = Client::from_env()?;
+//! let health = client.check_health().send().await?;
+//! println!("{health:?}");
 //! # Ok(())
 //! # }
 //! ```
 //!
-//! Around every call the client:
-//! - authenticates with the bearer token, which never appears in `Debug` output, errors or
-//!   logs, and is dropped on a redirect to another host;
-//! - retries 5XX and 429 responses and failed connections with exponential backoff and
-//!   jitter, honouring `Retry-After` ([`RetryPolicy`]; per call with [`Client::with_retry`]);
-//! - applies a timeout per attempt ([`ClientBuilder::timeout`], [`Client::with_timeout`]);
-//! - percent-encodes path parameters (`acme/weather` travels as `acme%2Fweather`) and refuses
-//!   values that would change the path (`..`, empty);
-//! - returns an [`Error`] that names the operation and the status, with the operation's
-//!   typed error body for its documented error statuses;
-//! - logs each attempt with [`tracing`](https://docs.rs/tracing) (operation, attempt,
-//!   status, delay).
+//! Operations go to one of two server groups ([`SERVERS`]): `api`
+//! (`https://api.smithery.ai`) for the registry and hosting, `connect`
+//! (`https://smithery.run`) for Connect; change either with
+//! [`ClientBuilder::server_url`] or per call with [`Client::with_server_url`].
 //!
-//! Responses with fields or enum values this version does not know still deserialize:
-//! string enums have an `Unknown(String)` variant and `oneOf` types an `Unknown(Value)` one.
+//! The API as the registry documented it early in 2026 (registry.smithery.ai, nine
+//! operations, its own retry policy) stays available as the module [`seed`] (cargo feature
+//! `seed`, on by default).
 //!
-//! The code in `generated.rs` is produced by `cargo xtask codegen` from the registry's
-//! OpenAPI document and is never edited by hand; the other modules are written by hand.
+//! The code in `generated.rs` (and `seed/generated.rs`) is produced by `cargo xtask codegen`
+//! from the OpenAPI documents in `spec/` and is never edited by hand; the other modules are
+//! written by hand.
 
 #![forbid(unsafe_code)]
 
@@ -45,10 +37,11 @@ mod generated;
 
 mod extras;
 pub mod runtime;
+#[cfg(feature = "seed")]
+pub mod seed;
 
-pub use extras::deploy::{DeploymentStatus, WaitError, WaitOptions};
 pub use generated::*;
 pub use runtime::config::{
     BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,
 };
-pub use runtime::{Error, ErrorBody, RetryPolicy, ServerGroup, Sleeper};
+pub use runtime::{Error, ErrorBody, ErrorKind, Profile, RetryPolicy, ServerGroup, Sleeper};

@@ -12,8 +12,8 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use futures_util::TryStreamExt;
-use smithery_registry::prelude::*;
-use smithery_registry::{Client, RetryPolicy, types};
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::{Client, RetryPolicy, types};
 
 const LATENCY_REQUESTS: usize = 3000;
 const WARMUP: usize = 200;
@@ -68,9 +68,9 @@ async fn run() {
             .get(&url)
             .bearer_auth("bench")
             .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::USER_AGENT, smithery_registry::DEFAULT_USER_AGENT)
+            .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
             .header("api-version", "1.0.0")
-            .timeout(smithery_registry::DEFAULT_TIMEOUT)
+            .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
             .send()
             .await
             .expect("hand-written");

@@ -19,7 +19,7 @@ fn generate() -> String {
     generator::generate_with(
         &source("spec/registry.yaml"),
         Some(&source("spec/registry.overlay.yaml")),
-        &generator::Settings::registry_client(),
+        &generator::Settings::seed_client(),
     )
     .expect("the registry spec generates")
     .code
@@ -27,18 +27,18 @@ fn generate() -> String {
 
 #[test]
 fn committed_client_is_up_to_date() {
-    let committed = std::fs::read_to_string(root().join("generated-client/src/generated.rs"))
-        .expect("generated-client/src/generated.rs is committed");
+    let committed = std::fs::read_to_string(root().join("generated-client/src/seed/generated.rs"))
+        .expect("generated-client/src/seed/generated.rs is committed");
     let fresh = generate();
     if committed != fresh {
         let update = generator::write::FileUpdate {
-            path: "generated-client/src/generated.rs".into(),
+            path: "generated-client/src/seed/generated.rs".into(),
             current: Some(committed),
             generated: fresh,
         };
         panic!(
-            "generated-client/src/generated.rs is stale: run `cargo xtask codegen` and commit the result\n{}",
-            update.unified_diff("generated-client/src/generated.rs", 60)
+            "generated-client/src/seed/generated.rs is stale: run `cargo xtask codegen` and commit the result\n{}",
+            update.unified_diff("generated-client/src/seed/generated.rs", 60)
         );
     }
 }
@@ -86,7 +86,7 @@ fn the_same_spec_as_json_generates_the_same_client() {
     let from_json = generator::generate_with(
         &json,
         Some(&source("spec/registry.overlay.yaml")),
-        &generator::Settings::registry_client(),
+        &generator::Settings::seed_client(),
     )
     .expect("generates")
     .code;

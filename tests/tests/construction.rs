@@ -3,8 +3,8 @@
 
 mod support;
 
-use smithery_registry::prelude::*;
-use smithery_registry::{BuildError, Client, DEFAULT_BASE_URL};
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::{BuildError, Client, DEFAULT_BASE_URL};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer};
 
@@ -41,7 +41,7 @@ fn from_env_child() {
         Ok("ok") => assert!(result.is_ok()),
         _ => {
             let error = result.expect_err("no token");
-            assert!(matches!(error, BuildError::MissingToken));
+            assert!(matches!(error, BuildError::MissingToken { .. }));
             assert_eq!(
                 error.to_string(),
                 "no API key: set SMITHERY_BEARER_AUTH or pass a token to the builder"

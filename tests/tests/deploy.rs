@@ -5,9 +5,9 @@ mod support;
 
 use std::time::Duration;
 
-use smithery_registry::prelude::*;
-use smithery_registry::types::{DeployPayload, ExternalDeployPayload, ExternalDeployPayloadType};
-use smithery_registry::{DeploymentStatus, WaitError, WaitOptions};
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::types::{DeployPayload, ExternalDeployPayload, ExternalDeployPayloadType};
+use smithery_registry::seed::{DeploymentStatus, WaitError, WaitOptions};
 use support::{ReceivedPart, fixtures};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};

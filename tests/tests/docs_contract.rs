@@ -15,7 +15,7 @@ type Table = BTreeMap<String, Vec<String>>;
 /// Each trait method's doc comment in the generated code, by method name.
 fn operation_docs() -> BTreeMap<String, String> {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let code = std::fs::read_to_string(root.join("generated-client/src/generated.rs")).expect("generated code");
+    let code = std::fs::read_to_string(root.join("generated-client/src/seed/generated.rs")).expect("generated code");
     let mut docs = BTreeMap::new();
     let mut rest = code.as_str();
     while let Some(start) = rest.find("/**") {

@@ -3,8 +3,8 @@
 
 mod support;
 
-use smithery_registry::prelude::*;
-use smithery_registry::types::{Connection, DeploymentLogEntryStage};
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::types::{Connection, DeploymentLogEntryStage};
 use support::fixtures;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -3,8 +3,8 @@
 mod support;
 
 use futures_util::{StreamExt, TryStreamExt};
-use smithery_registry::Error;
-use smithery_registry::prelude::*;
+use smithery_registry::seed::Error;
+use smithery_registry::seed::prelude::*;
 use support::fixtures;
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, ResponseTemplate};

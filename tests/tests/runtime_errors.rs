@@ -5,8 +5,8 @@ mod support;
 
 use std::time::Duration;
 
-use smithery_registry::Error;
-use smithery_registry::prelude::*;
+use smithery_registry::seed::Error;
+use smithery_registry::seed::prelude::*;
 use support::fixtures;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -219,10 +219,10 @@ async fn a_slow_server_times_out_per_client_and_per_call() {
         "get_by_qualified_name: no HTTP status, timed out after 200ms"
     );
 
-    let client = smithery_registry::Client::builder()
+    let client = smithery_registry::seed::Client::builder()
         .base_url(server.uri())
         .timeout(Duration::from_millis(200))
-        .retry(smithery_registry::RetryPolicy::none())
+        .retry(smithery_registry::seed::RetryPolicy::none())
         .build()
         .expect("client");
     let error = client

@@ -5,7 +5,7 @@
 
 mod support;
 
-use smithery_registry::prelude::*;
+use smithery_registry::seed::prelude::*;
 
 use wiremock::{MockServer, ResponseTemplate};
 

@@ -5,8 +5,8 @@ mod support;
 
 use std::time::Duration;
 
-use smithery_registry::prelude::*;
-use smithery_registry::{Error, RetryPolicy};
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::{Error, RetryPolicy};
 use support::fixtures;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};

@@ -3,8 +3,8 @@
 
 mod support;
 
-use smithery_registry::prelude::*;
-use smithery_registry::{BearerToken, Error};
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::{BearerToken, Error};
 use support::fixtures;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -28,7 +28,7 @@ async fn the_token_is_sent_as_a_bearer_header_with_user_agent() {
         .get("user-agent")
         .and_then(|v| v.to_str().ok())
         .unwrap_or_default();
-    assert_eq!(agent, smithery_registry::DEFAULT_USER_AGENT);
+    assert_eq!(agent, smithery_registry::seed::DEFAULT_USER_AGENT);
     assert!(agent.starts_with("smithery-registry-rust/0."), "{agent}");
 }
 

@@ -1,16 +1,16 @@
 //! The client has one method per registry operation, under the reference SDK's names and
 //! groups. These calls only need to compile: renaming or removing a method breaks the build.
 
-use smithery_registry::prelude::*;
-use smithery_registry::types;
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::types;
 
 #[allow(dead_code)]
 async fn every_operation_by_its_sdk_name(client: &Client) {
     let payload = types::DeployPayload::hosted();
     // servers
     let _: Result<
-        smithery_registry::ResponseValue<types::DeployResponse>,
-        smithery_registry::Error<types::DeploymentError>,
+        smithery_registry::seed::ResponseValue<types::DeployResponse>,
+        smithery_registry::seed::Error<types::DeploymentError>,
     > = client
         .deploy()
         .qualified_name("acme/weather")

@@ -8,9 +8,9 @@ mod support;
 
 use contract::{ErrorBody, OPERATIONS, Operation, UNDOCUMENTED_SAMPLE};
 use serde_json::{Value, json};
-use smithery_registry::Error;
-use smithery_registry::prelude::*;
-use smithery_registry::types::DeployPayload;
+use smithery_registry::seed::Error;
+use smithery_registry::seed::prelude::*;
+use smithery_registry::seed::types::DeployPayload;
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 /// What a call came back with, reduced to what the contract speaks of.
@@ -34,7 +34,7 @@ enum Outcome {
 }
 
 fn outcome<T, E: std::fmt::Debug>(
-    result: Result<smithery_registry::ResponseValue<T>, Error<E>>,
+    result: Result<smithery_registry::seed::ResponseValue<T>, Error<E>>,
     typed: impl Fn(&E) -> (&'static str, String),
 ) -> Outcome {
     match result {
@@ -64,7 +64,7 @@ async fn call(client: &Client, name: &str) -> Outcome {
             |body: &_| {
                 (
                     $schema,
-                    smithery_registry::ErrorBody::message(body)
+                    smithery_registry::seed::ErrorBody::message(body)
                         .unwrap_or_default()
                         .to_owned(),
                 )

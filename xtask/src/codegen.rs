@@ -10,9 +10,17 @@ use generator::write::FileUpdate;
 
 /// Paths relative to the repository root. They are also the names the generated header
 /// shows, so the output does not depend on where the repository is checked out.
-pub const SPEC: &str = "spec/registry.yaml";
-pub const OVERLAY: &str = "spec/registry.overlay.yaml";
+///
+/// The current API (api.smithery.ai and smithery.run): the crate's main surface.
+pub const SPEC: &str = "spec/smithery.yaml";
+pub const OVERLAY: &str = "spec/smithery.overlay.yaml";
 pub const OUTPUT: &str = "generated-client/src/generated.rs";
+
+/// The seed-era registry API (registry.smithery.ai), kept as the module
+/// `smithery_registry::seed`.
+pub const SEED_SPEC: &str = "spec/registry.yaml";
+pub const SEED_OVERLAY: &str = "spec/registry.overlay.yaml";
+pub const SEED_OUTPUT: &str = "generated-client/src/seed/generated.rs";
 
 /// One committed generated module: a spec and its overlay in, one source file out, inside a
 /// crate that ships the runtime.
@@ -20,24 +28,38 @@ pub struct Target {
     pub spec: &'static str,
     pub overlay: &'static str,
     pub output: &'static str,
-    /// The crate's name as Rust code spells it, for the compiled examples.
+    /// The path of the generated module as Rust code outside the crate spells it
+    /// (`smithery_registry`, `smithery_registry::seed`), for the compiled examples.
     pub crate_name: &'static str,
+    /// The `runtime::Profile` the generated client names (environment variables, retry
+    /// policy); `None` for the runtime's default.
+    pub profile: Option<&'static str>,
 }
 
-/// What `cargo xtask codegen` (re)generates: the registry client users depend on, and the
-/// capabilities fixture the wire tests drive (every construct the generator supports).
+/// What `cargo xtask codegen` (re)generates: the current API users depend on, the seed-era
+/// registry API kept beside it, and the capabilities fixture the wire tests drive (every
+/// construct the generator supports).
 pub const TARGETS: &[Target] = &[
     Target {
         spec: SPEC,
         overlay: OVERLAY,
         output: OUTPUT,
         crate_name: "smithery_registry",
+        profile: Some("crate::extras::profile::CURRENT"),
+    },
+    Target {
+        spec: SEED_SPEC,
+        overlay: SEED_OVERLAY,
+        output: SEED_OUTPUT,
+        crate_name: "smithery_registry::seed",
+        profile: Some("crate::extras::profile::SEED"),
     },
     Target {
         spec: "tests/capabilities/capabilities.yaml",
         overlay: "tests/capabilities/capabilities.overlay.yaml",
         output: "tests/capabilities/src/generated.rs",
         crate_name: "capabilities_client",
+        profile: None,
     },
 ];
 
@@ -227,6 +249,7 @@ fn generate(options: &Options) -> generator::Result<Output> {
                 let settings = generator::Settings {
                     runtime: Some("crate::runtime".to_owned()),
                     crate_name: Some(target.crate_name.to_owned()),
+                    profile: target.profile.map(str::to_owned),
                 };
                 let generated = generator::generate_with(&spec, Some(&overlay), &settings)?;
                 warnings.extend(generated.warnings.into_iter().map(|w| (target.spec.to_owned(), w)));

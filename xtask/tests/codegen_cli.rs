@@ -5,9 +5,14 @@ use std::process::{Command, Output};
 
 const SPEC: &str = "spec/registry.yaml";
 const OVERLAY: &str = "spec/registry.overlay.yaml";
-const OUTPUT: &str = "generated-client/src/generated.rs";
-/// The other committed target, the capabilities fixture: its inputs and output.
-const FIXTURE: [&str; 3] = [
+/// The seed-era registry API's module: the target these tests tamper with.
+const OUTPUT: &str = "generated-client/src/seed/generated.rs";
+/// The other committed targets, the current API and the capabilities fixture: their inputs
+/// and outputs.
+const FIXTURE: [&str; 6] = [
+    "spec/smithery.yaml",
+    "spec/smithery.overlay.yaml",
+    "generated-client/src/generated.rs",
     "tests/capabilities/capabilities.yaml",
     "tests/capabilities/capabilities.overlay.yaml",
     "tests/capabilities/src/generated.rs",
@@ -57,7 +62,7 @@ fn check_passes_on_the_committed_code_and_regeneration_is_a_no_op() {
         text(&run.stdout)
     );
     assert!(
-        text(&run.stdout).contains("0 of 2 file(s) changed in"),
+        text(&run.stdout).contains("0 of 3 file(s) changed in"),
         "{}",
         text(&run.stdout)
     );
@@ -121,7 +126,7 @@ fn a_broken_spec_leaves_the_generated_code_untouched_and_names_the_place() {
         assert!(stderr.starts_with(&format!("error: {expected}")), "{stderr}");
         assert!(stderr.contains("nothing was written"), "{stderr}");
         assert_eq!(std::fs::read(dir.path().join(OUTPUT)).expect("read"), before);
-        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("generated-client/src"))
+        let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("generated-client/src/seed"))
             .expect("list")
             .map(|e| e.expect("entry").file_name())
             .collect();

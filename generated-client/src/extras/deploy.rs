@@ -3,11 +3,11 @@
 use std::fmt;
 use std::time::{Duration, Instant};
 
-use crate::types::{
+use crate::seed::types::{
     DeployPayload, DeploymentInfo, ExternalDeployPayload, ExternalDeployPayloadType, HostedDeployPayload,
     HostedDeployPayloadType, StdioDeployPayload, StdioDeployPayloadType,
 };
-use crate::{Client, ClientServersExt, Error};
+use crate::seed::{Client, ClientServersExt, Error};
 
 impl DeployPayload {
     /// Deploy the uploaded module on Smithery's hosting (send it with `.module(...)`).
@@ -165,9 +165,9 @@ impl Client {
     /// `CANCELLED`) and returns it; statuses it does not know keep it polling.
     ///
     /// ```no_run
-    /// use smithery_registry::prelude::*;
-    /// use smithery_registry::{DeploymentStatus, WaitOptions};
-    /// use smithery_registry::types::DeployPayload;
+    /// use smithery_registry::seed::prelude::*;
+    /// use smithery_registry::seed::{DeploymentStatus, WaitOptions};
+    /// use smithery_registry::seed::types::DeployPayload;
     ///
     /// # async fn run(client: Client) -> Result<(), Box<dyn std::error::Error>> {
     /// let accepted = client

@@ -5,12 +5,45 @@ use std::marker::PhantomData;
 use std::sync::Arc;
 use std::time::Duration;
 
-use reqwest::header::HeaderValue;
+use reqwest::header::{HeaderMap, HeaderName, HeaderValue};
 
 use super::{ApiClient, RetryPolicy};
 
-/// The environment variable `Client::from_env` reads the token from (the reference SDK's).
+/// The environment variable the seed API's `Client::from_env` reads the token from (the
+/// January 2026 reference SDK's).
 pub const TOKEN_ENV: &str = "SMITHERY_BEARER_AUTH";
+
+/// Per-API defaults the spec cannot state: which environment variables configure a client
+/// and which retry policy it starts with. Each generated `Client` names its profile
+/// ([`ApiClient::PROFILE`]); the profiles themselves are written by hand beside the runtime.
+#[derive(Debug, Clone, Copy)]
+pub struct Profile {
+    /// The variable holding the API key (read by `Client::from_env` and
+    /// [`ClientBuilder::from_env`]).
+    pub token_env: &'static str,
+    /// Variables overriding a server group's base URL: `(group, variable)`.
+    pub server_env: &'static [(&'static str, &'static str)],
+    /// A variable holding extra headers, one `Name: value` per line.
+    pub headers_env: Option<&'static str>,
+    /// The retry policy a client starts with.
+    pub retry: fn() -> RetryPolicy,
+    /// Whether an error response whose body does not match the declared error type is
+    /// reported as `Error::Status` (status, headers, raw body) rather than
+    /// `Error::InvalidResponse`.
+    pub untyped_error_bodies: bool,
+}
+
+impl Profile {
+    /// The profile of a client that names none: the token from [`TOKEN_ENV`], no other
+    /// variables, [`RetryPolicy::default`].
+    pub const DEFAULT: Profile = Profile {
+        token_env: TOKEN_ENV,
+        server_env: &[],
+        headers_env: None,
+        retry: RetryPolicy::default,
+        untyped_error_bodies: false,
+    };
+}
 
 /// The `User-Agent` sent unless [`ClientBuilder::user_agent`] replaces it.
 pub const DEFAULT_USER_AGENT: &str = concat!("smithery-registry-rust/", env!("CARGO_PKG_VERSION"));
@@ -65,8 +98,16 @@ impl From<String> for BearerToken {
 #[derive(Debug)]
 #[non_exhaustive]
 pub enum BuildError {
-    /// `Client::from_env` found no token in [`TOKEN_ENV`].
-    MissingToken,
+    /// `Client::from_env` found no token in `variable` (the profile's, such as
+    /// [`TOKEN_ENV`]).
+    MissingToken { variable: &'static str },
+    /// An environment variable holds a value the client cannot use (a URL that does not
+    /// parse, a header line without a colon, a key with a newline). The value is not shown:
+    /// it may be a secret.
+    InvalidEnv { variable: &'static str, reason: String },
+    /// A default header ([`ClientBuilder::default_header`], `Client::with_header`) has an
+    /// invalid name or value.
+    InvalidHeader { name: String, reason: String },
     /// The token holds characters an HTTP header cannot carry (the token is not shown).
     InvalidToken,
     /// The base URL is not an absolute `http` or `https` URL.
@@ -80,7 +121,11 @@ pub enum BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            BuildError::MissingToken => write!(f, "no API key: set {TOKEN_ENV} or pass a token to the builder"),
+            BuildError::MissingToken { variable } => {
+                write!(f, "no API key: set {variable} or pass a token to the builder")
+            }
+            BuildError::InvalidEnv { variable, reason } => write!(f, "invalid {variable}: {reason}"),
+            BuildError::InvalidHeader { name, reason } => write!(f, "invalid default header `{name}`: {reason}"),
             BuildError::InvalidToken => f.write_str("the API key contains characters not allowed in an HTTP header"),
             BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
             BuildError::UnknownServerGroup { group, known } => {
@@ -114,6 +159,10 @@ pub struct ClientConfig {
     pub(crate) user_agent: HeaderValue,
     /// The largest server-sent event an event stream accepts, in bytes.
     pub(crate) max_event_bytes: usize,
+    /// Headers every request carries (from the builder, the environment, or `with_header`).
+    pub(crate) default_headers: HeaderMap,
+    /// The profile's [`Profile::untyped_error_bodies`].
+    pub(crate) untyped_error_bodies: bool,
 }
 
 impl ClientConfig {
@@ -165,6 +214,72 @@ impl ClientConfig {
     pub fn with_retry(&self, retry: RetryPolicy) -> Self {
         Self { retry, ..self.clone() }
     }
+
+    /// A copy whose requests also carry the header `name: value` (replacing a default
+    /// header of that name).
+    pub fn with_header(&self, name: &str, value: &str) -> Result<Self, BuildError> {
+        let (name, value) = header(name, value)?;
+        let mut default_headers = self.default_headers.clone();
+        default_headers.insert(name, value);
+        Ok(Self {
+            default_headers,
+            ..self.clone()
+        })
+    }
+}
+
+/// A header name and value, checked.
+fn header(name: &str, value: &str) -> Result<(HeaderName, HeaderValue), BuildError> {
+    let invalid = |reason: &str| BuildError::InvalidHeader {
+        name: name.to_owned(),
+        reason: reason.to_owned(),
+    };
+    let parsed_name = HeaderName::from_bytes(name.as_bytes()).map_err(|_| invalid("not a valid header name"))?;
+    let mut parsed_value =
+        HeaderValue::from_str(value).map_err(|_| invalid("the value is not a valid header value"))?;
+    // Custom headers often carry credentials (`X-Api-Key`); a sensitive value prints as
+    // `Sensitive` in the client's `Debug` output.
+    parsed_value.set_sensitive(true);
+    Ok((parsed_name, parsed_value))
+}
+
+/// The headers of `SMITHERY_CUSTOM_HEADERS`-style text: one `Name: value` per line, blank
+/// lines skipped, names and values trimmed.
+pub fn parse_header_lines(variable: &'static str, text: &str) -> Result<Vec<(String, String)>, BuildError> {
+    let mut headers = Vec::new();
+    for (number, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() {
+            continue;
+        }
+        let Some((name, value)) = line.split_once(':') else {
+            return Err(BuildError::InvalidEnv {
+                variable,
+                reason: format!("line {} has no `:` between a header name and its value", number + 1),
+            });
+        };
+        let (name, value) = (name.trim(), value.trim());
+        header(name, value).map_err(|e| BuildError::InvalidEnv {
+            variable,
+            reason: format!("line {}: {e}", number + 1),
+        })?;
+        headers.push((name.to_owned(), value.to_owned()));
+    }
+    Ok(headers)
+}
+
+/// An environment variable's value, trimmed; unset, blank and non-Unicode values are `None`
+/// (non-Unicode only after saying so, as an error).
+fn env_value(variable: &'static str) -> Result<Option<String>, BuildError> {
+    match std::env::var(variable) {
+        Ok(value) if value.trim().is_empty() => Ok(None),
+        Ok(value) => Ok(Some(value.trim().to_owned())),
+        Err(std::env::VarError::NotPresent) => Ok(None),
+        Err(std::env::VarError::NotUnicode(_)) => Err(BuildError::InvalidEnv {
+            variable,
+            reason: "the value is not valid Unicode".to_owned(),
+        }),
+    }
 }
 
 /// Configures a client (`C` is the generated `Client`).
@@ -190,6 +305,7 @@ pub struct ClientBuilder<C> {
     retry: Option<RetryPolicy>,
     user_agent: Option<String>,
     max_event_bytes: Option<usize>,
+    default_headers: Vec<(String, String)>,
 }
 
 impl<C> fmt::Debug for ClientBuilder<C> {
@@ -217,6 +333,7 @@ impl<C> Default for ClientBuilder<C> {
             retry: None,
             user_agent: None,
             max_event_bytes: None,
+            default_headers: Vec::new(),
         }
     }
 }
@@ -254,7 +371,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         self
     }
 
-    /// The retry policy (default [`RetryPolicy::default`], the reference SDK's).
+    /// The retry policy (default: the API's profile's, see [`Profile::retry`]).
     pub fn retry(mut self, policy: RetryPolicy) -> Self {
         self.retry = Some(policy);
         self
@@ -272,6 +389,47 @@ impl<C: ApiClient> ClientBuilder<C> {
     pub fn max_event_bytes(mut self, bytes: usize) -> Self {
         self.max_event_bytes = Some(bytes);
         self
+    }
+
+    /// A header every request carries (`X-Client: my-app`); a later one of the same name
+    /// replaces an earlier one. The token is set with [`ClientBuilder::bearer_token`], not
+    /// here.
+    pub fn default_header(mut self, name: impl Into<String>, value: impl Into<String>) -> Self {
+        self.default_headers.push((name.into(), value.into()));
+        self
+    }
+
+    /// Reads the API's environment variables (see its [`Profile`]): the token, each server
+    /// group's base URL and the extra headers. Values are trimmed; an unset or blank
+    /// variable changes nothing. A value the client cannot use is a
+    /// [`BuildError::InvalidEnv`] naming the variable; a missing token is not an error here
+    /// (`Client::from_env` requires one).
+    pub fn from_env(mut self) -> Result<Self, BuildError> {
+        let profile = C::PROFILE;
+        if let Some(token) = env_value(profile.token_env)? {
+            if token.contains(['\n', '\r']) || HeaderValue::from_str(&format!("Bearer {token}")).is_err() {
+                return Err(BuildError::InvalidEnv {
+                    variable: profile.token_env,
+                    reason: "the key holds characters an HTTP header cannot carry (the key is not shown)".into(),
+                });
+            }
+            self.token = Some(BearerToken::new(token));
+        }
+        for (group, variable) in profile.server_env {
+            if let Some(url) = env_value(variable)? {
+                normalize_base_url(&url).map_err(|e| BuildError::InvalidEnv {
+                    variable,
+                    reason: e.to_string(),
+                })?;
+                self.server_urls.push(((*group).to_owned(), url));
+            }
+        }
+        if let Some(variable) = profile.headers_env
+            && let Some(text) = env_value(variable)?
+        {
+            self.default_headers.extend(parse_header_lines(variable, &text)?);
+        }
+        Ok(self)
     }
 
     /// Builds the client.
@@ -303,6 +461,11 @@ impl<C: ApiClient> ClientBuilder<C> {
             url: servers.first().map(|(_, url)| url.clone()).unwrap_or_default(),
             reason: "the user agent is not a valid header value".into(),
         })?;
+        let mut default_headers = HeaderMap::new();
+        for (name, value) in &self.default_headers {
+            let (name, value) = header(name, value)?;
+            default_headers.insert(name, value);
+        }
         let http = match self.http {
             Some(http) => http,
             None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
@@ -310,19 +473,34 @@ impl<C: ApiClient> ClientBuilder<C> {
         let config = ClientConfig {
             servers: servers.into(),
             authorization,
-            retry: self.retry.unwrap_or_default(),
+            retry: self.retry.unwrap_or_else(C::PROFILE.retry),
             timeout: self.timeout.unwrap_or(Some(DEFAULT_TIMEOUT)),
             user_agent,
             max_event_bytes: self.max_event_bytes.unwrap_or(super::sse::DEFAULT_MAX_EVENT_BYTES),
+            default_headers,
+            untyped_error_bodies: C::PROFILE.untyped_error_bodies,
         };
         Ok(C::from_parts(http, config))
     }
 
-    /// Sets the token from [`TOKEN_ENV`] (trimmed); fails when it is unset or blank.
+    /// Sets the token from the profile's variable ([`TOKEN_ENV`] unless the API's profile
+    /// names another), trimmed; fails when it is unset or blank.
     pub fn bearer_token_from_env(self) -> Result<Self, BuildError> {
-        match std::env::var(TOKEN_ENV) {
+        let variable = C::PROFILE.token_env;
+        match std::env::var(variable) {
             Ok(token) if !token.trim().is_empty() => Ok(self.bearer_token(token.trim())),
-            _ => Err(BuildError::MissingToken),
+            _ => Err(BuildError::MissingToken { variable }),
+        }
+    }
+
+    /// [`ClientBuilder::from_env`], then requires a token.
+    pub fn from_env_with_token(self) -> Result<Self, BuildError> {
+        let builder = self.from_env()?;
+        match builder.token {
+            Some(_) => Ok(builder),
+            None => Err(BuildError::MissingToken {
+                variable: C::PROFILE.token_env,
+            }),
         }
     }
 }

@@ -17,6 +17,8 @@ pub enum Error<E = ()> {
     /// body parsed as the operation's error type.
     Documented {
         operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
         status: StatusCode,
         headers: HeaderMap,
         body: E,
@@ -25,6 +27,8 @@ pub enum Error<E = ()> {
     /// without a body schema): the generic API error, with the raw body.
     Status {
         operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
         status: StatusCode,
         headers: HeaderMap,
         body: bytes::Bytes,
@@ -32,12 +36,16 @@ pub enum Error<E = ()> {
     /// No connection could be made (refused, DNS, TLS): nothing reached the server.
     Connection {
         operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
         source: reqwest::Error,
     },
     /// The request or the response body took longer than the configured timeout (`limit`;
     /// for streamed responses the limit covers the wait for the response's headers only).
     Timeout {
         operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
         status: Option<StatusCode>,
         limit: Option<std::time::Duration>,
         /// The HTTP library's error, when it was the one to time out.
@@ -47,6 +55,8 @@ pub enum Error<E = ()> {
     /// (a JSON path such as `servers[3].useCount`; `.` for the whole body).
     InvalidResponse {
         operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
         status: StatusCode,
         body: bytes::Bytes,
         path: String,
@@ -54,18 +64,117 @@ pub enum Error<E = ()> {
     },
     /// The request was not sent: a required parameter is missing or a value is invalid.
     InvalidRequest { operation: &'static str, message: String },
+    /// The server asked to wait (`retry-after-ms`, `Retry-After`) longer than the retry
+    /// policy's `max_server_wait`: the call failed at once instead of sleeping. `source` is
+    /// the response's error as it would have been reported otherwise.
+    RateLimited {
+        operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
+        /// The delay the server asked for.
+        requested: std::time::Duration,
+        /// The longest delay the policy waits.
+        cap: std::time::Duration,
+        source: Box<Error<E>>,
+    },
     /// The connection failed after it was made (reset, closed mid-body).
     Transport {
         operation: &'static str,
+        /// How many times the request was sent.
+        attempts: u32,
         status: Option<StatusCode>,
         source: reqwest::Error,
     },
 }
 
+/// What kind of failure an [`Error`] is, from its HTTP status (the official SDK's error
+/// classes).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// 400.
+    BadRequest,
+    /// 401.
+    Unauthenticated,
+    /// 403.
+    PermissionDenied,
+    /// 404.
+    NotFound,
+    /// 409.
+    Conflict,
+    /// 422.
+    Unprocessable,
+    /// 429, or a server-requested wait longer than the policy allows.
+    RateLimited,
+    /// 500 and up.
+    ServerError,
+    /// Any other status, or no response at all (connection failures, timeouts, requests
+    /// not sent, bodies that do not match the schema).
+    Other,
+}
+
+impl ErrorKind {
+    /// The kind of a response status.
+    pub fn of(status: StatusCode) -> Self {
+        match status.as_u16() {
+            400 => ErrorKind::BadRequest,
+            401 => ErrorKind::Unauthenticated,
+            403 => ErrorKind::PermissionDenied,
+            404 => ErrorKind::NotFound,
+            409 => ErrorKind::Conflict,
+            422 => ErrorKind::Unprocessable,
+            429 => ErrorKind::RateLimited,
+            code if code >= 500 => ErrorKind::ServerError,
+            _ => ErrorKind::Other,
+        }
+    }
+}
+
 impl<E> Error<E> {
+    /// What kind of failure this is, from the response's status.
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::Documented { status, .. } | Error::Status { status, .. } | Error::InvalidResponse { status, .. } => {
+                ErrorKind::of(*status)
+            }
+            _ => ErrorKind::Other,
+        }
+    }
+
+    /// How many times the request was sent (0 when it was refused before sending).
+    pub fn attempts(&self) -> u32 {
+        match self {
+            Error::Documented { attempts, .. }
+            | Error::Status { attempts, .. }
+            | Error::Connection { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::InvalidResponse { attempts, .. }
+            | Error::RateLimited { attempts, .. }
+            | Error::Transport { attempts, .. } => *attempts,
+            Error::InvalidRequest { .. } => 0,
+        }
+    }
+
+    /// The same error, saying it came after `count` attempts.
+    pub(crate) fn after_attempts(mut self, count: u32) -> Self {
+        match &mut self {
+            Error::Documented { attempts, .. }
+            | Error::Status { attempts, .. }
+            | Error::Connection { attempts, .. }
+            | Error::Timeout { attempts, .. }
+            | Error::InvalidResponse { attempts, .. }
+            | Error::RateLimited { attempts, .. }
+            | Error::Transport { attempts, .. } => *attempts = count,
+            Error::InvalidRequest { .. } => {}
+        }
+        self
+    }
+
     /// The operation that failed (its Rust method name, such as `get_by_qualified_name`).
     pub fn operation(&self) -> &'static str {
         match self {
+            Error::RateLimited { operation, .. } => operation,
             Error::Documented { operation, .. }
             | Error::Status { operation, .. }
             | Error::Connection { operation, .. }
@@ -83,6 +192,7 @@ impl<E> Error<E> {
                 Some(*status)
             }
             Error::Timeout { status, .. } | Error::Transport { status, .. } => *status,
+            Error::RateLimited { source, .. } => source.status(),
             Error::Connection { .. } | Error::InvalidRequest { .. } => None,
         }
     }
@@ -91,6 +201,7 @@ impl<E> Error<E> {
     pub fn headers(&self) -> Option<&HeaderMap> {
         match self {
             Error::Documented { headers, .. } | Error::Status { headers, .. } => Some(headers),
+            Error::RateLimited { source, .. } => source.headers(),
             _ => None,
         }
     }
@@ -99,6 +210,7 @@ impl<E> Error<E> {
     pub fn body(&self) -> Option<&E> {
         match self {
             Error::Documented { body, .. } => Some(body),
+            Error::RateLimited { source, .. } => source.body(),
             _ => None,
         }
     }
@@ -107,6 +219,7 @@ impl<E> Error<E> {
     pub fn raw_body(&self) -> Option<&[u8]> {
         match self {
             Error::Status { body, .. } | Error::InvalidResponse { body, .. } => Some(body),
+            Error::RateLimited { source, .. } => source.raw_body(),
             _ => None,
         }
     }
@@ -131,7 +244,27 @@ const BODY_PREVIEW: usize = 200;
 
 impl<E: ErrorBody> fmt::Display for Error<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.fmt_failure(f)?;
+        match self.attempts() {
+            0 | 1 => Ok(()),
+            n => write!(f, " (after {n} attempts)"),
+        }
+    }
+}
+
+impl<E: ErrorBody> Error<E> {
+    /// The one-line message without the attempt count.
+    fn fmt_failure(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::RateLimited {
+                requested, cap, source, ..
+            } => {
+                source.fmt_failure(f)?;
+                write!(
+                    f,
+                    ": the server asked to wait {requested:?}, longer than the {cap:?} the retry policy allows"
+                )
+            }
             Error::Documented {
                 operation,
                 status,
@@ -160,7 +293,7 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
                 }
                 Ok(())
             }
-            Error::Connection { operation, source } => {
+            Error::Connection { operation, source, .. } => {
                 write!(f, "{operation}: no HTTP status, connection failed: {}", chain(source))
             }
             Error::Timeout {
@@ -195,6 +328,7 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
                 operation,
                 status,
                 source,
+                ..
             } => match status {
                 Some(status) => write!(f, "{operation}: HTTP {status}: connection failed: {}", chain(source)),
                 None => write!(f, "{operation}: no HTTP status, connection failed: {}", chain(source)),
@@ -203,12 +337,13 @@ impl<E: ErrorBody> fmt::Display for Error<E> {
     }
 }
 
-impl<E: ErrorBody + fmt::Debug> std::error::Error for Error<E> {
+impl<E: ErrorBody + fmt::Debug + 'static> std::error::Error for Error<E> {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
             Error::Connection { source, .. } | Error::Transport { source, .. } => Some(source),
             Error::Timeout { source, .. } => source.as_ref().map(|s| s as &(dyn std::error::Error + 'static)),
             Error::InvalidResponse { source, .. } => Some(source),
+            Error::RateLimited { source, .. } => Some(source.as_ref()),
             _ => None,
         }
     }

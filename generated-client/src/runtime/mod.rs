@@ -13,7 +13,7 @@ pub mod retry;
 pub mod sse;
 pub mod streamed;
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -24,14 +24,17 @@ use serde::de::DeserializeOwned;
 
 use self::retry::{Jitter, Verdict};
 
-pub use self::config::{BearerToken, BuildError, ClientBuilder, ClientConfig};
-pub use self::error::{Error, ErrorBody};
+pub use self::config::{BearerToken, BuildError, ClientBuilder, ClientConfig, Profile};
+pub use self::error::{Error, ErrorBody, ErrorKind};
 pub use self::retry::{RetryPolicy, Sleeper};
 
 tokio::task_local! {
     /// The status of the response the current attempt received. progenitor's error for a
     /// body that fails to parse does not keep it, and the error should name it.
     static STATUS: Cell<Option<StatusCode>>;
+    /// The headers of that response: when its body does not parse, progenitor drops them,
+    /// and the current retry rules read `x-should-retry` and the server's delay there.
+    static HEADERS: RefCell<reqwest::header::HeaderMap>;
     /// Whether the current operation streams its response (a download, an event stream):
     /// then the timeout covers the wait for the headers only, not the whole body.
     static STREAMING: bool;
@@ -54,6 +57,10 @@ pub trait ApiClient: Sized + Clone {
     /// The API's base URL groups; the first is the document's own (the default).
     const SERVERS: &'static [ServerGroup];
 
+    /// The API's defaults the spec cannot state: its environment variables and retry
+    /// policy.
+    const PROFILE: &'static Profile;
+
     /// Assembles a client from its parts.
     fn from_parts(http: reqwest::Client, config: ClientConfig) -> Self;
 }
@@ -69,6 +76,13 @@ pub async fn pre<E>(
         headers.insert(AUTHORIZATION, authorization.clone());
     }
     headers.insert(USER_AGENT, config.user_agent.clone());
+    // Default headers may replace the user agent, but never the token: that is set with
+    // the builder's `bearer_token`, so it stays redacted.
+    for (name, value) in &config.default_headers {
+        if name != AUTHORIZATION {
+            headers.insert(name.clone(), value.clone());
+        }
+    }
     // Operations without a response body get no Accept from progenitor; the reference
     // SDK sends `*/*` for them.
     headers.entry(ACCEPT).or_insert(HeaderValue::from_static("*/*"));
@@ -85,6 +99,9 @@ pub async fn exec(http: &reqwest::Client, request: reqwest::Request) -> reqwest:
     let result = http.execute(request).await;
     if let Ok(response) = &result {
         let _ = STATUS.try_with(|status| status.set(Some(response.status())));
+        if !response.status().is_success() {
+            let _ = HEADERS.try_with(|headers| headers.replace(response.headers().clone()));
+        }
     }
     result
 }
@@ -186,11 +203,14 @@ where
     loop {
         number += 1;
         let started = Instant::now();
-        let (result, status) = STATUS
-            .scope(Cell::new(None), async {
-                let result = attempt().await;
-                (result, STATUS.with(Cell::get))
-            })
+        let (result, status, headers) = HEADERS
+            .scope(
+                RefCell::new(reqwest::header::HeaderMap::new()),
+                STATUS.scope(Cell::new(None), async {
+                    let result = attempt().await;
+                    (result, STATUS.with(Cell::get), HEADERS.with(RefCell::take))
+                }),
+            )
             .await;
         spent += started.elapsed();
         let error = match result {
@@ -203,26 +223,40 @@ where
                 );
                 return Ok(value);
             }
-            Err(Failure::Progenitor(error)) => error,
-            Err(Failure::HeadersTimedOut(limit)) => {
-                tracing::debug!(operation, attempt = number, "response headers timed out");
-                return Err(Error::Timeout {
-                    operation,
-                    status: None,
-                    limit: Some(limit),
-                    source: None,
-                });
+            Err(failure) => failure,
+        };
+        let verdict = if !policy.enabled {
+            Verdict::Final
+        } else {
+            match &error {
+                Failure::Progenitor(error) => verdict(error, status, &headers, policy),
+                Failure::HeadersTimedOut(_) if policy.timeouts => Verdict::Retry { retry_after: None },
+                Failure::HeadersTimedOut(_) => Verdict::Final,
             }
         };
-        let verdict = if policy.enabled {
-            verdict(&error, status, policy.connection_errors)
-        } else {
-            Verdict::Final
-        };
         if let Verdict::Retry { retry_after } = verdict {
+            if let (Some(requested), Some(cap)) = (retry_after, policy.max_server_wait)
+                && requested > cap
+            {
+                tracing::warn!(
+                    operation,
+                    attempt = number,
+                    status = status.map(|s| s.as_u16()),
+                    requested_ms = requested.as_millis() as u64,
+                    "the server asked to wait longer than the retry policy allows; giving up"
+                );
+                let source = convert_failure(operation, success_path, error, status, headers, config).await;
+                return Err(Error::RateLimited {
+                    operation,
+                    attempts: number,
+                    requested,
+                    cap,
+                    source: Box::new(source.after_attempts(number)),
+                });
+            }
             let delay = retry_after.unwrap_or_else(|| policy.jittered(number, jitter.next_unit()));
             let attempts_left = policy.max_attempts.is_none_or(|max| number < max);
-            if attempts_left && spent + delay <= policy.max_elapsed {
+            if attempts_left && spent.saturating_add(delay) <= policy.max_elapsed {
                 tracing::info!(
                     operation,
                     attempt = number,
@@ -249,22 +283,66 @@ where
                 "request failed"
             );
         }
-        return Err(convert(operation, success_path, error, status, config.timeout).await);
+        let error = convert_failure(operation, success_path, error, status, headers, config).await;
+        return Err(error.after_attempts(number));
     }
 }
 
-fn verdict<E>(error: &progenitor_client::Error<E>, status: Option<StatusCode>, connection_errors: bool) -> Verdict {
-    use progenitor_client::Error as P;
-    match error {
-        P::ErrorResponse(value) => retry::for_status(value.status(), value.headers()),
-        P::UnexpectedResponse(response) => retry::for_status(response.status(), response.headers()),
-        // A 5XX whose body is not the documented error (an HTML page from a proxy, say) is
-        // still a 5XX; its headers are gone, so no Retry-After.
-        P::InvalidResponsePayload(..) | P::ResponseBodyError(_) => match status {
-            Some(status) => retry::for_status(status, &reqwest::header::HeaderMap::new()),
-            None => Verdict::Final,
+async fn convert_failure<E: DeserializeOwned>(
+    operation: &'static str,
+    success_path: fn(&[u8]) -> String,
+    failure: Failure<E>,
+    status: Option<StatusCode>,
+    headers: reqwest::header::HeaderMap,
+    config: &ClientConfig,
+) -> Error<E> {
+    match failure {
+        // An error status whose body is not the declared error type (empty, an HTML page
+        // from a proxy): for a profile that asks for it, the status error with the raw body
+        // and the headers, rather than a schema mismatch.
+        Failure::Progenitor(progenitor_client::Error::InvalidResponsePayload(body, _))
+            if config.untyped_error_bodies && status.is_some_and(|s| !s.is_success()) =>
+        {
+            Error::Status {
+                operation,
+                attempts: 1,
+                status: status.unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
+                headers,
+                body,
+            }
+        }
+        Failure::Progenitor(error) => convert(operation, success_path, error, status, config.timeout).await,
+        Failure::HeadersTimedOut(limit) => Error::Timeout {
+            operation,
+            attempts: 1,
+            status: None,
+            limit: Some(limit),
+            source: None,
         },
-        P::CommunicationError(e) if connection_errors && e.is_connect() => Verdict::Retry { retry_after: None },
+    }
+}
+
+fn verdict<E>(
+    error: &progenitor_client::Error<E>,
+    status: Option<StatusCode>,
+    headers: &reqwest::header::HeaderMap,
+    policy: &RetryPolicy,
+) -> Verdict {
+    use progenitor_client::Error as P;
+    let rules = policy.rules;
+    match error {
+        P::ErrorResponse(value) => retry::for_status_under(rules, value.status(), value.headers()),
+        P::UnexpectedResponse(response) => retry::for_status_under(rules, response.status(), response.headers()),
+        // A 5XX whose body is not the documented error (an HTML page from a proxy, say) is
+        // still a 5XX. The seed rules never read its headers (progenitor drops them); the
+        // current ones read them as noted by `exec`.
+        P::InvalidResponsePayload(..) | P::ResponseBodyError(_) => match (status, rules) {
+            (Some(status), retry::Rules::Seed) => retry::for_status(status, &reqwest::header::HeaderMap::new()),
+            (Some(status), rules) => retry::for_status_under(rules, status, headers),
+            (None, _) => Verdict::Final,
+        },
+        P::CommunicationError(e) if policy.connection_errors && e.is_connect() => Verdict::Retry { retry_after: None },
+        P::CommunicationError(e) if policy.timeouts && e.is_timeout() => Verdict::Retry { retry_after: None },
         _ => Verdict::Final,
     }
 }
@@ -283,6 +361,7 @@ async fn convert<E: DeserializeOwned>(
             let headers = value.headers().clone();
             Error::Documented {
                 operation,
+                attempts: 1,
                 status,
                 headers,
                 body: value.into_inner(),
@@ -294,6 +373,7 @@ async fn convert<E: DeserializeOwned>(
             match response.bytes().await {
                 Ok(body) => Error::Status {
                     operation,
+                    attempts: 1,
                     status,
                     headers,
                     body,
@@ -312,13 +392,18 @@ async fn convert<E: DeserializeOwned>(
             };
             Error::InvalidResponse {
                 operation,
+                attempts: 1,
                 status,
                 body,
                 path,
                 source,
             }
         }
-        P::CommunicationError(source) if source.is_connect() => Error::Connection { operation, source },
+        P::CommunicationError(source) if source.is_connect() => Error::Connection {
+            operation,
+            attempts: 1,
+            source,
+        },
         P::CommunicationError(source) | P::ResponseBodyError(source) | P::InvalidUpgrade(source) => {
             transport(operation, status, source, limit)
         }
@@ -335,15 +420,21 @@ fn transport<E>(
     if source.is_timeout() {
         Error::Timeout {
             operation,
+            attempts: 1,
             status,
             limit,
             source: Some(source),
         }
     } else if source.is_connect() {
-        Error::Connection { operation, source }
+        Error::Connection {
+            operation,
+            attempts: 1,
+            source,
+        }
     } else {
         Error::Transport {
             operation,
+            attempts: 1,
             status,
             source,
         }

@@ -41,6 +41,22 @@ pub struct RetryPolicy {
     pub(crate) jitter: f64,
     pub(crate) connection_errors: bool,
     pub(crate) sleeper: Sleeper,
+    /// Which statuses are retried and where the server's delay is read.
+    pub(crate) rules: Rules,
+    /// A server-requested delay longer than this is not slept: the call fails at once.
+    pub(crate) max_server_wait: Option<Duration>,
+    /// Whether an attempt that timed out is sent again.
+    pub(crate) timeouts: bool,
+}
+
+/// The two sets of retry rules the Smithery SDKs have used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Rules {
+    /// The January 2026 reference SDK's: 5XX and 429; `Retry-After` on 429 and 503 only.
+    Seed,
+    /// The current SDK's (`@smithery/api`): 408, 409, 429 and 5XX, `x-should-retry`
+    /// overriding; `retry-after-ms`, else `Retry-After`, on any response.
+    Current,
 }
 
 impl Default for RetryPolicy {
@@ -55,6 +71,9 @@ impl Default for RetryPolicy {
             jitter: 0.25,
             connection_errors: true,
             sleeper: Arc::new(|delay| Box::pin(tokio::time::sleep(delay))),
+            rules: Rules::Seed,
+            max_server_wait: None,
+            timeouts: false,
         }
     }
 }
@@ -70,11 +89,69 @@ impl fmt::Debug for RetryPolicy {
             .field("max_attempts", &self.max_attempts)
             .field("jitter", &self.jitter)
             .field("connection_errors", &self.connection_errors)
+            .field("rules", &self.rules)
+            .field("max_server_wait", &self.max_server_wait)
+            .field("timeouts", &self.timeouts)
             .finish_non_exhaustive()
     }
 }
 
 impl RetryPolicy {
+    /// The current official SDK's rules (`@smithery/api`), the current API's default:
+    ///
+    /// - at most 2 retries (3 attempts);
+    /// - retried: 408, 409, 429, every status from 500 up, timeouts and failed connections;
+    ///   a response header `x-should-retry: true` or `false` overrides the status;
+    /// - the delay is the server's when it gives one (`retry-after-ms`, else `Retry-After` in
+    ///   seconds or as an HTTP date), else 0.5 s × 2^n, at most 8 s, less up to a quarter
+    ///   at random;
+    /// - unlike the SDK, a server-requested delay longer than [`RetryPolicy::max_server_wait`]
+    ///   (60 s) is not slept: the call fails at once with `Error::RateLimited`, which carries
+    ///   the requested delay.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use smithery_registry::RetryPolicy;
+    ///
+    /// let patient = RetryPolicy::current_sdk().max_retries(5).max_server_wait(Duration::from_secs(300));
+    /// # let _ = patient;
+    /// ```
+    pub fn current_sdk() -> Self {
+        Self {
+            initial_interval: Duration::from_millis(500),
+            max_interval: Duration::from_secs(8),
+            exponent: 2.0,
+            max_elapsed: Duration::MAX,
+            max_attempts: Some(3),
+            jitter: 0.25,
+            rules: Rules::Current,
+            max_server_wait: Some(Duration::from_secs(60)),
+            timeouts: true,
+            ..Self::default()
+        }
+    }
+
+    /// Retry at most `retries` times (`max_attempts(retries + 1)`).
+    pub fn max_retries(self, retries: u32) -> Self {
+        self.max_attempts(retries.saturating_add(1))
+    }
+
+    /// The longest server-requested delay (`retry-after-ms`, `Retry-After`) the client
+    /// waits; a longer one fails the call at once with `Error::RateLimited`. Default 60 s
+    /// for [`RetryPolicy::current_sdk`]; the seed policy has no cap (its time budget,
+    /// [`RetryPolicy::max_elapsed`], limits the wait).
+    pub fn max_server_wait(mut self, cap: Duration) -> Self {
+        self.max_server_wait = Some(cap);
+        self
+    }
+
+    /// Whether an attempt that timed out is sent again (default: yes for
+    /// [`RetryPolicy::current_sdk`], no for the seed policy).
+    pub fn retry_timeouts(mut self, retry: bool) -> Self {
+        self.timeouts = retry;
+        self
+    }
+
     /// Never retry: every request is sent once.
     pub fn none() -> Self {
         Self {
@@ -155,6 +232,53 @@ impl RetryPolicy {
     }
 }
 
+/// The verdict for a response status under `rules`.
+pub(crate) fn for_status_under(rules: Rules, status: StatusCode, headers: &HeaderMap) -> Verdict {
+    match rules {
+        Rules::Seed => for_status(status, headers),
+        Rules::Current => for_status_current(status, headers, chrono::Utc::now()),
+    }
+}
+
+/// The current SDK's verdict: `x-should-retry` first, then the status; the server's delay
+/// from any response.
+pub(crate) fn for_status_current(
+    status: StatusCode,
+    headers: &HeaderMap,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Verdict {
+    let forced = headers
+        .get("x-should-retry")
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    let retry = match forced {
+        Some("true") => true,
+        Some("false") => false,
+        _ => matches!(status.as_u16(), 408 | 409 | 429) || status.is_server_error(),
+    };
+    if !retry {
+        return Verdict::Final;
+    }
+    Verdict::Retry {
+        retry_after: retry_after_ms(headers).or_else(|| retry_after_seconds_or_date(headers, now)),
+    }
+}
+
+/// `retry-after-ms`: milliseconds, possibly fractional.
+fn retry_after_ms(headers: &HeaderMap) -> Option<Duration> {
+    let millis: f64 = headers.get("retry-after-ms")?.to_str().ok()?.trim().parse().ok()?;
+    (millis.is_finite() && millis >= 0.0).then(|| Duration::from_secs_f64(millis / 1000.0))
+}
+
+/// `Retry-After` as (possibly fractional) seconds or as an HTTP date.
+fn retry_after_seconds_or_date(headers: &HeaderMap, now: chrono::DateTime<chrono::Utc>) -> Option<Duration> {
+    let value = headers.get(RETRY_AFTER)?.to_str().ok()?.trim();
+    if let Ok(seconds) = value.parse::<f64>() {
+        return (0.0..1e12).contains(&seconds).then(|| Duration::from_secs_f64(seconds));
+    }
+    retry_after(headers, now)
+}
+
 /// Whether a failed attempt may be retried, and the delay the server asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Verdict {
@@ -218,6 +342,89 @@ impl Jitter {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn current_schedule_doubles_from_half_a_second_up_to_eight() {
+        let policy = RetryPolicy::current_sdk();
+        let schedule: Vec<u128> = (1..=6).map(|n| policy.backoff(n).as_millis()).collect();
+        assert_eq!(schedule, [500, 1000, 2000, 4000, 8000, 8000]);
+        assert_eq!(policy.max_attempts, Some(3));
+        assert_eq!(policy.max_server_wait, Some(Duration::from_secs(60)));
+    }
+
+    #[test]
+    fn current_rules_statuses_and_overrides() {
+        let now = chrono::Utc::now();
+        let none = HeaderMap::new();
+        for code in [408, 409, 429, 500, 501, 502, 503, 504, 599] {
+            let status = StatusCode::from_u16(code).expect("valid");
+            assert_eq!(
+                for_status_current(status, &none, now),
+                Verdict::Retry { retry_after: None },
+                "{code}"
+            );
+        }
+        for code in [200, 400, 401, 403, 404, 410, 422] {
+            let status = StatusCode::from_u16(code).expect("valid");
+            assert_eq!(for_status_current(status, &none, now), Verdict::Final, "{code}");
+        }
+        let mut yes = HeaderMap::new();
+        yes.insert("x-should-retry", "true".parse().expect("header"));
+        assert_eq!(
+            for_status_current(StatusCode::BAD_REQUEST, &yes, now),
+            Verdict::Retry { retry_after: None }
+        );
+        let mut no = HeaderMap::new();
+        no.insert("x-should-retry", "false".parse().expect("header"));
+        assert_eq!(
+            for_status_current(StatusCode::SERVICE_UNAVAILABLE, &no, now),
+            Verdict::Final
+        );
+    }
+
+    #[test]
+    fn current_rules_read_retry_after_ms_first_then_retry_after() {
+        let now = chrono::DateTime::parse_from_rfc3339("2026-01-01T00:00:00Z")
+            .expect("date")
+            .to_utc();
+        let mut headers = HeaderMap::new();
+        headers.insert(RETRY_AFTER, "3".parse().expect("header"));
+        headers.insert("retry-after-ms", "250".parse().expect("header"));
+        assert_eq!(
+            for_status_current(StatusCode::BAD_GATEWAY, &headers, now),
+            Verdict::Retry {
+                retry_after: Some(Duration::from_millis(250))
+            },
+            "retry-after-ms wins, on any retried status"
+        );
+        headers.remove("retry-after-ms");
+        assert_eq!(
+            for_status_current(StatusCode::CONFLICT, &headers, now),
+            Verdict::Retry {
+                retry_after: Some(Duration::from_secs(3))
+            }
+        );
+        headers.insert(RETRY_AFTER, "1.5".parse().expect("header"));
+        assert_eq!(
+            for_status_current(StatusCode::TOO_MANY_REQUESTS, &headers, now),
+            Verdict::Retry {
+                retry_after: Some(Duration::from_millis(1500))
+            }
+        );
+        headers.insert(RETRY_AFTER, "Thu, 01 Jan 2026 00:00:30 GMT".parse().expect("header"));
+        assert_eq!(
+            for_status_current(StatusCode::TOO_MANY_REQUESTS, &headers, now),
+            Verdict::Retry {
+                retry_after: Some(Duration::from_secs(30))
+            }
+        );
+        headers.insert(RETRY_AFTER, "-1".parse().expect("header"));
+        assert_eq!(
+            for_status_current(StatusCode::TOO_MANY_REQUESTS, &headers, now),
+            Verdict::Retry { retry_after: None },
+            "a negative delay is ignored: the backoff applies"
+        );
+    }
 
     #[test]
     fn default_schedule_is_the_reference_sdks() {

@@ -5,6 +5,7 @@
 //!
 //! - [`multipart`]: request bodies in `multipart/form-data` (progenitor has none);
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
+//! - [`query_arrays`]: array query parameters declared `explode: false`, sent comma-joined;
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
 //!   does not list yet;
 //! - [`deprecation`]: `deprecated: true` as `#[deprecated]` on methods, setters and fields;
@@ -29,6 +30,7 @@ pub mod objects;
 pub mod open_enums;
 pub mod pagination;
 pub mod path_segments;
+pub mod query_arrays;
 pub mod runtime;
 pub mod servers;
 pub mod streamed;
@@ -47,14 +49,29 @@ pub struct Settings {
     /// The client crate's name as Rust code spells it (`smithery_registry`). When set, each
     /// operation's documentation carries an example that rustdoc compiles.
     pub crate_name: Option<String>,
+    /// Path of the client's `Profile` const in the crate (its environment variables and
+    /// retry policy, which the spec cannot state); `None` uses the runtime's
+    /// `Profile::DEFAULT`. Only used with `runtime`.
+    pub profile: Option<String>,
 }
 
 impl Settings {
-    /// The settings `cargo xtask codegen` uses for the `smithery-registry` crate.
+    /// The settings `cargo xtask codegen` uses for the `smithery-registry` crate's main
+    /// surface (the current API).
     pub fn registry_client() -> Self {
         Self {
             runtime: Some("crate::runtime".to_owned()),
             crate_name: Some("smithery_registry".to_owned()),
+            profile: Some("crate::extras::profile::CURRENT".to_owned()),
+        }
+    }
+
+    /// The settings for the seed-era registry API, generated into `smithery_registry::seed`.
+    pub fn seed_client() -> Self {
+        Self {
+            runtime: Some("crate::runtime".to_owned()),
+            crate_name: Some("smithery_registry::seed".to_owned()),
+            profile: Some("crate::extras::profile::SEED".to_owned()),
         }
     }
 }
@@ -77,6 +94,7 @@ pub fn extend(
     let hints = pagination::hints(name, api, overlay)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
+    query_arrays::apply(api, &mut file);
     open_enums::apply(&mut file);
     nullable::apply(api, &mut file);
     deprecation::apply(api, &mut file);
@@ -90,7 +108,7 @@ pub fn extend(
     if let Some(runtime) = &settings.runtime {
         // Before `runtime`, which renames progenitor's `send` to `send_once`.
         servers::apply(&servers, &mut file, true, warnings)?;
-        runtime::apply(&mut file, runtime, &servers)?;
+        runtime::apply(&mut file, runtime, settings.profile.as_deref(), &servers)?;
         let runtime: syn::Path =
             syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
         error_bodies::apply(&mut file, &runtime);

@@ -24,15 +24,17 @@
 //! `Client::new_with_client` are removed.
 //!
 //! The runtime module must provide: `ClientConfig` (with `server_url(usize)` and
-//! `with_server_url`, `with_timeout`, `with_retry`), `ClientBuilder<C>`, `BearerToken`,
-//! `BuildError`, `RetryPolicy`, `ServerGroup`, `ApiClient`, `Error<E>`, `ErrorBody`, and the
-//! functions `send`, `pre`, `exec`, `json_path`, `no_path`.
+//! `with_server_url`, `with_timeout`, `with_retry`, `with_header`), `ClientBuilder<C>` (with
+//! `from_env_with_token`), `BearerToken`, `BuildError`, `RetryPolicy`, `ServerGroup`,
+//! `Profile` (with `Profile::DEFAULT`), `ApiClient`, `Error<E>`, `ErrorBody`, and the
+//! functions `send`, `pre`, `exec`, `json_path`, `no_path`. The client's `ApiClient::PROFILE`
+//! is the path `Settings::profile` names, else `Profile::DEFAULT`.
 
 use super::servers::Groups;
 use super::{builder_impls, internal, self_type_name};
 use crate::error::Result;
 
-pub fn apply(file: &mut syn::File, runtime: &str, servers: &Groups) -> Result<()> {
+pub fn apply(file: &mut syn::File, runtime: &str, profile: Option<&str>, servers: &Groups) -> Result<()> {
     let runtime: syn::Path =
         syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
     for implementation in builder_impls(file) {
@@ -84,7 +86,15 @@ pub fn apply(file: &mut syn::File, runtime: &str, servers: &Groups) -> Result<()
         implementation.items.insert(index + 1, wrapper);
     }
     remove_client_constructors(file);
-    file.items.extend(glue(&runtime, servers));
+    let profile: syn::Expr = match profile {
+        Some(path) => {
+            let path: syn::Path =
+                syn::parse_str(path).map_err(|e| internal(&format!("profile path `{path}` is not a path: {e}")))?;
+            syn::parse_quote!(&#path)
+        }
+        None => syn::parse_quote!(&#runtime::Profile::DEFAULT),
+    };
+    file.items.extend(glue(&runtime, &profile, servers));
     Ok(())
 }
 
@@ -109,7 +119,7 @@ fn is_byte_stream(body: &syn::Type) -> bool {
 }
 
 /// The crate-level items that connect the generated `Client` to the runtime.
-fn glue(runtime: &syn::Path, servers: &Groups) -> Vec<syn::Item> {
+fn glue(runtime: &syn::Path, profile: &syn::Expr, servers: &Groups) -> Vec<syn::Item> {
     let groups = servers.groups.iter().map(|g| {
         let (name, url) = (&g.name, &g.url);
         quote::quote!(#runtime::ServerGroup { name: #name, url: #url })
@@ -154,6 +164,7 @@ fn glue(runtime: &syn::Path, servers: &Groups) -> Vec<syn::Item> {
 
         impl #runtime::ApiClient for Client {
             const SERVERS: &'static [#runtime::ServerGroup] = SERVERS;
+            const PROFILE: &'static #runtime::Profile = #profile;
 
             fn from_parts(client: reqwest::Client, inner: #runtime::ClientConfig) -> Self {
                 Self {
@@ -175,10 +186,11 @@ fn glue(runtime: &syn::Path, servers: &Groups) -> Vec<syn::Item> {
                 Self::builder().bearer_token(token).build()
             }
 
-            /// A client for the API's default servers, with the token from the environment
-            /// (`TOKEN_ENV`).
+            /// A client configured from the environment: the token (required) and whatever
+            /// else the API's profile reads (base URLs, extra headers), see
+            /// `ClientBuilder::from_env`.
             pub fn from_env() -> std::result::Result<Self, #runtime::BuildError> {
-                Self::builder().bearer_token_from_env()?.build()
+                Self::builder().from_env_with_token()?.build()
             }
 
             /// The default server group's base URL.
@@ -214,6 +226,16 @@ fn glue(runtime: &syn::Path, servers: &Groups) -> Vec<syn::Item> {
                     inner: self.inner.with_timeout(timeout.into()),
                     ..self.clone()
                 }
+            }
+
+            /// A copy of this client whose requests also carry the header `name: value`: for
+            /// one call (`client.with_header("x-trace", "1")?.some_operation()...`), or for
+            /// several.
+            pub fn with_header(&self, name: &str, value: &str) -> std::result::Result<Self, #runtime::BuildError> {
+                Ok(Self {
+                    inner: self.inner.with_header(name, value)?,
+                    ..self.clone()
+                })
             }
 
             /// A copy of this client with another retry policy.

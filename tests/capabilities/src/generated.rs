@@ -3433,6 +3433,7 @@ impl ClientHooks<crate::runtime::ClientConfig> for Client {
 }
 impl crate::runtime::ApiClient for Client {
     const SERVERS: &'static [crate::runtime::ServerGroup] = SERVERS;
+    const PROFILE: &'static crate::runtime::Profile = &crate::runtime::Profile::DEFAULT;
     fn from_parts(client: reqwest::Client, inner: crate::runtime::ClientConfig) -> Self {
         Self {
             baseurl: inner.server_url(0).to_owned(),
@@ -3452,10 +3453,11 @@ impl Client {
     ) -> std::result::Result<Self, crate::runtime::BuildError> {
         Self::builder().bearer_token(token).build()
     }
-    /// A client for the API's default servers, with the token from the environment
-    /// (`TOKEN_ENV`).
+    /// A client configured from the environment: the token (required) and whatever
+    /// else the API's profile reads (base URLs, extra headers), see
+    /// `ClientBuilder::from_env`.
     pub fn from_env() -> std::result::Result<Self, crate::runtime::BuildError> {
-        Self::builder().bearer_token_from_env()?.build()
+        Self::builder().from_env_with_token()?.build()
     }
     /// The default server group's base URL.
     pub fn base_url(&self) -> &str {
@@ -3493,6 +3495,19 @@ impl Client {
             inner: self.inner.with_timeout(timeout.into()),
             ..self.clone()
         }
+    }
+    /// A copy of this client whose requests also carry the header `name: value`: for
+    /// one call (`client.with_header("x-trace", "1")?.some_operation()...`), or for
+    /// several.
+    pub fn with_header(
+        &self,
+        name: &str,
+        value: &str,
+    ) -> std::result::Result<Self, crate::runtime::BuildError> {
+        Ok(Self {
+            inner: self.inner.with_header(name, value)?,
+            ..self.clone()
+        })
     }
     /// A copy of this client with another retry policy.
     pub fn with_retry(&self, policy: crate::runtime::RetryPolicy) -> Self {

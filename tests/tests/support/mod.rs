@@ -9,7 +9,7 @@ pub mod fixtures;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use smithery_registry::{Client, RetryPolicy, Sleeper};
+use smithery_registry::seed::{Client, RetryPolicy, Sleeper};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 use wiremock::matchers::{method, path};
