@@ -10,6 +10,7 @@ pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
+#[allow(deprecated)]
 pub mod types {
     ///An error answer. Members other than `error` may appear and are kept.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
@@ -81,6 +82,7 @@ pub mod types {
             rename = "authorizationUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
+        #[deprecated(note = "The same as `setupUrl`.")]
         pub authorization_url: ::std::option::Option<::std::string::String>,
         ///The Smithery page where the user finishes set-up and authorisation.
         #[serde(
@@ -2713,11 +2715,17 @@ pub mod types {
     ///Members left out are unchanged; `null` clears a nullable member.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ServerUpdateRequest {
+        ///`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+        ///it), `Some(Some(value))` sends the value.
         #[serde(
             rename = "backlinkUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "deserialize_nullable"
         )]
-        pub backlink_url: ::std::option::Option<::std::string::String>,
+        pub backlink_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        >,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         #[serde(
@@ -2725,20 +2733,46 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub display_name: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub homepage: ::std::option::Option<::std::string::String>,
+        ///`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+        ///it), `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "deserialize_nullable"
+        )]
+        pub homepage: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        >,
+        ///`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+        ///it), `Some(Some(value))` sends the value.
         #[serde(
             rename = "iconUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "deserialize_nullable"
         )]
-        pub icon_url: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub license: ::std::option::Option<::std::string::String>,
+        pub icon_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        >,
+        ///`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+        ///it), `Some(Some(value))` sends the value.
+        #[serde(
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "deserialize_nullable"
+        )]
+        pub license: ::std::option::Option<::std::option::Option<::std::string::String>>,
+        ///`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+        ///it), `Some(Some(value))` sends the value.
         #[serde(
             rename = "repositoryUrl",
-            skip_serializing_if = "::std::option::Option::is_none"
+            default,
+            skip_serializing_if = "::std::option::Option::is_none",
+            deserialize_with = "deserialize_nullable"
         )]
-        pub repository_url: ::std::option::Option<::std::string::String>,
+        pub repository_url: ::std::option::Option<
+            ::std::option::Option<::std::string::String>,
+        >,
         ///Hide the server from public listings.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub unlisted: ::std::option::Option<bool>,
@@ -4116,6 +4150,7 @@ pub mod types {
             }
         }
         impl AuthRequiredStatus {
+            #[deprecated(note = "The same as `setupUrl`.")]
             pub fn authorization_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -10939,7 +10974,7 @@ pub mod types {
         #[derive(Clone, Debug)]
         pub struct ServerUpdateRequest {
             backlink_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
                 ::std::string::String,
             >,
             description: ::std::result::Result<
@@ -10951,19 +10986,19 @@ pub mod types {
                 ::std::string::String,
             >,
             homepage: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
                 ::std::string::String,
             >,
             icon_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
                 ::std::string::String,
             >,
             license: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
                 ::std::string::String,
             >,
             repository_url: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
+                ::std::option::Option<::std::option::Option<::std::string::String>>,
                 ::std::string::String,
             >,
             unlisted: ::std::result::Result<
@@ -10988,7 +11023,9 @@ pub mod types {
         impl ServerUpdateRequest {
             pub fn backlink_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::option::Option<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.backlink_url = value
@@ -11024,7 +11061,9 @@ pub mod types {
             }
             pub fn homepage<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::option::Option<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.homepage = value
@@ -11036,7 +11075,9 @@ pub mod types {
             }
             pub fn icon_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::option::Option<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.icon_url = value
@@ -11048,7 +11089,9 @@ pub mod types {
             }
             pub fn license<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::option::Option<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.license = value
@@ -11060,7 +11103,9 @@ pub mod types {
             }
             pub fn repository_url<T>(mut self, value: T) -> Self
             where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
+                T: ::std::convert::TryInto<
+                    ::std::option::Option<::std::option::Option<::std::string::String>>,
+                >,
                 T::Error: ::std::fmt::Display,
             {
                 self.repository_url = value
@@ -14425,6 +14470,20 @@ pub mod types {
             }
         }
     }
+    /// Reads an optional nullable field: `null` is `Some(None)`; with `#[serde(default)]`
+    /// an absent field stays `None`.
+    fn deserialize_nullable<'de, D, T>(
+        deserializer: D,
+    ) -> ::std::result::Result<::std::option::Option<::std::option::Option<T>>, D::Error>
+    where
+        D: ::serde::Deserializer<'de>,
+        T: ::serde::Deserialize<'de>,
+    {
+        <::std::option::Option<
+            T,
+        > as ::serde::Deserialize<'de>>::deserialize(deserializer)
+            .map(Some)
+    }
 }
 #[derive(Clone, Debug)]
 /**Client for Smithery API
@@ -15146,6 +15205,7 @@ println!("{:?}", response.into_inner());
 Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
 */
     fn create_namespace(&self) -> builder::CreateNamespace<'_>;
+    #[deprecated(note = "Creates a server under the namespace; idempotent.")]
     /**Create a server in a namespace
 
 Creates a server under the namespace; idempotent. Deprecated: use the PUT on `/servers/{qualifiedName}` instead.
@@ -15881,6 +15941,9 @@ println!("{:?}", response.into_inner());
 Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
 */
     fn list_skills(&self) -> builder::ListSkills<'_>;
+    #[deprecated(
+        note = "Creates a skill from a GitHub repository that holds a `SKILL.md`."
+    )]
     /**Create a skill from a GitHub repository
 
 Creates a skill from a GitHub repository that holds a `SKILL.md`. Deprecated: use the idempotent PUT on `/skills/{namespace}/{slug}` instead.
@@ -16039,6 +16102,9 @@ println!("{:?}", response.into_inner());
 Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
 */
     fn download_skill(&self) -> builder::DownloadSkill<'_>;
+    #[deprecated(
+        note = "Reads the skill's `SKILL.md` and star count from GitHub again."
+    )]
     /**Refresh a skill from GitHub
 
 Reads the skill's `SKILL.md` and star count from GitHub again. No request body. Deprecated: use the idempotent PUT on `/skills/{namespace}/{slug}` instead.
@@ -17704,6 +17770,7 @@ pub mod builder {
                 });
             self
         }
+        #[deprecated(note = "Only the server with this exact qualified name.")]
         pub fn qualified_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -18908,12 +18975,11 @@ pub mod builder {
                     form.part(
                         "file",
                         value
-                            .into_part()
+                            .into_part("file")
                             .await
                             .map_err(|e| Error::InvalidRequest(
                                 format!("{}{}", "file: ", e),
                             ))?
-                            .file_name("file")
                             .mime_str("application/octet-stream")
                             .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                     )
@@ -18993,7 +19059,7 @@ pub mod builder {
         }
         /**The image (PNG, JPEG, GIF, SVG or WebP), at most 1 MB.
 
-Sent as the multipart part `file` with content type `application/octet-stream`; required.*/
+Sent as the multipart part `file` with content type `application/octet-stream`; required. A path is streamed from disk (anew on each attempt) under its own file name; bytes are sent under the part's name, or under the one given to `FilePart::named`.*/
         pub fn file<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::Into<super::multipart::FilePart>,
@@ -19471,12 +19537,11 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
                         form.part(
                             "bundle",
                             value
-                                .into_part()
+                                .into_part("bundle")
                                 .await
                                 .map_err(|e| Error::InvalidRequest(
                                     format!("{}{}", "bundle: ", e),
                                 ))?
-                                .file_name("bundle")
                                 .mime_str("application/octet-stream")
                                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                         )
@@ -19604,7 +19669,7 @@ Sent as the multipart part `payload` with content type `application/json`; requi
         }
         /**The MCPB bundle (stdio releases).
 
-Sent as the multipart part `bundle` with content type `application/octet-stream`; optional.*/
+Sent as the multipart part `bundle` with content type `application/octet-stream`; optional. A path is streamed from disk (anew on each attempt) under its own file name; bytes are sent under the part's name, or under the one given to `FilePart::named`.*/
         pub fn bundle<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::Into<super::multipart::FilePart>,
@@ -20622,6 +20687,7 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 .map_err(|_| "conversion to `i64` for seed failed".to_string());
             self
         }
+        #[deprecated(note = "Only the skill with this exact slug.")]
         pub fn slug<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -21555,12 +21621,11 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                     form.part(
                         "archive",
                         value
-                            .into_part()
+                            .into_part("archive")
                             .await
                             .map_err(|e| Error::InvalidRequest(
                                 format!("{}{}", "archive: ", e),
                             ))?
-                            .file_name("archive")
                             .mime_str("application/zip")
                             .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                     )
@@ -21643,7 +21708,7 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         /**A ZIP archive of the skill folder, with its `SKILL.md`.
 
-Sent as the multipart part `archive` with content type `application/zip`; required.*/
+Sent as the multipart part `archive` with content type `application/zip`; required. A path is streamed from disk (anew on each attempt) under its own file name; bytes are sent under the part's name, or under the one given to `FilePart::named`.*/
         pub fn archive<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::Into<super::multipart::FilePart>,

@@ -4409,12 +4409,11 @@ pub mod builder {
                         form.part(
                             "module",
                             value
-                                .into_part()
+                                .into_part("module")
                                 .await
                                 .map_err(|e| Error::InvalidRequest(
                                     format!("{}{}", "module: ", e),
                                 ))?
-                                .file_name("module")
                                 .mime_str("application/javascript")
                                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                         )
@@ -4426,12 +4425,11 @@ pub mod builder {
                         form.part(
                             "sourcemap",
                             value
-                                .into_part()
+                                .into_part("sourcemap")
                                 .await
                                 .map_err(|e| Error::InvalidRequest(
                                     format!("{}{}", "sourcemap: ", e),
                                 ))?
-                                .file_name("sourcemap")
                                 .mime_str("application/json")
                                 .map_err(|e| Error::InvalidRequest(e.to_string()))?,
                         )
@@ -4520,7 +4518,7 @@ Sent as the multipart part `payload` with content type `application/json`; requi
         }
         /**The server's JavaScript module (hosted deployments).
 
-Sent as the multipart part `module` with content type `application/javascript`; optional.*/
+Sent as the multipart part `module` with content type `application/javascript`; optional. A path is streamed from disk (anew on each attempt) under its own file name; bytes are sent under the part's name, or under the one given to `FilePart::named`.*/
         pub fn module<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::Into<super::multipart::FilePart>,
@@ -4530,7 +4528,7 @@ Sent as the multipart part `module` with content type `application/javascript`; 
         }
         /**The module's source map.
 
-Sent as the multipart part `sourcemap` with content type `application/json`; optional.*/
+Sent as the multipart part `sourcemap` with content type `application/json`; optional. A path is streamed from disk (anew on each attempt) under its own file name; bytes are sent under the part's name, or under the one given to `FilePart::named`.*/
         pub fn sourcemap<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::Into<super::multipart::FilePart>,
@@ -5024,25 +5022,63 @@ pub mod prelude {
 pub mod multipart {
     /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
     /// streamed from disk (`PathBuf`, `&Path`).
+    ///
+    /// The part's file name (`filename` in its `Content-Disposition`) is the
+    /// path's last component for a file, the part's name for plain bytes, and the
+    /// given name for [`FilePart::named`].
     #[derive(Clone, Debug, PartialEq, Eq)]
     pub enum FilePart {
-        /// Bytes held in memory.
+        /// Bytes held in memory, sent under the part's name.
         Bytes(::std::vec::Vec<u8>),
         /// A file, opened and streamed when the request is sent (again on each retry).
         Path(::std::path::PathBuf),
+        /// Bytes held in memory, sent under a file name of the caller's choice.
+        Named {
+            /// The file name the server sees.
+            file_name: ::std::string::String,
+            /// The contents.
+            bytes: ::std::vec::Vec<u8>,
+        },
     }
     impl FilePart {
-        /// The multipart part for these contents.
-        pub async fn into_part(self) -> ::std::io::Result<::reqwest::multipart::Part> {
+        /// Bytes sent under `file_name` (say `photo.png`) rather than the part's name.
+        pub fn named(
+            file_name: impl ::std::convert::Into<::std::string::String>,
+            bytes: impl ::std::convert::Into<::std::vec::Vec<u8>>,
+        ) -> Self {
+            Self::Named {
+                file_name: file_name.into(),
+                bytes: bytes.into(),
+            }
+        }
+        /// The multipart part for these contents, sent as the form part `part_name`.
+        pub async fn into_part(
+            self,
+            part_name: &str,
+        ) -> ::std::io::Result<::reqwest::multipart::Part> {
             match self {
-                Self::Bytes(bytes) => Ok(::reqwest::multipart::Part::bytes(bytes)),
+                Self::Bytes(bytes) => {
+                    Ok(
+                        ::reqwest::multipart::Part::bytes(bytes)
+                            .file_name(part_name.to_owned()),
+                    )
+                }
+                Self::Named { file_name, bytes } => {
+                    Ok(::reqwest::multipart::Part::bytes(bytes).file_name(file_name))
+                }
                 Self::Path(path) => {
-                    ::reqwest::multipart::Part::file(&path)
+                    let part = ::reqwest::multipart::Part::file(&path)
                         .await
                         .map_err(|e| ::std::io::Error::new(
                             e.kind(),
                             format!("{}: {}", path.display(), e),
-                        ))
+                        ))?;
+                    Ok(
+                        match path.file_name() {
+                            Some(_) => part,
+                            None => part.file_name(part_name.to_owned()),
+                        },
+                    )
                 }
             }
         }
