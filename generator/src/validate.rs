@@ -155,7 +155,7 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
 
 /// `/components/KIND/NAME`: progenitor and typify look references up by component name, so a
 /// reference to anything else (`#/paths/...`, a property inside a schema) cannot be followed.
-fn whole_component(target: &str) -> bool {
+pub(crate) fn whole_component(target: &str) -> bool {
     const KINDS: &[&str] = &[
         "schemas",
         "parameters",
@@ -235,12 +235,17 @@ fn check_operation_references(api: &openapiv3::OpenAPI) -> std::result::Result<(
                         format!("path parameter `{name}` must be marked `required: true`"),
                     ));
                 }
+                // Query objects are sent exploded (`form`) or as `name[key]` (`deepObject`);
+                // a path segment or a header has no such form.
                 if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format
+                    && !matches!(parameter, Parameter::Query { .. })
                     && is_object(api, schema)
                 {
                     return Err((
                         format!("{at}/schema"),
-                        format!("parameter `{name}` has an object schema; parameters must be scalars or arrays"),
+                        format!(
+                            "parameter `{name}` has an object schema; path, header and cookie parameters must be scalars or arrays"
+                        ),
                     ));
                 }
             }
@@ -726,7 +731,7 @@ mod tests {
         let err = validate("s.yaml", &spec).expect_err("object parameter").to_string();
         assert_eq!(
             err,
-            "s.yaml#/paths/~1a~1{id}/get/parameters/0/schema: parameter `id` has an object schema; parameters must be scalars or arrays"
+            "s.yaml#/paths/~1a~1{id}/get/parameters/0/schema: parameter `id` has an object schema; path, header and cookie parameters must be scalars or arrays"
         );
     }
 }

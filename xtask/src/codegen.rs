@@ -110,12 +110,12 @@ pub fn run(options: &Options) -> ExitCode {
     let updates = match generate(options) {
         Ok(updates) => updates,
         Err(error) => {
-            eprintln!("error: {error}");
+            say_err!("error: {error}");
             let target = match &options.crate_spec {
                 Some(crate_spec) => crate_spec.out.display().to_string(),
                 None => OUTPUT.to_owned(),
             };
-            eprintln!("nothing was written; {target} is unchanged");
+            say_err!("nothing was written; {target} is unchanged");
             return ExitCode::from(2);
         }
     };
@@ -125,7 +125,7 @@ pub fn run(options: &Options) -> ExitCode {
 
     if options.check {
         if stale.is_empty() {
-            println!(
+            say!(
                 "codegen --check: {} is up to date ({:.2}s{})",
                 target_name(options),
                 elapsed.as_secs_f64(),
@@ -134,14 +134,14 @@ pub fn run(options: &Options) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         for update in &stale {
-            eprint!("{}", update.unified_diff(&display(options, update), MAX_DIFF_LINES));
+            say_err_raw!("{}", update.unified_diff(&display(options, update), MAX_DIFF_LINES));
         }
-        eprintln!("error: the committed generated code is stale; run `cargo xtask codegen` and commit the result");
+        say_err!("error: the committed generated code is stale; run `cargo xtask codegen` and commit the result");
         return ExitCode::from(1);
     }
 
     if let Err(error) = generator::write::write_all(&updates) {
-        eprintln!("error: {error}");
+        say_err!("error: {error}");
         return ExitCode::from(2);
     }
     for update in &updates {
@@ -149,12 +149,12 @@ pub fn run(options: &Options) -> ExitCode {
         if update.is_stale() {
             let (added, removed) = update.line_changes();
             let what = if update.current.is_none() { "created" } else { "updated" };
-            println!("{what} {name}: +{added} -{removed} lines");
+            say!("{what} {name}: +{added} -{removed} lines");
         } else {
-            println!("unchanged {name}");
+            say!("unchanged {name}");
         }
     }
-    println!(
+    say!(
         "codegen: {} of {} file(s) changed in {:.2}s{}",
         stale.len(),
         updates.len(),
@@ -210,11 +210,11 @@ fn generate(options: &Options) -> generator::Result<Output> {
         }
     };
     for warning in &generated.warnings {
-        eprintln!("warning: {spec_name}{warning}");
+        say_err!("warning: {spec_name}{warning}");
     }
     let warnings = generated.warnings.len();
     if warnings > 0 {
-        eprintln!("{warnings} warning(s)");
+        say_err!("{warnings} warning(s)");
     }
     if options.deny_warnings && warnings > 0 {
         return Err(generator::Error::at(
