@@ -877,10 +877,12 @@ fn spelled(wire: &str) -> String {
 ///
 /// 1. a name whose Rust form is unique keeps it;
 /// 2. among those sharing a Rust form, the one already spelled that way (`is_global`) keeps
-///    it, else the first in document order;
+///    it, else the first in `wires` order (parameters: path ones first, then as declared;
+///    properties: sorted by wire name);
 /// 3. each other one takes its name with operators spelled out (`StartTime<` →
 ///    `start_time_lt`), if that is free;
-/// 4. else its `qualifier` (a parameter's location: `id_query`), if that is free;
+/// 4. else, when its `qualifier` (a parameter's location) differs from the keeper's, the
+///    name with it (`id_query`), if that is free;
 /// 5. else the first free `NAME_2`, `NAME_3`, ...
 ///
 /// Returns, for each wire name, the Rust name when it differs from the natural one.
@@ -904,7 +906,11 @@ pub fn distinct_names(wires: &[(String, Option<&str>)]) -> Vec<Option<String>> {
             continue;
         }
         let spelled = rust_name(&spelled(&wires[i].0), false);
-        let qualified = wires[i].1.map(|q| format!("{name}_{q}"));
+        let keeper_place = keeper.get(name.as_str()).and_then(|&k| wires[k].1);
+        let qualified = wires[i]
+            .1
+            .filter(|q| Some(*q) != keeper_place)
+            .map(|q| format!("{name}_{q}"));
         let chosen = if spelled != *name && !taken.contains(&spelled) {
             spelled
         } else if let Some(q) = qualified.filter(|q| !taken.contains(q)) {

@@ -146,8 +146,15 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
     }
 
     let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec).map_err(|e| {
+        // openapiv3 reads `paths` and schemas through untagged enums, which lose the path:
+        // the error then names only an ancestor. The deepest schema below it that does not
+        // read on its own is the node to name.
         let at = path_to_pointer(e.path());
-        err(&at, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+        let (at, why) = spec
+            .pointer(&at)
+            .and_then(|node| deepest_bad_schema(node, &mut at.clone(), at == "/components/schemas"))
+            .unwrap_or((at, e.inner().to_string()));
+        err(&at, format!("not a valid OpenAPI 3.0 document here: {why}"))
     })?;
     check_operation_references(&api).map_err(|(at, why)| err(&at, why))?;
     Ok(api)
@@ -485,6 +492,22 @@ fn check_schema_types(value: &Value, at: &mut String, in_schema: bool) -> std::r
                 ));
             }
         }
+        if let Some(required) = map.get("required")
+            && !matches!(required, Value::Array(names) if names.iter().all(Value::is_string))
+        {
+            return Err((
+                format!("{at}/required"),
+                format!(
+                    "`required` in a schema must be a list of property names, found {}{}",
+                    kind_of(required),
+                    if required.is_boolean() {
+                        " (`required: true` belongs to a parameter or a request body, not to its schema)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
         // typify resolves a schema's `$ref` by component name among the schemas only.
         if let Some(Value::String(reference)) = map.get("$ref")
             && !reference.starts_with("#/components/schemas/")
@@ -519,6 +542,62 @@ fn check_schema_types(value: &Value, at: &mut String, in_schema: bool) -> std::r
         at.truncate(len);
     }
     Ok(())
+}
+
+/// Below `node` (at `at`), the deepest schema that does not deserialize, with its own error.
+/// Only run once the whole document failed, so its cost is paid on errors only.
+fn deepest_bad_schema(node: &Value, at: &mut String, in_schemas: bool) -> Option<(String, String)> {
+    fn visit(node: &Value, at: &mut String, in_schema: bool, in_schemas: bool) -> Option<(String, String)> {
+        use crate::normalize::{SUBSCHEMA, SUBSCHEMA_LIST, SUBSCHEMA_MAP};
+        let mut children: Vec<(String, &Value, bool)> = Vec::new();
+        match node {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let token = pointer::escape(key);
+                    if in_schema {
+                        if SUBSCHEMA.contains(&key.as_str()) {
+                            children.push((token, child, true));
+                        } else if SUBSCHEMA_LIST.contains(&key.as_str()) || SUBSCHEMA_MAP.contains(&key.as_str()) {
+                            let items: Vec<(String, &Value)> = match child {
+                                Value::Array(items) => {
+                                    items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect()
+                                }
+                                Value::Object(map) => map.iter().map(|(k, v)| (pointer::escape(k), v)).collect(),
+                                _ => Vec::new(),
+                            };
+                            for (sub, item) in items {
+                                children.push((format!("{token}/{sub}"), item, true));
+                            }
+                        }
+                    } else if !(key == "example" || key == "examples" || key.starts_with("x-")) {
+                        children.push((token, child, in_schemas || key == "schema"));
+                    }
+                }
+            }
+            Value::Array(items) if !in_schema => {
+                children.extend(items.iter().enumerate().map(|(i, v)| (i.to_string(), v, false)));
+            }
+            _ => {}
+        }
+        for (token, child, is_schema) in children {
+            let len = at.len();
+            at.push('/');
+            at.push_str(&token);
+            let found = visit(child, at, is_schema, false);
+            at.truncate(len);
+            if found.is_some() {
+                return found;
+            }
+        }
+        if in_schema
+            && let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(node)
+        {
+            let inner = path_to_pointer(e.path());
+            return Some((format!("{at}{inner}"), e.inner().to_string()));
+        }
+        None
+    }
+    visit(node, at, false, in_schemas)
 }
 
 /// The subschemas of a list or map keyword.
