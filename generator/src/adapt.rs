@@ -1053,20 +1053,15 @@ fn inline_part_references(spec: &mut serde_json::Value) {
     }
 }
 
+/// What [`for_each_schema`] calls: the schema, its pointer, whether it is a component's root.
+type SchemaVisitor<'a> = dyn FnMut(&mut serde_json::Map<String, serde_json::Value>, &str, bool) + 'a;
+
 /// Visits every schema object under `paths` and `components` (through the keywords that hold
 /// subschemas), with its pointer and whether it is a component's root.
-fn for_each_schema(
-    spec: &mut serde_json::Value,
-    visit: &mut dyn FnMut(&mut serde_json::Map<String, serde_json::Value>, &str, bool),
-) {
+fn for_each_schema(spec: &mut serde_json::Value, visit: &mut SchemaVisitor<'_>) {
     use crate::normalize::{SUBSCHEMA, SUBSCHEMA_LIST, SUBSCHEMA_MAP};
     use serde_json::Value;
-    fn schema(
-        value: &mut Value,
-        at: &mut String,
-        root: bool,
-        visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>, &str, bool),
-    ) {
+    fn schema(value: &mut Value, at: &mut String, root: bool, visit: &mut SchemaVisitor<'_>) {
         let Value::Object(map) = value else { return };
         visit(map, at, root);
         for (key, child) in map.iter_mut() {
@@ -1098,11 +1093,7 @@ fn for_each_schema(
             at.truncate(len);
         }
     }
-    fn document(
-        value: &mut Value,
-        at: &mut String,
-        visit: &mut dyn FnMut(&mut serde_json::Map<String, Value>, &str, bool),
-    ) {
+    fn document(value: &mut Value, at: &mut String, visit: &mut SchemaVisitor<'_>) {
         match value {
             Value::Object(map) => {
                 let in_schemas = at == "/components/schemas";
@@ -1272,5 +1263,106 @@ fn rename_colliding_properties(spec: &mut serde_json::Value) {
         for (holder, wire) in renames {
             record_wire_name(root, &holder, &wire);
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn names(wires: &[(&str, Option<&'static str>)]) -> Vec<String> {
+        let wires: Vec<(String, Option<&str>)> = wires.iter().map(|(w, q)| ((*w).to_owned(), *q)).collect();
+        distinct_names(&wires)
+            .into_iter()
+            .zip(&wires)
+            .map(|(chosen, (wire, _))| chosen.unwrap_or_else(|| rust_name(wire, false)))
+            .collect()
+    }
+
+    #[test]
+    fn the_rename_rule_is_the_documented_one() {
+        // Unique names are left alone.
+        assert_eq!(names(&[("userId", None), ("name", None)]), ["user_id", "name"]);
+        // The name already spelled the Rust way keeps it, whatever its position.
+        assert_eq!(
+            names(&[("isGlobal", None), ("is_global", None)]),
+            ["is_global_2", "is_global"]
+        );
+        // Operators are spelled out.
+        assert_eq!(
+            names(&[("StartTime", None), ("StartTime<", None), ("StartTime>=", None)]),
+            ["start_time", "start_time_lt", "start_time_gte"]
+        );
+        // A location tells parameters apart only when it differs from the keeper's.
+        assert_eq!(
+            names(&[("id", Some("path")), ("id", Some("query")), ("ID", Some("path"))]),
+            ["id", "id_query", "id_2"]
+        );
+    }
+
+    #[test]
+    fn placeholders_convert_to_the_chosen_name_and_are_unique() {
+        let a = placeholder("is_global_2", PLACEHOLDER, 0);
+        let b = placeholder("is_global_2", PLACEHOLDER, 10);
+        assert_ne!(a, b);
+        assert_eq!(rust_name(&a, false), "is_global_2");
+        assert_eq!(rust_name(&b, false), "is_global_2");
+        assert_eq!(rust_name(&format!("Op-{b}"), true), "OpIsGlobal2");
+    }
+
+    fn prepared(mut spec: serde_json::Value) -> (serde_json::Value, Vec<Warning>) {
+        let mut warnings = Vec::new();
+        prepare_tree("s", &mut spec, &mut warnings).expect("prepare");
+        (spec, warnings)
+    }
+
+    #[test]
+    fn operations_without_an_id_are_named_after_method_and_path() {
+        let (spec, warnings) = prepared(json!({"paths": {
+            "/a/{id}": {"get": {"responses": {}}, "put": {"operationId": "get_a_id", "responses": {}}}
+        }}));
+        // `get_a_id` is taken by the `put`, so the `get` is the second of that name.
+        assert_eq!(spec["paths"]["/a/{id}"]["get"]["operationId"], "get_a_id_2");
+        assert_eq!(warnings.len(), 1);
+        assert_eq!(warnings[0].pointer, "/paths/~1a~1{id}/get");
+    }
+
+    #[test]
+    fn references_into_component_parts_are_inlined() {
+        let (spec, _) = prepared(json!({"paths": {}, "components": {
+            "parameters": {"P": {"name": "p", "in": "query", "schema": {"type": "string", "enum": ["a"]}}},
+            "schemas": {"S": {"type": "object", "properties": {"p": {"$ref": "#/components/parameters/P/schema"}}}}
+        }}));
+        assert_eq!(
+            spec["components"]["schemas"]["S"]["properties"]["p"],
+            json!({"type": "string", "enum": ["a"]})
+        );
+    }
+
+    #[test]
+    fn shared_titles_are_dropped_and_colliding_derived_names_get_a_title() {
+        let (spec, _) = prepared(json!({"paths": {}, "components": {"schemas": {
+            "A": {"type": "object", "properties": {"t": {"type": "string", "enum": ["a"], "title": "T"}}},
+            "B": {"type": "object", "properties": {"t": {"type": "string", "enum": ["b"], "title": "T"}}},
+            "C": {"type": "object", "properties": {"kind": {"type": "string", "enum": ["x"]}}},
+            "CKind": {"type": "object"}
+        }}}));
+        let schemas = &spec["components"]["schemas"];
+        assert!(schemas["A"]["properties"]["t"].get("title").is_none());
+        assert!(schemas["B"]["properties"]["t"].get("title").is_none());
+        assert_eq!(schemas["C"]["properties"]["kind"]["title"], "CKindInline");
+    }
+
+    #[test]
+    fn colliding_properties_are_renamed_in_properties_and_required() {
+        let (spec, _) = prepared(json!({"paths": {}, "components": {"schemas": {
+            "M": {"type": "object", "required": ["isGlobal"], "properties": {"isGlobal": {}, "is_global": {}}}
+        }}}));
+        let holder = placeholder("is_global_2", PLACEHOLDER, 0);
+        let m = &spec["components"]["schemas"]["M"];
+        assert!(m["properties"].get(&holder).is_some() && m["properties"].get("is_global").is_some());
+        assert_eq!(m["required"], json!([holder.clone()]));
+        assert_eq!(spec[WIRE_NAMES][&holder], "isGlobal");
     }
 }

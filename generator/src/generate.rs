@@ -485,3 +485,32 @@ pub fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// typify panics on an object with a `format` (normalize drops it first, so the test
+    /// hands progenitor the raw document): the error names that schema, found by bisection.
+    #[test]
+    fn a_schema_typify_fails_on_is_named_exactly() {
+        let api: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Alpha": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Bravo"}}},
+                "Bravo": {"type": "string"},
+                "Charlie": {"type": "object", "format": "uri-map"},
+                "Delta": {"type": "object", "properties": {"c": {"$ref": "#/components/schemas/Charlie"}}}
+            }}
+        }))
+        .expect("document");
+        let err = generate("s.yaml", &api, &crate::Settings::default()).expect_err("typify panics");
+        assert!(
+            err.to_string()
+                .starts_with("s.yaml#/components/schemas/Charlie: internal error: progenitor panicked while generating the schema `Charlie`"),
+            "{err}"
+        );
+    }
+}

@@ -756,7 +756,7 @@ mod tests {
         );
 
         let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": ok()}}}}));
-        spec["components"]["schemas"] = json!({"A": {"type": "object", "required": "yes"}});
+        spec["components"]["schemas"] = json!({"A": {"type": "string", "enum": "yes"}});
         let err = validate("s.yaml", &spec).expect_err("bad shape").to_string();
         assert!(err.starts_with("s.yaml#/components/schemas/A"), "{err}");
         assert!(err.contains("not a valid OpenAPI 3.0 document here"), "{err}");
@@ -785,6 +785,24 @@ mod tests {
         assert_eq!(
             err,
             "s.yaml#/paths/~1a/get/responses/200/$ref: `$ref` `#/components/parameters/Id` must name a component defined under `#/components/responses` (not a reference to one)"
+        );
+    }
+
+    #[test]
+    fn a_schema_that_does_not_read_is_named_exactly() {
+        // openapiv3 reads paths through untagged enums: its own error names only `/paths`.
+        let spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "p": {"type": "object", "properties": {"q": {"type": "string", "enum": "x"}}}
+            }}}}
+        }}}}}));
+        let err = validate("s.yaml", &spec).expect_err("bad enum").to_string();
+        assert!(
+            err.starts_with(
+                "s.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/properties/p/properties/q: not a valid OpenAPI 3.0 document here:"
+            ),
+            "{err}"
         );
     }
 
