@@ -954,9 +954,9 @@ fn wire_name_count(extensions: &serde_json::Map<String, serde_json::Value>) -> u
 /// - titles that name two different inline schemas, or a component, are dropped;
 /// - an inline schema whose derived type name is a component's gets a title of its own;
 /// - object properties whose Rust field names collide are renamed (see [`distinct_names`]).
-pub fn prepare_tree(name: &str, spec: &mut serde_json::Value, warnings: &mut Vec<Warning>) -> Result<()> {
+pub fn prepare_tree(spec: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
     if !spec.is_object() {
-        return Ok(());
+        return;
     }
     name_anonymous_operations(spec, warnings);
     inline_part_references(spec);
@@ -964,8 +964,6 @@ pub fn prepare_tree(name: &str, spec: &mut serde_json::Value, warnings: &mut Vec
     drop_shared_titles(spec);
     title_inline_types_named_like_components(spec);
     rename_colliding_properties(spec);
-    let _ = name;
-    Ok(())
 }
 
 /// `get` + `/users/{id}/repos` → `get_users_id_repos`; `_2`, `_3`, ... when taken.
@@ -1313,7 +1311,7 @@ mod tests {
 
     fn prepared(mut spec: serde_json::Value) -> (serde_json::Value, Vec<Warning>) {
         let mut warnings = Vec::new();
-        prepare_tree("s", &mut spec, &mut warnings).expect("prepare");
+        prepare_tree(&mut spec, &mut warnings);
         (spec, warnings)
     }
 

@@ -113,7 +113,7 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     let name = prepared.spec.name.as_str();
     let mut warnings = prepared.warnings;
     let mut value = prepared.value;
-    adapt::prepare_tree(name, &mut value, &mut warnings)?;
+    adapt::prepare_tree(&mut value, &mut warnings);
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api, settings)?;
