@@ -1037,7 +1037,34 @@ fn inline_part_references(spec: &mut serde_json::Value) {
             _ => {}
         }
     }
+    /// Whether any reference below `value` points inside a part: most documents have none,
+    /// and they should not pay for a copy of the whole tree.
+    fn any(value: &Value, root: &Value) -> bool {
+        match value {
+            Value::Object(map) => {
+                if let Some(Value::String(reference)) = map.get("$ref")
+                    && let Some(target) = reference.strip_prefix('#')
+                    && !target.is_empty()
+                    && !crate::validate::whole_component(target)
+                    && root.pointer(target).is_some_and(Value::is_object)
+                {
+                    return true;
+                }
+                map.iter().any(|(key, child)| {
+                    !(key == "example" || key == "examples" || key.starts_with("x-")) && any(child, root)
+                })
+            }
+            Value::Array(items) => items.iter().any(|item| any(item, root)),
+            _ => false,
+        }
+    }
     for _ in 0..4 {
+        let found = ["paths", "components"]
+            .iter()
+            .any(|section| spec.get(*section).is_some_and(|v| any(v, spec)));
+        if !found {
+            break;
+        }
         let root = spec.clone();
         let mut changed = false;
         for section in ["paths", "components"] {
@@ -1132,17 +1159,25 @@ fn for_each_schema(spec: &mut serde_json::Value, visit: &mut SchemaVisitor<'_>) 
 /// where each schema sits.
 fn drop_shared_titles(spec: &mut serde_json::Value) {
     use heck::ToPascalCase;
-    let mut by_title: BTreeMap<String, Vec<serde_json::Value>> = BTreeMap::new();
-    for_each_schema(spec, &mut |map, _, root| {
+    // Pointers first, shapes compared only for titles used more than once: copying every
+    // titled schema would cost large documents more than the rest of this pass.
+    let mut by_title: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for_each_schema(spec, &mut |map, at, root| {
         if let (false, Some(serde_json::Value::String(title))) = (root, map.get("title")) {
-            let shapes = by_title.entry(title.to_pascal_case()).or_default();
-            let shape = serde_json::Value::Object(map.clone());
-            if !shapes.contains(&shape) {
+            by_title.entry(title.to_pascal_case()).or_default().push(at.to_owned());
+        }
+    });
+    by_title.retain(|_, places| {
+        let mut shapes: Vec<&serde_json::Value> = Vec::new();
+        for place in places.iter() {
+            if let Some(shape) = spec.pointer(place)
+                && !shapes.contains(&shape)
+            {
                 shapes.push(shape);
             }
         }
+        shapes.len() > 1
     });
-    by_title.retain(|_, shapes| shapes.len() > 1);
     if by_title.is_empty() {
         return;
     }
