@@ -1201,10 +1201,15 @@ fn title_inline_types_named_like_components(spec: &mut serde_json::Value) {
         return;
     };
     let mut names: std::collections::BTreeSet<String> = schemas.keys().map(|k| rust_name(k, true)).collect();
+    let folds: std::collections::BTreeSet<String> = names.iter().map(|n| fold(n)).collect();
+    // Converting every property's name costs large documents more than the rest of the
+    // pass; a derived name is computed only where its folded form is a component's, or
+    // where it names the parent of deeper inline schemas.
     fn walk(
         map: &mut serde_json::Map<String, Value>,
         base: &str,
         names: &mut std::collections::BTreeSet<String>,
+        folds: &std::collections::BTreeSet<String>,
         depth: usize,
     ) {
         if depth > 16 {
@@ -1213,41 +1218,68 @@ fn title_inline_types_named_like_components(spec: &mut serde_json::Value) {
         let Some(Value::Object(properties)) = map.get_mut("properties") else {
             return;
         };
+        let base_fold = fold(base);
         for (property, schema) in properties.iter_mut() {
             let Value::Object(schema) = schema else { continue };
             if schema.contains_key("$ref") {
                 continue;
             }
-            let derived = rust_name(&format!("{base}_{}", property.to_snake_case()), true);
-            let own = match schema.get("title").and_then(Value::as_str) {
-                Some(title) => rust_name(title, true),
-                None if names.contains(&derived) => {
-                    let title = std::iter::once(format!("{derived}Inline"))
-                        .chain((2..).map(|n| format!("{derived}Inline{n}")))
-                        .find(|c| !names.contains(c))
-                        .unwrap_or_default();
-                    names.insert(title.clone());
-                    schema.insert("title".into(), Value::String(title.clone()));
-                    // A nullable `allOf` of one inline schema is that schema's type.
-                    if let Some(Value::Array(all_of)) = schema.get_mut("allOf")
-                        && let [Value::Object(only)] = all_of.as_mut_slice()
-                        && !only.contains_key("$ref")
-                        && !only.contains_key("title")
-                    {
-                        only.insert("title".into(), Value::String(title.clone()));
+            let nested = schema.get("properties").is_some_and(Value::is_object);
+            let titled = schema.get("title").and_then(Value::as_str).map(|t| rust_name(t, true));
+            let may_collide = titled.is_none() && folds.contains(&format!("{base_fold}{}", fold(property)));
+            if !nested && !may_collide {
+                continue;
+            }
+            let derived = || rust_name(&format!("{base}_{}", property.to_snake_case()), true);
+            let own = match titled {
+                Some(title) => title,
+                None => {
+                    let derived = derived();
+                    if may_collide && names.contains(&derived) {
+                        let title = std::iter::once(format!("{derived}Inline"))
+                            .chain((2..).map(|n| format!("{derived}Inline{n}")))
+                            .find(|c| !names.contains(c))
+                            .unwrap_or_default();
+                        names.insert(title.clone());
+                        schema.insert("title".into(), Value::String(title.clone()));
+                        // A nullable `allOf` of one inline schema is that schema's type.
+                        if let Some(Value::Array(all_of)) = schema.get_mut("allOf")
+                            && let [Value::Object(only)] = all_of.as_mut_slice()
+                            && !only.contains_key("$ref")
+                            && !only.contains_key("title")
+                        {
+                            only.insert("title".into(), Value::String(title.clone()));
+                        }
+                        title
+                    } else {
+                        derived
                     }
-                    title
                 }
-                None => derived,
             };
-            walk(schema, &own, names, depth + 1);
+            if nested {
+                walk(schema, &own, names, folds, depth + 1);
+            }
         }
     }
     let keys: Vec<String> = schemas.keys().cloned().collect();
     for key in keys {
         if let Some(Value::Object(schema)) = schemas.get_mut(&key) {
-            walk(schema, &rust_name(&key, true), &mut names, 0);
+            walk(schema, &rust_name(&key, true), &mut names, &folds, 0);
         }
+    }
+}
+
+/// A name reduced to its lowercased letters and digits: two names whose Rust forms are equal
+/// fold equally, and folding is much cheaper than converting, so it screens candidates.
+fn fold(name: &str) -> String {
+    match name {
+        "+1" => "plus1".to_owned(),
+        "-1" => "minus1".to_owned(),
+        _ => name
+            .chars()
+            .filter(|c| c.is_alphanumeric())
+            .flat_map(char::to_lowercase)
+            .collect(),
     }
 }
 
@@ -1262,6 +1294,10 @@ fn rename_colliding_properties(spec: &mut serde_json::Value) {
         let Some(Value::Object(properties)) = map.get("properties") else {
             return;
         };
+        let mut seen = std::collections::BTreeSet::new();
+        if properties.keys().all(|k| seen.insert(fold(k))) {
+            return;
+        }
         let wires: Vec<(String, Option<&str>)> = properties.keys().map(|k| (k.clone(), None)).collect();
         let mut seen = std::collections::BTreeSet::new();
         if wires.iter().all(|(w, _)| seen.insert(rust_name(w, false))) {

@@ -21,7 +21,7 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI, extend: &crate::extend::Se
     strip_multipart_bodies(&mut api);
     let settings = settings(extend)?;
     match run_progenitor(&api, &settings) {
-        Ok(tokens) => fix_up(name, &api, tokens),
+        Ok(tokens) => Ok(tokens),
         Err(failure) => Err(blame(name, &api, &settings, failure)),
     }
 }
@@ -144,23 +144,17 @@ impl FixUps {
     }
 }
 
-/// Applies what [`FixUps`] lists to progenitor's output. Documents that need none (the
-/// registry's among them) pass through untouched and unparsed.
-fn fix_up(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Result<TokenStream> {
-    use quote::ToTokens;
+/// Applies what the adapt stage asked for to progenitor's output, once the extend stage has
+/// parsed it (parsing it a second time would cost large documents a tenth of their time):
+/// wire names restored in place of placeholders, stand-in enums replaced by their structs,
+/// `options`/`trace` sent through `request`, and the `deepObject` helper added. Documents
+/// that need none of it (the registry's among them) are not visited.
+pub fn fix_up(name: &str, api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
     use syn::visit_mut::VisitMut;
     let fix = FixUps::of(api);
     if fix.is_empty() {
-        return Ok(tokens);
+        return Ok(());
     }
-    let mut file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::at(
-            Stage::Generate,
-            name,
-            "",
-            format!("internal error: progenitor output does not parse: {e}. Please report this with the spec that caused it."),
-        )
-    })?;
     if !fix.stand_ins.is_empty() {
         for item in &mut file.items {
             if let syn::Item::Mod(module) = item
@@ -171,7 +165,7 @@ fn fix_up(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Result<T
             }
         }
     }
-    FixVisitor { fix: &fix }.visit_file_mut(&mut file);
+    FixVisitor { fix: &fix }.visit_file_mut(file);
     if fix.deep_object {
         let helper: syn::File = syn::parse_str(DEEP_OBJECT).map_err(|e| {
             Error::at(
@@ -192,7 +186,7 @@ fn fix_up(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream) -> Result<T
             }
         });
     }
-    Ok(file.into_token_stream())
+    Ok(())
 }
 
 impl FixUps {

@@ -49,6 +49,7 @@ impl Settings {
 pub fn extend(name: &str, api: &openapiv3::OpenAPI, tokens: TokenStream, settings: &Settings) -> Result<syn::File> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))?;
+    crate::generate::fix_up(name, api, &mut file)?;
     let multipart = multipart::multipart_operations(name, api)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
