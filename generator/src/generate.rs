@@ -117,6 +117,16 @@ impl FixUps {
     /// The same for string literals inside an attribute's tokens (`#[serde(rename = "..")]`),
     /// which syn leaves unparsed.
     fn restore_tokens(&self, tokens: TokenStream) -> TokenStream {
+        fn any(tokens: &TokenStream) -> bool {
+            tokens.clone().into_iter().any(|tree| match tree {
+                proc_macro2::TokenTree::Group(group) => any(&group.stream()),
+                proc_macro2::TokenTree::Literal(literal) => needs_restoring(&literal.to_string()),
+                _ => false,
+            })
+        }
+        if !any(&tokens) {
+            return tokens;
+        }
         tokens
             .into_iter()
             .map(|tree| match tree {
@@ -202,6 +212,12 @@ impl FixUps {
     }
 }
 
+/// Whether a literal, as written in Rust, may hold a placeholder (escaped as `\u{1f}` or
+/// `\u{1e}`, or JSON-escaped as `\\u001f` in documentation) or a stand-in's name.
+fn needs_restoring(written: &str) -> bool {
+    written.contains("\\u{1") || written.contains("u001") || written.contains("XGeneratorStandIn")
+}
+
 struct FixVisitor<'a> {
     fix: &'a FixUps,
 }
@@ -215,6 +231,11 @@ impl syn::visit_mut::VisitMut for FixVisitor<'_> {
     }
 
     fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        // The literal as written is cheaper to search than its unescaped value, and almost
+        // every literal (documentation, mostly) has nothing to restore.
+        if !needs_restoring(&lit.token().to_string()) {
+            return;
+        }
         if let Some(restored) = self.fix.restore(&lit.value()) {
             *lit = syn::LitStr::new(&restored, lit.span());
         }
