@@ -61,6 +61,9 @@ impl FixUps {
                 fix.names.push((holder.clone(), wire));
             }
         }
+        // Longest first: the placeholder with index 1 is a prefix of the one with index 12.
+        fix.names.sort_by_key(|(holder, _)| std::cmp::Reverse(holder.len()));
+        fix.escaped.sort_by_key(|(holder, _)| std::cmp::Reverse(holder.len()));
         for (_, item) in api.paths.paths.iter() {
             let openapiv3::ReferenceOr::Item(item) = item else {
                 continue;
@@ -504,6 +507,29 @@ pub fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Twelve renames of one Rust name: the placeholders with indexes 1 and 10 share a prefix,
+    /// and each must still come back as its own wire name.
+    #[test]
+    fn placeholders_sharing_a_prefix_restore_to_their_own_wire_names() {
+        let mut schemas = serde_json::Map::new();
+        for i in 0..12 {
+            schemas.insert(
+                format!("Model{i}"),
+                serde_json::json!({"type": "object", "properties": {"isGlobal": {"type": "boolean"}, "is_global": {"type": "string"}}}),
+            );
+        }
+        let spec = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        });
+        let source = crate::Source::new("s.json", serde_json::to_vec(&spec).expect("json"));
+        let code = crate::generate(&source, None).expect("generates").code;
+        assert_eq!(code.matches("rename = \"isGlobal\"").count(), 12, "{code}");
+        assert!(!code.contains("\\u{1") && !code.contains("\\u001"), "{code}");
+    }
 
     /// typify panics on an object with a `format` (normalize drops it first, so the test
     /// hands progenitor the raw document): the error names that schema, found by bisection.
