@@ -26,6 +26,263 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI, extend: &crate::extend::Se
     }
 }
 
+#[cfg(test)]
+mod deep_object;
+
+/// The `deepObject` query helper, copied into clients that need it.
+const DEEP_OBJECT: &str = include_str!("generate/deep_object.rs");
+
+/// What the adapt stage asked to change in progenitor's output.
+#[derive(Default)]
+struct FixUps {
+    /// (placeholder, wire name) for every renamed property and parameter, and the same pair
+    /// JSON-escaped, as typify's schema documentation quotes them.
+    names: Vec<(String, String)>,
+    escaped: Vec<(String, String)>,
+    /// Stand-in enum → the struct it stands for.
+    stand_ins: std::collections::BTreeMap<String, String>,
+    /// An `options` or `trace` operation: reqwest has no method of that name.
+    other_methods: bool,
+    deep_object: bool,
+}
+
+impl FixUps {
+    fn of(api: &openapiv3::OpenAPI) -> Self {
+        let mut fix = FixUps::default();
+        if let Some(serde_json::Value::Object(table)) = api.extensions.get(crate::adapt::WIRE_NAMES) {
+            for (holder, wire) in table {
+                let wire = wire.as_str().unwrap_or_default().to_owned();
+                let json = |s: &str| {
+                    let quoted = serde_json::to_string(s).unwrap_or_default();
+                    quoted[1..quoted.len().saturating_sub(1).max(1)].to_owned()
+                };
+                fix.escaped.push((json(holder), json(&wire)));
+                fix.deep_object |= holder.contains(crate::adapt::DEEP_PLACEHOLDER);
+                fix.names.push((holder.clone(), wire));
+            }
+        }
+        // Longest first: the placeholder with index 1 is a prefix of the one with index 12.
+        fix.names.sort_by_key(|(holder, _)| std::cmp::Reverse(holder.len()));
+        fix.escaped.sort_by_key(|(holder, _)| std::cmp::Reverse(holder.len()));
+        for (_, item) in api.paths.paths.iter() {
+            let openapiv3::ReferenceOr::Item(item) = item else {
+                continue;
+            };
+            fix.other_methods |= item.options.is_some() || item.trace.is_some();
+            for (_, operation) in item.iter() {
+                for parameter in &operation.parameters {
+                    if let openapiv3::ReferenceOr::Item(parameter) = parameter
+                        && let openapiv3::ParameterSchemaOrContent::Schema(openapiv3::ReferenceOr::Item(schema)) =
+                            &parameter.parameter_data_ref().format
+                        && let Some(serde_json::Value::Object(map)) =
+                            schema.schema_data.extensions.get(crate::adapt::STAND_INS)
+                    {
+                        for (stand_in, real) in map {
+                            fix.stand_ins
+                                .insert(stand_in.clone(), real.as_str().unwrap_or_default().to_owned());
+                        }
+                    }
+                }
+            }
+        }
+        fix
+    }
+
+    fn is_empty(&self) -> bool {
+        self.names.is_empty() && self.stand_ins.is_empty() && !self.other_methods
+    }
+
+    /// `text` with every placeholder replaced by its wire name, and every stand-in by the
+    /// struct's name (error messages name the parameter's type); `None` when it has none.
+    fn restore(&self, text: &str) -> Option<String> {
+        let stand_in = !self.stand_ins.is_empty() && text.contains("XGeneratorStandIn");
+        if !stand_in
+            && !text.contains([crate::adapt::PLACEHOLDER, crate::adapt::DEEP_PLACEHOLDER])
+            && !text.contains("\\u001")
+        {
+            return None;
+        }
+        let mut out = text.to_owned();
+        for (holder, wire) in self.names.iter().chain(&self.escaped) {
+            out = out.replace(holder.as_str(), wire);
+        }
+        if stand_in {
+            // Longest first: `XGeneratorStandIn1` is a prefix of `XGeneratorStandIn12`.
+            let mut pairs: Vec<_> = self.stand_ins.iter().collect();
+            pairs.sort_by_key(|(k, _)| std::cmp::Reverse(k.len()));
+            for (from, to) in pairs {
+                out = out.replace(from.as_str(), to);
+            }
+        }
+        Some(out)
+    }
+
+    /// The same for string literals inside an attribute's tokens (`#[serde(rename = "..")]`),
+    /// which syn leaves unparsed.
+    fn restore_tokens(&self, tokens: TokenStream) -> TokenStream {
+        fn any(tokens: &TokenStream) -> bool {
+            tokens.clone().into_iter().any(|tree| match tree {
+                proc_macro2::TokenTree::Group(group) => any(&group.stream()),
+                proc_macro2::TokenTree::Literal(literal) => needs_restoring(&literal.to_string()),
+                _ => false,
+            })
+        }
+        if !any(&tokens) {
+            return tokens;
+        }
+        tokens
+            .into_iter()
+            .map(|tree| match tree {
+                proc_macro2::TokenTree::Group(group) => {
+                    let mut fixed = proc_macro2::Group::new(group.delimiter(), self.restore_tokens(group.stream()));
+                    fixed.set_span(group.span());
+                    proc_macro2::TokenTree::Group(fixed)
+                }
+                proc_macro2::TokenTree::Literal(literal) => {
+                    let restored = syn::parse2::<syn::LitStr>(proc_macro2::TokenTree::Literal(literal.clone()).into())
+                        .ok()
+                        .and_then(|lit| self.restore(&lit.value()));
+                    match restored {
+                        Some(text) => {
+                            let mut fixed = proc_macro2::Literal::string(&text);
+                            fixed.set_span(literal.span());
+                            proc_macro2::TokenTree::Literal(fixed)
+                        }
+                        None => proc_macro2::TokenTree::Literal(literal),
+                    }
+                }
+                other => other,
+            })
+            .collect()
+    }
+}
+
+/// Applies what the adapt stage asked for to progenitor's output, once the extend stage has
+/// parsed it (parsing it a second time would cost large documents a tenth of their time):
+/// wire names restored in place of placeholders, stand-in enums replaced by their structs,
+/// `options`/`trace` sent through `request`, and the `deepObject` helper added. Documents
+/// that need none of it (the registry's among them) are not visited.
+pub fn fix_up(name: &str, api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
+    use syn::visit_mut::VisitMut;
+    let fix = FixUps::of(api);
+    if fix.is_empty() {
+        return Ok(());
+    }
+    if !fix.stand_ins.is_empty() {
+        for item in &mut file.items {
+            if let syn::Item::Mod(module) = item
+                && module.ident == "types"
+                && let Some((_, items)) = &mut module.content
+            {
+                items.retain(|item| !fix.is_stand_in_item(item));
+            }
+        }
+    }
+    FixVisitor { fix: &fix }.visit_file_mut(file);
+    if fix.deep_object {
+        let helper: syn::File = syn::parse_str(DEEP_OBJECT).map_err(|e| {
+            Error::at(
+                Stage::Generate,
+                name,
+                "",
+                format!("internal error: the deepObject helper does not parse: {e}"),
+            )
+        })?;
+        let items = helper
+            .items
+            .into_iter()
+            .filter(|item| !matches!(item, syn::Item::Mod(_)));
+        file.items.push(syn::parse_quote! {
+            /// Query parameters of `style: deepObject`, sent as `name[key]=value`.
+            pub mod deep_object {
+                #(#items)*
+            }
+        });
+    }
+    Ok(())
+}
+
+impl FixUps {
+    fn is_stand_in_item(&self, item: &syn::Item) -> bool {
+        let named = |ident: &syn::Ident| self.stand_ins.contains_key(&ident.to_string());
+        match item {
+            syn::Item::Enum(e) => named(&e.ident),
+            syn::Item::Impl(i) => {
+                matches!(&*i.self_ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| named(&s.ident)))
+            }
+            _ => false,
+        }
+    }
+}
+
+/// Whether a literal, as written in Rust, may hold a placeholder (escaped as `\u{1f}` or
+/// `\u{1e}`, or JSON-escaped as `\\u001f` in documentation) or a stand-in's name.
+fn needs_restoring(written: &str) -> bool {
+    written.contains("\\u{1") || written.contains("u001") || written.contains("XGeneratorStandIn")
+}
+
+struct FixVisitor<'a> {
+    fix: &'a FixUps,
+}
+
+impl syn::visit_mut::VisitMut for FixVisitor<'_> {
+    fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+        if let syn::Meta::List(list) = &mut attribute.meta {
+            list.tokens = self.fix.restore_tokens(std::mem::take(&mut list.tokens));
+        }
+        syn::visit_mut::visit_attribute_mut(self, attribute);
+    }
+
+    fn visit_lit_str_mut(&mut self, lit: &mut syn::LitStr) {
+        // The literal as written is cheaper to search than its unescaped value, and almost
+        // every literal (documentation, mostly) has nothing to restore.
+        if !needs_restoring(&lit.token().to_string()) {
+            return;
+        }
+        if let Some(restored) = self.fix.restore(&lit.value()) {
+            *lit = syn::LitStr::new(&restored, lit.span());
+        }
+    }
+
+    fn visit_path_segment_mut(&mut self, segment: &mut syn::PathSegment) {
+        if !self.fix.stand_ins.is_empty()
+            && let Some(real) = self.fix.stand_ins.get(&segment.ident.to_string())
+        {
+            segment.ident = syn::Ident::new(real, segment.ident.span());
+        }
+        syn::visit_mut::visit_path_segment_mut(self, segment);
+    }
+
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        // `progenitor_client::QueryParam::new("name\u{1e}..", &value)` for a deepObject.
+        if let syn::Expr::Path(function) = &*call.func
+            && function.path.segments.iter().any(|s| s.ident == "QueryParam")
+            && let Some(syn::Expr::Lit(syn::ExprLit {
+                lit: syn::Lit::Str(first),
+                ..
+            })) = call.args.first()
+            && first.value().contains(crate::adapt::DEEP_PLACEHOLDER)
+        {
+            call.func = syn::parse_quote!(super::deep_object::DeepObject::new);
+        }
+        syn::visit_mut::visit_expr_call_mut(self, call);
+    }
+
+    fn visit_expr_method_call_mut(&mut self, call: &mut syn::ExprMethodCall) {
+        // `client.client.options(url)`: reqwest names only the common methods.
+        if self.fix.other_methods
+            && (call.method == "options" || call.method == "trace")
+            && matches!(&*call.receiver, syn::Expr::Field(f) if matches!(&f.member, syn::Member::Named(m) if m == "client"))
+            && call.args.len() == 1
+        {
+            let method = syn::Ident::new(&call.method.to_string().to_uppercase(), call.method.span());
+            call.method = syn::Ident::new("request", call.method.span());
+            call.args.insert(0, syn::parse_quote!(reqwest::Method::#method));
+        }
+        syn::visit_mut::visit_expr_method_call_mut(self, call);
+    }
+}
+
 /// Why progenitor gave up: it returned an error, or it panicked.
 #[derive(Debug)]
 enum Failure {
@@ -81,11 +338,18 @@ fn blame(name: &str, api: &openapiv3::OpenAPI, settings: &progenitor::Generation
         .collect();
     let fails = |count: usize| run_progenitor(&first_operations(api, &operations[..count]), settings).err();
     let (at, what, failure) = match fails(0) {
-        Some(alone) => (
-            "/components/schemas".to_owned(),
-            "the component schemas".to_owned(),
-            alone,
-        ),
+        Some(alone) => match blame_schema(api, settings) {
+            Some((schema, failure)) => (
+                pointer::join("/components/schemas", &schema),
+                format!("the schema `{schema}`"),
+                failure,
+            ),
+            None => (
+                "/components/schemas".to_owned(),
+                "the component schemas".to_owned(),
+                alone,
+            ),
+        },
         None => {
             // fails(0) is false and fails(len) true: keep that invariant while halving.
             let (mut good, mut bad) = (0, operations.len());
@@ -127,6 +391,49 @@ fn blame(name: &str, api: &openapiv3::OpenAPI, settings: &progenitor::Generation
         ),
     };
     Error::at(Stage::Generate, name, at, reason)
+}
+
+/// Finds the component schema typify fails on, as [`blame`] finds operations: with no
+/// operations, the shortest prefix of the schemas that still fails ends with it. The
+/// schemas past the prefix stay, as "any value", so that references to them resolve.
+fn blame_schema(api: &openapiv3::OpenAPI, settings: &progenitor::GenerationSettings) -> Option<(String, Failure)> {
+    let mut bare = first_operations(api, &[]);
+    let names: Vec<String> = bare.components.as_ref()?.schemas.keys().cloned().collect();
+    let original = bare.components.as_ref()?.schemas.clone();
+    let mut fails = |count: usize| {
+        if let Some(components) = bare.components.as_mut() {
+            for (i, name) in names.iter().enumerate() {
+                let schema = if i < count {
+                    original.get(name).cloned()
+                } else {
+                    Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
+                        schema_data: Default::default(),
+                        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+                    }))
+                };
+                if let Some(schema) = schema {
+                    components.schemas.insert(name.clone(), schema);
+                }
+            }
+        }
+        run_progenitor(&bare, settings).err()
+    };
+    if fails(0).is_some() {
+        return None;
+    }
+    let (mut good, mut bad) = (0, names.len());
+    let mut last = fails(bad)?;
+    while bad - good > 1 {
+        let middle = good + (bad - good) / 2;
+        match fails(middle) {
+            Some(f) => {
+                bad = middle;
+                last = f;
+            }
+            None => good = middle,
+        }
+    }
+    Some((names.get(bad.checked_sub(1)?)?.clone(), last))
 }
 
 /// `api` with only the given operations (and every component).
@@ -194,5 +501,57 @@ pub fn strip_multipart_bodies(api: &mut openapiv3::OpenAPI) {
                 operation.request_body = None;
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Twelve renames of one Rust name: the placeholders with indexes 1 and 10 share a prefix,
+    /// and each must still come back as its own wire name.
+    #[test]
+    fn placeholders_sharing_a_prefix_restore_to_their_own_wire_names() {
+        let mut schemas = serde_json::Map::new();
+        for i in 0..12 {
+            schemas.insert(
+                format!("Model{i}"),
+                serde_json::json!({"type": "object", "properties": {"isGlobal": {"type": "boolean"}, "is_global": {"type": "string"}}}),
+            );
+        }
+        let spec = serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": schemas}
+        });
+        let source = crate::Source::new("s.json", serde_json::to_vec(&spec).expect("json"));
+        let code = crate::generate(&source, None).expect("generates").code;
+        assert_eq!(code.matches("rename = \"isGlobal\"").count(), 12, "{code}");
+        assert!(!code.contains("\\u{1") && !code.contains("\\u001"), "{code}");
+    }
+
+    /// typify panics on an object with a `format` (normalize drops it first, so the test
+    /// hands progenitor the raw document): the error names that schema, found by bisection.
+    #[test]
+    fn a_schema_typify_fails_on_is_named_exactly() {
+        let api: openapiv3::OpenAPI = serde_json::from_value(serde_json::json!({
+            "openapi": "3.0.3",
+            "info": {"title": "t", "version": "1"},
+            "paths": {},
+            "components": {"schemas": {
+                "Alpha": {"type": "object", "properties": {"b": {"$ref": "#/components/schemas/Bravo"}}},
+                "Bravo": {"type": "string"},
+                "Charlie": {"type": "object", "format": "uri-map"},
+                "Delta": {"type": "object", "properties": {"c": {"$ref": "#/components/schemas/Charlie"}}}
+            }}
+        }))
+        .expect("document");
+        let err = generate("s.yaml", &api, &crate::Settings::default()).expect_err("typify panics");
+        assert!(
+            err.to_string()
+                .starts_with("s.yaml#/components/schemas/Charlie: internal error: progenitor panicked while generating the schema `Charlie`"),
+            "{err}"
+        );
     }
 }

@@ -120,7 +120,7 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     let mut warnings = prepared.warnings;
     let mut value = prepared.value;
     let overlay_actions = prepared.overlay_actions;
-    adapt::drop_colliding_titles(&mut value);
+    adapt::prepare_tree(&mut value, &mut warnings);
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
     let tokens = generate::generate(name, &api, settings)?;

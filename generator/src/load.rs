@@ -81,7 +81,7 @@ fn parse_json(name: &str, text: &str) -> Result<Value> {
 /// The only place that knows which YAML library the project uses: `serde_yaml` is no longer
 /// maintained, and swapping it must touch nothing else.
 pub fn parse_yaml(name: &str, text: &str) -> Result<Value> {
-    let mut yaml: serde_yaml::Value = serde_yaml::from_str(text).map_err(|e| {
+    let Wide(mut yaml) = serde_yaml::from_str(text).map_err(|e| {
         let mut location = Location::new(name, "");
         location.line_col = e.location().map(|l| (l.line(), l.column()));
         Error::new(
@@ -93,6 +93,109 @@ pub fn parse_yaml(name: &str, text: &str) -> Result<Value> {
     yaml.apply_merge()
         .map_err(|e| Error::at(Stage::Load, name, "", format!("invalid YAML merge key: {e}")))?;
     yaml_to_json(name, yaml, &mut String::new())
+}
+
+/// A YAML tree read like `serde_yaml::Value`, except that integers beyond 64 bits become
+/// floats, as JSON parsers read them: `minimum: -9223372036854776000` (an `i64` bound printed
+/// by a float formatter, common in generated documents) must load the same from YAML as from
+/// JSON, where `serde_yaml::Value` refuses it as "invalid YAML".
+struct Wide(serde_yaml::Value);
+
+impl<'de> serde::Deserialize<'de> for Wide {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> std::result::Result<Self, D::Error> {
+        deserializer.deserialize_any(WideVisitor).map(Wide)
+    }
+}
+
+struct WideVisitor;
+
+impl<'de> serde::de::Visitor<'de> for WideVisitor {
+    type Value = serde_yaml::Value;
+
+    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("any YAML value")
+    }
+
+    fn visit_bool<E>(self, b: bool) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Bool(b))
+    }
+
+    fn visit_i64<E>(self, i: i64) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(i.into()))
+    }
+
+    fn visit_u64<E>(self, u: u64) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(u.into()))
+    }
+
+    // The lossy conversion is the point: it is what JSON parsers do with such numbers.
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_i128<E>(self, i: i128) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((i as f64).into()))
+    }
+
+    #[allow(clippy::cast_precision_loss)]
+    fn visit_u128<E>(self, u: u128) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number((u as f64).into()))
+    }
+
+    fn visit_f64<E>(self, f: f64) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Number(f.into()))
+    }
+
+    fn visit_str<E>(self, s: &str) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(s.to_owned()))
+    }
+
+    fn visit_string<E>(self, s: String) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::String(s))
+    }
+
+    fn visit_unit<E>(self) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+
+    fn visit_none<E>(self) -> std::result::Result<Self::Value, E> {
+        Ok(serde_yaml::Value::Null)
+    }
+
+    fn visit_some<D: serde::Deserializer<'de>>(self, d: D) -> std::result::Result<Self::Value, D::Error> {
+        serde::Deserialize::deserialize(d).map(|Wide(v)| v)
+    }
+
+    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> std::result::Result<Self::Value, A::Error> {
+        let mut items = Vec::new();
+        while let Some(Wide(item)) = seq.next_element()? {
+            items.push(item);
+        }
+        Ok(serde_yaml::Value::Sequence(items))
+    }
+
+    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> std::result::Result<Self::Value, A::Error> {
+        let mut out = serde_yaml::Mapping::new();
+        while let Some((Wide(key), Wide(value))) = map.next_entry()? {
+            // The same message as serde_yaml's own, which the bad-input corpus pins.
+            if out.contains_key(&key) {
+                let shown = match &key {
+                    serde_yaml::Value::String(s) => format!("{s:?}"),
+                    other => serde_yaml::to_string(other).unwrap_or_default().trim_end().to_owned(),
+                };
+                return Err(serde::de::Error::custom(format!("duplicate entry with key {shown}")));
+            }
+            out.insert(key, value);
+        }
+        Ok(serde_yaml::Value::Mapping(out))
+    }
+
+    fn visit_enum<A: serde::de::EnumAccess<'de>>(self, data: A) -> std::result::Result<Self::Value, A::Error> {
+        use serde::de::VariantAccess;
+        let (tag, contents) = data.variant::<String>()?;
+        let Wide(value) = contents.newtype_variant()?;
+        Ok(serde_yaml::Value::Tagged(Box::new(serde_yaml::value::TaggedValue {
+            tag: serde_yaml::value::Tag::new(tag),
+            value,
+        })))
+    }
 }
 
 /// YAML allows what JSON does not (integer keys such as unquoted `200:`, tagged values,
@@ -257,6 +360,28 @@ mod tests {
         assert_eq!(err.to_string(), "b:1:10: not UTF-8: invalid byte at offset 9");
         let err = load("l", b"- a\n- b\n").expect_err("list");
         assert!(err.reason.contains("found an array"), "{err}");
+    }
+
+    #[test]
+    fn integers_beyond_64_bits_load_from_yaml_as_from_json() {
+        let yaml = load(
+            "s",
+            b"minimum: -9223372036854776000\nmaximum: 9223372036854776000\nbig: 18446744073709551616\n",
+        )
+        .expect("yaml");
+        let json = load(
+            "s",
+            br#"{"minimum": -9223372036854776000, "maximum": 9223372036854776000, "big": 18446744073709551616}"#,
+        )
+        .expect("json");
+        assert_eq!(yaml.value, json.value);
+        assert_eq!(yaml.value["minimum"].as_f64(), Some(-9.223_372_036_854_776e18));
+    }
+
+    #[test]
+    fn yaml_tags_survive_to_be_refused_with_their_place() {
+        let err = load("t", b"a:\n  b: !include other.yaml\n").expect_err("tag");
+        assert_eq!(err.to_string(), "t#/a/b: YAML tag `!include` has no meaning in OpenAPI");
     }
 
     #[test]

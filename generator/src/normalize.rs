@@ -198,6 +198,49 @@ pub fn normalize_schema(schema: &mut Value, at: &str, warnings: &mut Vec<Warning
     infer_type(map);
     null_alternatives(map);
     colliding_enum_values(map, at, warnings);
+    typify_limits(map, at, warnings);
+}
+
+/// Not 3.1 rules but typify limits, applied here because this walk visits every schema.
+/// Each construct below makes typify panic or refuse the document without a location:
+///
+/// - a `format` on an object or array (`format: uri-map`): formats only qualify scalars, so
+///   it is dropped;
+/// - `allOf`/`anyOf`/`oneOf` beside an `enum` of one value (a 3.1 `const` that also names
+///   the type it belongs to): the value is fixed, so the composition adds nothing a client
+///   needs, and is dropped;
+/// - a `default` on `anyOf`/`oneOf`: typify cannot check it against the union and refuses
+///   it ("value does not conform"); the generated type has no default then.
+fn typify_limits(map: &mut Map<String, Value>, at: &str, warnings: &mut Vec<Warning>) {
+    let mut warn = |key: &str, message: String| {
+        warnings.push(Warning {
+            pointer: pointer::join(at, key),
+            message,
+        });
+    };
+    if let (Some(Value::String(t)), Some(Value::String(format))) = (map.get("type"), map.get("format"))
+        && (t == "object" || t == "array")
+    {
+        warn("format", format!("ignored: format `{format}` means nothing for an {t}"));
+        map.remove("format");
+    }
+    if matches!(map.get("enum"), Some(Value::Array(values)) if values.len() == 1) {
+        for key in ["allOf", "anyOf", "oneOf"] {
+            if map.remove(key).is_some() {
+                warn(
+                    key,
+                    format!("ignored: `{key}` beside a single allowed value (`const`) does not change the value"),
+                );
+            }
+        }
+    }
+    if (map.contains_key("anyOf") || map.contains_key("oneOf")) && map.contains_key("default") {
+        map.remove("default");
+        warn(
+            "default",
+            "dropped: a default for a union (`anyOf`/`oneOf`) cannot be typed; the field has none".to_owned(),
+        );
+    }
 }
 
 /// Not a 3.1 rule but a generator limit, applied here because this walk visits every

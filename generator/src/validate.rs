@@ -146,8 +146,15 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
     }
 
     let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec).map_err(|e| {
+        // openapiv3 reads `paths` and schemas through untagged enums, which lose the path:
+        // the error then names only an ancestor. The deepest schema below it that does not
+        // read on its own is the node to name.
         let at = path_to_pointer(e.path());
-        err(&at, format!("not a valid OpenAPI 3.0 document here: {}", e.inner()))
+        let (at, why) = spec
+            .pointer(&at)
+            .and_then(|node| deepest_bad_schema(node, &mut at.clone(), at == "/components/schemas"))
+            .unwrap_or((at, e.inner().to_string()));
+        err(&at, format!("not a valid OpenAPI 3.0 document here: {why}"))
     })?;
     check_operation_references(&api).map_err(|(at, why)| err(&at, why))?;
     Ok(api)
@@ -155,7 +162,7 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
 
 /// `/components/KIND/NAME`: progenitor and typify look references up by component name, so a
 /// reference to anything else (`#/paths/...`, a property inside a schema) cannot be followed.
-fn whole_component(target: &str) -> bool {
+pub(crate) fn whole_component(target: &str) -> bool {
     const KINDS: &[&str] = &[
         "schemas",
         "parameters",
@@ -235,12 +242,17 @@ fn check_operation_references(api: &openapiv3::OpenAPI) -> std::result::Result<(
                         format!("path parameter `{name}` must be marked `required: true`"),
                     ));
                 }
+                // Query objects are sent exploded (`form`) or as `name[key]` (`deepObject`);
+                // a path segment or a header has no such form.
                 if let openapiv3::ParameterSchemaOrContent::Schema(schema) = &data.format
+                    && !matches!(parameter, Parameter::Query { .. })
                     && is_object(api, schema)
                 {
                     return Err((
                         format!("{at}/schema"),
-                        format!("parameter `{name}` has an object schema; parameters must be scalars or arrays"),
+                        format!(
+                            "parameter `{name}` has an object schema; path, header and cookie parameters must be scalars or arrays"
+                        ),
                     ));
                 }
             }
@@ -480,6 +492,22 @@ fn check_schema_types(value: &Value, at: &mut String, in_schema: bool) -> std::r
                 ));
             }
         }
+        if let Some(required) = map.get("required")
+            && !matches!(required, Value::Array(names) if names.iter().all(Value::is_string))
+        {
+            return Err((
+                format!("{at}/required"),
+                format!(
+                    "`required` in a schema must be a list of property names, found {}{}",
+                    kind_of(required),
+                    if required.is_boolean() {
+                        " (`required: true` belongs to a parameter or a request body, not to its schema)"
+                    } else {
+                        ""
+                    }
+                ),
+            ));
+        }
         // typify resolves a schema's `$ref` by component name among the schemas only.
         if let Some(Value::String(reference)) = map.get("$ref")
             && !reference.starts_with("#/components/schemas/")
@@ -514,6 +542,62 @@ fn check_schema_types(value: &Value, at: &mut String, in_schema: bool) -> std::r
         at.truncate(len);
     }
     Ok(())
+}
+
+/// Below `node` (at `at`), the deepest schema that does not deserialize, with its own error.
+/// Only run once the whole document failed, so its cost is paid on errors only.
+fn deepest_bad_schema(node: &Value, at: &mut String, in_schemas: bool) -> Option<(String, String)> {
+    fn visit(node: &Value, at: &mut String, in_schema: bool, in_schemas: bool) -> Option<(String, String)> {
+        use crate::normalize::{SUBSCHEMA, SUBSCHEMA_LIST, SUBSCHEMA_MAP};
+        let mut children: Vec<(String, &Value, bool)> = Vec::new();
+        match node {
+            Value::Object(map) => {
+                for (key, child) in map {
+                    let token = pointer::escape(key);
+                    if in_schema {
+                        if SUBSCHEMA.contains(&key.as_str()) {
+                            children.push((token, child, true));
+                        } else if SUBSCHEMA_LIST.contains(&key.as_str()) || SUBSCHEMA_MAP.contains(&key.as_str()) {
+                            let items: Vec<(String, &Value)> = match child {
+                                Value::Array(items) => {
+                                    items.iter().enumerate().map(|(i, v)| (i.to_string(), v)).collect()
+                                }
+                                Value::Object(map) => map.iter().map(|(k, v)| (pointer::escape(k), v)).collect(),
+                                _ => Vec::new(),
+                            };
+                            for (sub, item) in items {
+                                children.push((format!("{token}/{sub}"), item, true));
+                            }
+                        }
+                    } else if !(key == "example" || key == "examples" || key.starts_with("x-")) {
+                        children.push((token, child, in_schemas || key == "schema"));
+                    }
+                }
+            }
+            Value::Array(items) if !in_schema => {
+                children.extend(items.iter().enumerate().map(|(i, v)| (i.to_string(), v, false)));
+            }
+            _ => {}
+        }
+        for (token, child, is_schema) in children {
+            let len = at.len();
+            at.push('/');
+            at.push_str(&token);
+            let found = visit(child, at, is_schema, false);
+            at.truncate(len);
+            if found.is_some() {
+                return found;
+            }
+        }
+        if in_schema
+            && let Err(e) = serde_path_to_error::deserialize::<_, openapiv3::ReferenceOr<openapiv3::Schema>>(node)
+        {
+            let inner = path_to_pointer(e.path());
+            return Some((format!("{at}{inner}"), e.inner().to_string()));
+        }
+        None
+    }
+    visit(node, at, false, in_schemas)
 }
 
 /// The subschemas of a list or map keyword.
@@ -672,7 +756,7 @@ mod tests {
         );
 
         let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": ok()}}}}));
-        spec["components"]["schemas"] = json!({"A": {"type": "object", "required": "yes"}});
+        spec["components"]["schemas"] = json!({"A": {"type": "string", "enum": "yes"}});
         let err = validate("s.yaml", &spec).expect_err("bad shape").to_string();
         assert!(err.starts_with("s.yaml#/components/schemas/A"), "{err}");
         assert!(err.contains("not a valid OpenAPI 3.0 document here"), "{err}");
@@ -705,6 +789,24 @@ mod tests {
     }
 
     #[test]
+    fn a_schema_that_does_not_read_is_named_exactly() {
+        // openapiv3 reads paths through untagged enums: its own error names only `/paths`.
+        let spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": {
+            "description": "ok",
+            "content": {"application/json": {"schema": {"type": "object", "properties": {
+                "p": {"type": "object", "properties": {"q": {"type": "string", "enum": "x"}}}
+            }}}}
+        }}}}}));
+        let err = validate("s.yaml", &spec).expect_err("bad enum").to_string();
+        assert!(
+            err.starts_with(
+                "s.yaml#/paths/~1a/get/responses/200/content/application~1json/schema/properties/p/properties/q: not a valid OpenAPI 3.0 document here:"
+            ),
+            "{err}"
+        );
+    }
+
+    #[test]
     fn a_schema_type_must_be_a_string() {
         let mut spec = spec_with(json!({"/a": {"get": {"operationId": "a", "responses": {"200": ok()}}}}));
         spec["components"]["schemas"]["A"] = json!({"type": null});
@@ -726,7 +828,7 @@ mod tests {
         let err = validate("s.yaml", &spec).expect_err("object parameter").to_string();
         assert_eq!(
             err,
-            "s.yaml#/paths/~1a~1{id}/get/parameters/0/schema: parameter `id` has an object schema; parameters must be scalars or arrays"
+            "s.yaml#/paths/~1a~1{id}/get/parameters/0/schema: parameter `id` has an object schema; path, header and cookie parameters must be scalars or arrays"
         );
     }
 }

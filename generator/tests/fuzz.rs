@@ -193,7 +193,9 @@ fn mutated_specs_never_panic() {
             } else {
                 // load, normalize, validate and adapt: everything before progenitor.
                 generator::prepare(&source, None).and_then(|prepared| {
-                    let mut api = generator::validate::validate(name, &prepared.value)?;
+                    let mut value = prepared.value;
+                    generator::adapt::prepare_tree(&mut value, &mut Vec::new());
+                    let mut api = generator::validate::validate(name, &value)?;
                     generator::adapt::adapt(name, &mut api, &mut Vec::new())
                 })
             }

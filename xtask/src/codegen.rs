@@ -159,8 +159,8 @@ pub fn run(options: &Options) -> ExitCode {
     let updates = match generate(options) {
         Ok(updates) => updates,
         Err(error) => {
-            eprintln!("error: {error}");
-            eprintln!("nothing was written; {} unchanged", target_name(options));
+            say_err!("error: {error}");
+            say_err!("nothing was written; {} unchanged", target_name(options));
             return ExitCode::from(2);
         }
     };
@@ -170,7 +170,7 @@ pub fn run(options: &Options) -> ExitCode {
 
     if options.check {
         if stale.is_empty() {
-            println!(
+            say!(
                 "codegen --check: {} up to date ({:.2}s{})",
                 target_name(options),
                 elapsed.as_secs_f64(),
@@ -179,14 +179,14 @@ pub fn run(options: &Options) -> ExitCode {
             return ExitCode::SUCCESS;
         }
         for update in &stale {
-            eprint!("{}", update.unified_diff(&display(options, update), MAX_DIFF_LINES));
+            say_err_raw!("{}", update.unified_diff(&display(options, update), MAX_DIFF_LINES));
         }
-        eprintln!("error: the committed generated code is stale; run `cargo xtask codegen` and commit the result");
+        say_err!("error: the committed generated code is stale; run `cargo xtask codegen` and commit the result");
         return ExitCode::from(1);
     }
 
     if let Err(error) = generator::write::write_all(&updates) {
-        eprintln!("error: {error}");
+        say_err!("error: {error}");
         return ExitCode::from(2);
     }
     for update in &updates {
@@ -194,12 +194,12 @@ pub fn run(options: &Options) -> ExitCode {
         if update.is_stale() {
             let (added, removed) = update.line_changes();
             let what = if update.current.is_none() { "created" } else { "updated" };
-            println!("{what} {name}: +{added} -{removed} lines");
+            say!("{what} {name}: +{added} -{removed} lines");
         } else {
-            println!("unchanged {name}");
+            say!("unchanged {name}");
         }
     }
-    println!(
+    say!(
         "codegen: {} of {} file(s) changed in {:.2}s{}",
         stale.len(),
         updates.len(),
@@ -273,11 +273,11 @@ fn generate(options: &Options) -> generator::Result<Output> {
         }
     }
     for (spec_name, warning) in &warnings {
-        eprintln!("warning: {spec_name}{warning}");
+        say_err!("warning: {spec_name}{warning}");
     }
     let count = warnings.len();
     if count > 0 {
-        eprintln!("{count} warning(s)");
+        say_err!("{count} warning(s)");
     }
     if options.deny_warnings && count > 0 {
         let spec_name = warnings.first().map(|(name, _)| name.clone()).unwrap_or_default();

@@ -92,18 +92,18 @@ pub fn run(options: &Options) -> ExitCode {
     ) {
         (Ok(base), Ok(head)) => (base, head),
         (Err(error), _) | (_, Err(error)) => {
-            eprintln!("error: {error}");
+            say_err!("error: {error}");
             return ExitCode::from(2);
         }
     };
     let report = spec_diff::input::compare(&base, &head);
-    print!(
+    say_raw!(
         "{}",
         report::render(&report, &options.base.name(), &options.head.name(), options.format)
     );
     match (options.fail_on, report.worst()) {
         (Some(threshold), Some(worst)) if worst >= threshold => {
-            eprintln!("error: changes at level {threshold} or above (worst: {worst})");
+            say_err!("error: changes at level {threshold} or above (worst: {worst})");
             ExitCode::from(1)
         }
         _ => ExitCode::SUCCESS,

@@ -11,6 +11,40 @@
 //! Exit codes: 0 success, 1 stale generated code (`--check`) or a `--fail-on` hit (`diff`),
 //! 2 bad input or usage.
 
+/// `eprintln!` that cannot panic: with stderr a closed pipe, `eprintln!` panics (exit 101),
+/// and the exit code must still say what happened (2 for bad input). The message is lost
+/// either way; the exit code is not.
+macro_rules! say_err {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `eprint!` that cannot panic; see [`say_err`].
+macro_rules! say_err_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stderr(), $($arg)*);
+    }};
+}
+
+/// `println!` that cannot panic, for the same reason on stdout.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($arg)*);
+    }};
+}
+
+/// `print!` that cannot panic.
+macro_rules! say_raw {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        let _ = write!(std::io::stdout(), $($arg)*);
+    }};
+}
+
 mod codegen;
 mod diff;
 mod krate;
@@ -49,6 +83,15 @@ on 2 nothing is written
 ";
 
 fn main() -> ExitCode {
+    // A panic that escaped the generator's own guards is still a failure to produce output:
+    // exit 2 like every other one (the panic message is already on stderr), not 101.
+    std::panic::catch_unwind(command).unwrap_or_else(|_| {
+        say_err!("error: internal error: the generator panicked; nothing was written. Please report this with the spec that caused it.");
+        ExitCode::from(2)
+    })
+}
+
+fn command() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     match args.first().map(String::as_str) {
         Some("codegen") => match codegen::Options::parse(&args[1..]) {
@@ -60,7 +103,7 @@ fn main() -> ExitCode {
             Err(message) => usage_error(&message),
         },
         Some("help" | "--help" | "-h") => {
-            print!("{USAGE}");
+            say_raw!("{USAGE}");
             ExitCode::SUCCESS
         }
         Some(other) => usage_error(&format!("unknown command `{other}`")),
@@ -69,7 +112,7 @@ fn main() -> ExitCode {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprint!("error: {message}\n\n{USAGE}");
+    say_err_raw!("error: {message}\n\n{USAGE}");
     ExitCode::from(2)
 }
 

@@ -163,3 +163,27 @@ fn usage_errors_exit_2() {
     let run = Command::new(env!("CARGO_BIN_EXE_xtask")).output().expect("runs");
     assert_eq!(run.status.code(), Some(2));
 }
+
+/// With stderr a pipe nobody reads (`cargo xtask codegen ... 2>&1 | head -0`), printing the
+/// error fails; the exit code must still be 2, not the 101 of a panic while printing.
+#[test]
+fn bad_input_exits_2_even_when_stderr_is_a_closed_pipe() {
+    let dir = scratch();
+    let spec = dir.path().join(SPEC);
+    std::fs::write(&spec, "openapi: [\n").expect("write");
+    for _ in 0..3 {
+        let mut child = Command::new(env!("CARGO_BIN_EXE_xtask"))
+            .arg("codegen")
+            .arg("--root")
+            .arg(dir.path())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::piped())
+            .spawn()
+            .expect("xtask runs");
+        // Close the reading ends before the child writes anything.
+        drop(child.stderr.take());
+        drop(child.stdout.take());
+        let status = child.wait().expect("wait");
+        assert_eq!(status.code(), Some(2));
+    }
+}

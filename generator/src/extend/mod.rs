@@ -89,6 +89,7 @@ pub fn extend(
 ) -> Result<syn::File> {
     let mut file: syn::File =
         syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))?;
+    crate::generate::fix_up(name, api, &mut file)?;
     let multipart = multipart::multipart_operations(name, api)?;
     let servers = servers::Groups::read(name, api)?;
     let hints = pagination::hints(name, api, overlay)?;
