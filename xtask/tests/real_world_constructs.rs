@@ -247,6 +247,13 @@ fn every_construct_compiles() {
         }
     }
 
+    // `cargo check` only: the TLS backend (C code built by a build script even for a check,
+    // minutes on two cores) is left out. Nothing in the generated code depends on it.
+    for member in &members {
+        let manifest_path = scratch.path().join(member).join("Cargo.toml");
+        let manifest = std::fs::read_to_string(&manifest_path).expect("member manifest");
+        std::fs::write(&manifest_path, manifest.replace("\"rustls\", ", "")).expect("write manifest");
+    }
     let list: Vec<String> = members.iter().map(|m| format!("{m:?}")).collect();
     std::fs::write(
         scratch.path().join("Cargo.toml"),
