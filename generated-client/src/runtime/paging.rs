@@ -32,43 +32,11 @@ where
     S: Fn(B, u64) -> Fut + Send + 'a,
     Fut: Future<Output = Result<ResponseValue<R>, Error<E>>> + Send + 'a,
 {
-    struct State<B, T, S> {
-        request: B,
-        send: S,
-        next_page: u64,
-        current: std::vec::IntoIter<T>,
-        finished: bool,
-    }
-    let state = State {
-        request,
-        send,
-        next_page: 1,
-        current: Vec::new().into_iter(),
-        finished: false,
-    };
-    Box::pin(futures_util::stream::unfold(state, move |mut state| async move {
-        loop {
-            if let Some(item) = state.current.next() {
-                return Some((Ok(item), state));
-            }
-            if state.finished {
-                return None;
-            }
-            match (state.send)(state.request.clone(), state.next_page).await {
-                Err(error) => {
-                    state.finished = true;
-                    return Some((Err(error), state));
-                }
-                Ok(response) => {
-                    let (items, total_pages) = split(response.into_inner());
-                    state.finished = items.is_empty()
-                        || total_pages.is_some_and(|total| !total.is_finite() || state.next_page as f64 >= total);
-                    state.next_page += 1;
-                    state.current = items.into_iter();
-                }
-            }
-        }
-    }))
+    pages(request, 1_u64, send, move |response, page| {
+        let (items, total_pages) = split(response);
+        let last = items.is_empty() || total_pages.is_some_and(|total| !total.is_finite() || *page as f64 >= total);
+        (items, (!last).then_some(page + 1))
+    })
 }
 
 /// Cursor paging: the first request without a cursor, each next one with the cursor the
@@ -86,37 +54,51 @@ where
     S: Fn(B, Option<String>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<ResponseValue<R>, Error<E>>> + Send + 'a,
 {
-    struct State<B, T, S> {
+    pages(request, None, send, move |response, _| {
+        let (items, next) = split(response);
+        (items, next.filter(|cursor| !cursor.is_empty()).map(Some))
+    })
+}
+
+/// The walk both styles share: request the page `key` names, hand its items out one by one,
+/// and ask `next` for the key of the following page (`None`: this was the last).
+fn pages<'a, B, R, T, E, K, S, N, Fut>(request: B, first: K, send: S, next: N) -> ItemStream<'a, T, E>
+where
+    B: Clone + Send + 'a,
+    R: 'a,
+    T: Send + 'a,
+    E: Send + 'a,
+    K: Clone + Send + 'a,
+    S: Fn(B, K) -> Fut + Send + 'a,
+    N: Fn(R, &K) -> (Vec<T>, Option<K>) + Send + 'a,
+    Fut: Future<Output = Result<ResponseValue<R>, Error<E>>> + Send + 'a,
+{
+    struct State<B, T, K, S, N> {
         request: B,
         send: S,
-        cursor: Option<String>,
+        next: N,
+        key: Option<K>,
         current: std::vec::IntoIter<T>,
-        finished: bool,
     }
     let state = State {
         request,
         send,
-        cursor: None,
+        next,
+        key: Some(first),
         current: Vec::new().into_iter(),
-        finished: false,
     };
-    Box::pin(futures_util::stream::unfold(state, move |mut state| async move {
+    Box::pin(futures_util::stream::unfold(state, |mut state| async move {
         loop {
             if let Some(item) = state.current.next() {
                 return Some((Ok(item), state));
             }
-            if state.finished {
-                return None;
-            }
-            match (state.send)(state.request.clone(), state.cursor.take()).await {
-                Err(error) => {
-                    state.finished = true;
-                    return Some((Err(error), state));
-                }
+            let key = state.key.take()?;
+            match (state.send)(state.request.clone(), key.clone()).await {
+                // `key` stays `None`: an error ends the stream after it is yielded.
+                Err(error) => return Some((Err(error), state)),
                 Ok(response) => {
-                    let (items, next) = split(response.into_inner());
-                    state.cursor = next.filter(|cursor| !cursor.is_empty());
-                    state.finished = state.cursor.is_none();
+                    let (items, following) = (state.next)(response.into_inner(), &key);
+                    state.key = following;
                     state.current = items.into_iter();
                 }
             }
