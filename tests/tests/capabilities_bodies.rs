@@ -3,6 +3,8 @@
 //! files and a text part, free-form JSON both ways, and a retried form sent again in full.
 
 use capabilities_client::RetryPolicy;
+mod support;
+
 use capabilities_client::multipart::FilePart;
 use capabilities_client::prelude::*;
 use capabilities_client::types::WidgetPatch;
@@ -98,42 +100,10 @@ fn parts(request: &Request) -> Vec<Part> {
         .get("content-type")
         .and_then(|v| v.to_str().ok())
         .expect("content type");
-    let boundary = content_type
-        .split("boundary=")
-        .nth(1)
-        .expect("boundary")
-        .trim_matches('"');
-    let delimiter = format!("--{boundary}");
-    let body = &request.body;
-    let mut found = Vec::new();
-    let mut rest: &[u8] = body;
-    while let Some(start) = find(rest, delimiter.as_bytes()) {
-        rest = &rest[start + delimiter.len()..];
-        if rest.starts_with(b"--") {
-            break;
-        }
-        let head_end = find(rest, b"\r\n\r\n").expect("part head");
-        let head = String::from_utf8_lossy(&rest[..head_end]).to_string();
-        let content_start = head_end + 4;
-        let next = find(&rest[content_start..], delimiter.as_bytes()).expect("next delimiter");
-        let content = rest[content_start..content_start + next - 2].to_vec();
-        let field = |key: &str| {
-            head.split(';')
-                .filter_map(|p| p.trim().strip_prefix(&format!("{key}=\"")))
-                .map(|v| v.split('"').next().unwrap_or_default().to_owned())
-                .next()
-        };
-        let content_type = head
-            .lines()
-            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-type: ").map(str::to_owned));
-        found.push((field("name").expect("name"), field("filename"), content_type, content));
-        rest = &rest[content_start + next..];
-    }
-    found
-}
-
-fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
-    haystack.windows(needle.len()).position(|w| w == needle)
+    support::parse_multipart(content_type, &request.body)
+        .into_iter()
+        .map(|p| (p.name, p.filename, p.content_type, p.body))
+        .collect()
 }
 
 #[tokio::test]
