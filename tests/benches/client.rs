@@ -69,7 +69,6 @@ async fn run() {
             .bearer_auth("bench")
             .header(reqwest::header::ACCEPT, "application/json")
             .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
-            .header("api-version", "1.0.0")
             .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
             .send()
             .await

@@ -88,6 +88,12 @@ async fn each_operation_reaches_its_own_host() {
 
     assert_eq!(paths(&api).await, ["/health"]);
     assert_eq!(paths(&relay_host).await, ["/relays/r1", "/relays"]);
+    // No official SDK sends progenitor's `api-version` header; neither does this client.
+    for server in [&api, &relay_host] {
+        for request in server.received_requests().await.unwrap_or_default() {
+            assert!(!request.headers.contains_key("api-version"), "{:?}", request.headers);
+        }
+    }
 }
 
 #[tokio::test]

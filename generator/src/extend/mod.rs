@@ -4,6 +4,7 @@
 //! leaves everything else as progenitor wrote it:
 //!
 //! - [`multipart`]: request bodies in `multipart/form-data` (progenitor has none);
+//! - [`api_version`]: no `api-version` header, which no official SDK sends;
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
 //! - [`query_arrays`]: array query parameters declared `explode: false`, sent comma-joined;
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
@@ -21,6 +22,7 @@
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
 //!   `send` of every operation routed through it.
 
+pub mod api_version;
 pub mod deprecation;
 pub mod docs;
 pub mod error_bodies;
@@ -95,6 +97,7 @@ pub fn extend(
     let hints = pagination::hints(name, api, overlay)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
+    api_version::apply(&mut file);
     query_arrays::apply(api, &mut file);
     open_enums::apply(&mut file);
     nullable::apply(api, &mut file);
