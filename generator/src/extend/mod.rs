@@ -162,3 +162,42 @@ pub(crate) fn self_type_name(implementation: &syn::ItemImpl) -> Option<String> {
         _ => None,
     }
 }
+
+/// The type arguments of a path type's last segment: `[T, E]` for `Result<T, E>`, empty for
+/// a type without any.
+pub(crate) fn type_arguments(ty: &syn::Type) -> Vec<syn::Type> {
+    let syn::Type::Path(path) = ty else { return Vec::new() };
+    let Some(syn::PathArguments::AngleBracketed(arguments)) = path.path.segments.last().map(|s| &s.arguments) else {
+        return Vec::new();
+    };
+    arguments
+        .args
+        .iter()
+        .filter_map(|a| match a {
+            syn::GenericArgument::Type(t) => Some(t.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Whether `ty`'s last path segment is `name` (`Vec`, `Option`, `ResponseValue`, ...).
+pub(crate) fn is_named(ty: &syn::Type, name: &str) -> bool {
+    matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
+}
+
+/// The names of the types progenitor generated in its `types` module.
+pub(crate) fn type_names(file: &mut syn::File) -> Vec<String> {
+    module_items(file, "types")
+        .map(|items| {
+            items
+                .iter()
+                .filter_map(|item| match item {
+                    syn::Item::Struct(s) => Some(s.ident.to_string()),
+                    syn::Item::Enum(e) => Some(e.ident.to_string()),
+                    syn::Item::Type(t) => Some(t.ident.to_string()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .unwrap_or_default()
+}

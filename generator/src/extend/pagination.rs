@@ -21,9 +21,9 @@
 
 use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
-use quote::{ToTokens, format_ident, quote};
+use quote::{format_ident, quote};
 
-use super::{builder_impls, internal, module_items, self_type_name};
+use super::{builder_impls, internal, is_named, module_items, self_type_name, type_arguments};
 use crate::error::{Error, Result, Stage};
 use crate::overlay::Overlay;
 use crate::pointer;
@@ -274,19 +274,7 @@ pub fn apply(
         }
         return Ok(());
     };
-    let type_names: Vec<String> = module_items(file, "types")
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    syn::Item::Struct(s) => Some(s.ident.to_string()),
-                    syn::Item::Enum(e) => Some(e.ident.to_string()),
-                    syn::Item::Type(t) => Some(t.ident.to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let type_names = super::type_names(file);
     let types: Vec<syn::ItemStruct> = module_items(file, "types")
         .map(|items| {
             items
@@ -446,24 +434,9 @@ fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
     let syn::ReturnType::Type(_, output) = output else {
         return None;
     };
-    let arguments = |ty: &syn::Type| -> Option<Vec<syn::Type>> {
-        let syn::Type::Path(path) = ty else { return None };
-        let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-            return None;
-        };
-        Some(
-            args.args
-                .iter()
-                .filter_map(|a| match a {
-                    syn::GenericArgument::Type(t) => Some(t.clone()),
-                    _ => None,
-                })
-                .collect(),
-        )
-    };
-    let outer = arguments(output)?;
-    let response = arguments(outer.first()?)?.into_iter().next()?;
-    let error = arguments(outer.get(1)?)?.into_iter().next()?;
+    let outer = type_arguments(output);
+    let response = type_arguments(outer.first()?).into_iter().next()?;
+    let error = type_arguments(outer.get(1)?).into_iter().next()?;
     Some((response, error))
 }
 
@@ -491,18 +464,9 @@ fn field(item: &syn::ItemStruct, wire: &str) -> Option<(syn::Ident, syn::Type)> 
 /// `T` of `Vec<T>` or `Option<Vec<T>>`.
 fn element_type(ty: &syn::Type) -> Option<syn::Type> {
     let inner = |ty: &syn::Type, name: &str| -> Option<syn::Type> {
-        let syn::Type::Path(path) = ty else { return None };
-        let last = path.path.segments.last()?;
-        if last.ident != name {
-            return None;
-        }
-        let syn::PathArguments::AngleBracketed(args) = &last.arguments else {
-            return None;
-        };
-        args.args.iter().find_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
+        is_named(ty, name)
+            .then(|| type_arguments(ty).into_iter().next())
+            .flatten()
     };
     inner(ty, "Vec").or_else(|| inner(&inner(ty, "Option")?, "Vec"))
 }
@@ -515,27 +479,14 @@ fn walk(types: &[syn::ItemStruct], start: &syn::ItemStruct, path: &[String]) -> 
     for (i, segment) in path.iter().enumerate() {
         let (ident, ty) = field(current, segment)?;
         steps.extend(quote!(let value = &value.#ident;));
-        let text = ty.to_token_stream().to_string().replace(' ', "");
         let mut ty = ty;
-        if text.starts_with("Option<") || text.starts_with("::std::option::Option<") {
+        if is_named(&ty, "Option") {
             steps.extend(quote!(let value = value.as_ref()?;));
-            ty = element_of(&ty)?;
+            ty = type_arguments(&ty).into_iter().next()?;
         }
         if i + 1 < path.len() {
             current = struct_named(types, &ty)?;
         }
     }
     Some(steps)
-}
-
-/// `T` of `Option<T>` (or of any one-argument generic).
-fn element_of(ty: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = ty else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
 }

@@ -100,22 +100,14 @@ pub fn apply(file: &mut syn::File, runtime: &str, profile: Option<&str>, servers
 
 /// `ResponseValue<T>` → `T`.
 pub(crate) fn response_type(success: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = success else { return None };
-    let last = path.path.segments.last()?;
-    if last.ident != "ResponseValue" {
+    if !super::is_named(success, "ResponseValue") {
         return None;
     }
-    let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
-        return None;
-    };
-    arguments.args.iter().find_map(|a| match a {
-        syn::GenericArgument::Type(t) => Some(t.clone()),
-        _ => None,
-    })
+    super::type_arguments(success).into_iter().next()
 }
 
 fn is_byte_stream(body: &syn::Type) -> bool {
-    matches!(body, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "ByteStream"))
+    super::is_named(body, "ByteStream")
 }
 
 /// The crate-level items that connect the generated `Client` to the runtime.

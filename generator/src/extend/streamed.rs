@@ -83,19 +83,7 @@ pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &sy
     if bodies.is_empty() {
         return Ok(());
     }
-    let type_names: Vec<String> = super::module_items(file, "types")
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    syn::Item::Struct(s) => Some(s.ident.to_string()),
-                    syn::Item::Enum(e) => Some(e.ident.to_string()),
-                    syn::Item::Type(t) => Some(t.ident.to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let type_names = super::type_names(file);
     let mut done = 0;
     for implementation in builder_impls(file) {
         let Some(id) = implementation.items.iter().find_map(|item| match item {
@@ -180,17 +168,7 @@ pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &sy
 
 /// The error type of `Result<_, E>`.
 fn error_type(output: &syn::Type) -> Option<syn::Type> {
-    let syn::Type::Path(path) = output else { return None };
-    let syn::PathArguments::AngleBracketed(args) = &path.path.segments.last()?.arguments else {
-        return None;
-    };
-    args.args
-        .iter()
-        .filter_map(|a| match a {
-            syn::GenericArgument::Type(t) => Some(t.clone()),
-            _ => None,
-        })
-        .nth(1)
+    super::type_arguments(output).into_iter().nth(1)
 }
 
 /// `client.client.get(url)....build()` → `... .header(ACCEPT, "<media>").build()`.
