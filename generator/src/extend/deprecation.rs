@@ -19,6 +19,7 @@ use openapiv3::ReferenceOr;
 
 use super::multipart::field_ident;
 use super::objects::{NamedObject, named_objects};
+use super::wire_name;
 
 /// Marks what the spec deprecates. Returns whether anything was marked.
 pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
@@ -116,8 +117,8 @@ fn mark_fields(types: &mut [syn::Item], fields: &BTreeMap<(String, String), Opti
         };
         let name = structure.ident.to_string();
         for field in named.named.iter_mut() {
-            let Some(ident) = &field.ident else { continue };
-            let wire = wire_name(field).unwrap_or_else(|| ident.to_string());
+            let Some(ident) = field.ident.clone() else { continue };
+            let Some(wire) = wire_name(field) else { continue };
             if let Some(text) = fields.get(&(name.clone(), wire)) {
                 field.attrs.push(attribute(text.as_deref()));
                 builder_setters
@@ -141,24 +142,6 @@ fn mark_fields(types: &mut [syn::Item], fields: &BTreeMap<(String, String), Opti
         }
     }
     marked
-}
-
-/// The property name serde uses for `field`: its `rename`, if any.
-pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
-    let mut renamed = None;
-    for attribute in field.attrs.iter().filter(|a| a.path().is_ident("serde")) {
-        // Other serde options (`default`, `skip_serializing_if = ..`) are read and ignored.
-        let _ = attribute.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                renamed = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-    }
-    renamed
 }
 
 fn mark_functions(implementation: &mut syn::ItemImpl, names: &BTreeMap<String, Option<String>>) -> bool {

@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use quote::{ToTokens, format_ident};
 
-use super::{builder_impls, module_items};
+use super::{builder_impls, module_items, wire_name};
 
 /// Wire names tried, in order, for the field holding the human-readable message.
 const MESSAGE_FIELDS: &[&str] = &["error", "message", "detail", "title"];
@@ -98,34 +98,4 @@ fn message_field(item: &syn::ItemStruct) -> Option<(syn::Ident, bool)> {
         };
         Some((field.ident.clone()?, optional))
     })
-}
-
-/// The field's name on the wire: its `#[serde(rename = "...")]`, else its identifier.
-pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
-    for attribute in &field.attrs {
-        if !attribute.path().is_ident("serde") {
-            continue;
-        }
-        let mut renamed = None;
-        let _ = attribute.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                renamed = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            } else if meta.input.peek(syn::token::Paren) {
-                let content;
-                syn::parenthesized!(content in meta.input);
-                let _: proc_macro2::TokenStream = content.parse()?;
-            }
-            Ok(())
-        });
-        if renamed.is_some() {
-            return renamed;
-        }
-    }
-    field
-        .ident
-        .as_ref()
-        .map(|i| i.to_string().trim_start_matches("r#").to_owned())
 }

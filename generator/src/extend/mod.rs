@@ -201,3 +201,41 @@ pub(crate) fn type_names(file: &mut syn::File) -> Vec<String> {
         })
         .unwrap_or_default()
 }
+
+/// The field's name on the wire: its `#[serde(rename = "...")]`, else its identifier.
+pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
+    serde_rename(field).or_else(|| {
+        field
+            .ident
+            .as_ref()
+            .map(|i| i.to_string().trim_start_matches("r#").to_owned())
+    })
+}
+
+/// The field's `#[serde(rename = "...")]`, if it has one (other serde options are read and
+/// ignored).
+pub(crate) fn serde_rename(field: &syn::Field) -> Option<String> {
+    for attribute in &field.attrs {
+        if !attribute.path().is_ident("serde") {
+            continue;
+        }
+        let mut renamed = None;
+        let _ = attribute.parse_nested_meta(|meta| {
+            if meta.path.is_ident("rename") {
+                let value: syn::LitStr = meta.value()?.parse()?;
+                renamed = Some(value.value());
+            } else if meta.input.peek(syn::Token![=]) {
+                let _: syn::Expr = meta.value()?.parse()?;
+            } else if meta.input.peek(syn::token::Paren) {
+                let content;
+                syn::parenthesized!(content in meta.input);
+                let _: proc_macro2::TokenStream = content.parse()?;
+            }
+            Ok(())
+        });
+        if renamed.is_some() {
+            return renamed;
+        }
+    }
+    None
+}

@@ -22,8 +22,8 @@ use std::collections::{BTreeMap, BTreeSet};
 use openapiv3::ReferenceOr;
 use syn::visit_mut::VisitMut;
 
-use super::deprecation::wire_name;
 use super::objects::named_objects;
+use super::{serde_rename, wire_name};
 
 /// The helper the changed fields deserialize with, in the `types` module.
 const HELPER: &str = "deserialize_nullable";
@@ -59,16 +59,13 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
         };
         for field in named.named.iter_mut() {
             let Some(ident) = field.ident.clone() else { continue };
-            let wire = wire_name(field);
+            let Some(wire) = wire_name(field) else { continue };
             // Only what typify made optional (`Option<T>` skipped when `None`): a property
             // with a `default` keeps typify's default function and its type.
-            if !properties.contains(wire.as_deref().unwrap_or(&ident.to_string()))
-                || !is_option(&field.ty)
-                || !skipped_when_none(field)
-            {
+            if !properties.contains(&wire) || !is_option(&field.ty) || !skipped_when_none(field) {
                 continue;
             }
-            rewrite_field(field, wire.as_deref());
+            rewrite_field(field, serde_rename(field).as_deref());
             changed.entry(name.clone()).or_default().insert(ident.to_string());
         }
     }

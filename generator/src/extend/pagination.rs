@@ -455,9 +455,7 @@ fn field(item: &syn::ItemStruct, wire: &str) -> Option<(syn::Ident, syn::Type)> 
     fields
         .named
         .iter()
-        .find_map(|f| {
-            (super::error_bodies::wire_name(f).as_deref() == Some(wire)).then(|| (f.ident.clone(), f.ty.clone()))
-        })
+        .find_map(|f| (super::wire_name(f).as_deref() == Some(wire)).then(|| (f.ident.clone(), f.ty.clone())))
         .and_then(|(ident, ty)| Some((ident?, ty)))
 }
 
