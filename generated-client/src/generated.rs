@@ -498,7 +498,7 @@ pub mod types {
         }
     }
     ///The connection's last known state; `state` tells the shapes apart.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConnectionStatus {
         ConnectedStatus(ConnectedStatus),
@@ -508,6 +508,73 @@ pub mod types {
         ErrorStatus(ErrorStatus),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConnectionStatus {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("state")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("connected") => {
+                    ::serde_json::from_value::<ConnectedStatus>(value)
+                        .map(Self::ConnectedStatus)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`state` is \"connected\", but the value is not a valid `ConnectedStatus`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("disconnected") => {
+                    ::serde_json::from_value::<DisconnectedStatus>(value)
+                        .map(Self::DisconnectedStatus)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`state` is \"disconnected\", but the value is not a valid `DisconnectedStatus`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("auth_required") => {
+                    ::serde_json::from_value::<AuthRequiredStatus>(value)
+                        .map(Self::AuthRequiredStatus)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`state` is \"auth_required\", but the value is not a valid `AuthRequiredStatus`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("input_required") => {
+                    ::serde_json::from_value::<InputRequiredStatus>(value)
+                        .map(Self::InputRequiredStatus)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`state` is \"input_required\", but the value is not a valid `InputRequiredStatus`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("error") => {
+                    ::serde_json::from_value::<ErrorStatus>(value)
+                        .map(Self::ErrorStatus)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`state` is \"error\", but the value is not a valid `ErrorStatus`: {}",
+                                e
+                            ),
+                        ))
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            }
+        }
     }
     impl ::std::convert::From<ConnectedStatus> for ConnectionStatus {
         fn from(value: ConnectedStatus) -> Self {
@@ -643,13 +710,63 @@ pub mod types {
         }
     }
     ///Metadata the touched resources must carry: with one object, every pair must match; with a list, any one object must match.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConstraintMetadata {
         MetadataMatch(MetadataMatch),
         Array(::std::vec::Vec<MetadataMatch>),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConstraintMetadata {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let mut failures: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if value.is_object() {
+                match ::serde_json::from_value::<MetadataMatch>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::MetadataMatch(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures.push(::std::format!("as `{}`: {}", "MetadataMatch", e))
+                    }
+                }
+            }
+            if value.is_array() {
+                match ::serde_json::from_value::<
+                    ::std::vec::Vec<MetadataMatch>,
+                >(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Array(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!(
+                                    "as `{}`: {}", "::std::vec::Vec<MetadataMatch>", e
+                                ),
+                            )
+                    }
+                }
+            }
+            if failures.is_empty() {
+                ::std::result::Result::Ok(Self::Unknown(value))
+            } else {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format_args!(
+                            "the value matches none of the shapes `ConstraintMetadata` takes ({})",
+                            failures.join("; ")
+                        ),
+                    ),
+                )
+            }
+        }
     }
     impl ::std::convert::From<MetadataMatch> for ConstraintMetadata {
         fn from(value: MetadataMatch) -> Self {
@@ -662,13 +779,66 @@ pub mod types {
         }
     }
     ///The namespaces the token is limited to.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConstraintNamespaces {
         String(::std::string::String),
         Array(::std::vec::Vec<::std::string::String>),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConstraintNamespaces {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let mut failures: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if value.is_string() {
+                match ::serde_json::from_value::<::std::string::String>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::String(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!("as `{}`: {}", "::std::string::String", e),
+                            )
+                    }
+                }
+            }
+            if value.is_array() {
+                match ::serde_json::from_value::<
+                    ::std::vec::Vec<::std::string::String>,
+                >(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Array(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!(
+                                    "as `{}`: {}", "::std::vec::Vec<::std::string::String>", e
+                                ),
+                            )
+                    }
+                }
+            }
+            if failures.is_empty() {
+                ::std::result::Result::Ok(Self::Unknown(value))
+            } else {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format_args!(
+                            "the value matches none of the shapes `ConstraintNamespaces` takes ({})",
+                            failures.join("; ")
+                        ),
+                    ),
+                )
+            }
+        }
     }
     impl ::std::convert::From<::std::vec::Vec<::std::string::String>>
     for ConstraintNamespaces {
@@ -739,13 +909,68 @@ pub mod types {
         }
     }
     ///The operations the token may perform.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConstraintOperations {
         ConstraintOperation(ConstraintOperation),
         Array(::std::vec::Vec<ConstraintOperation>),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConstraintOperations {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let mut failures: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if value.is_string() {
+                match ::serde_json::from_value::<ConstraintOperation>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(
+                            Self::ConstraintOperation(branch),
+                        );
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!("as `{}`: {}", "ConstraintOperation", e),
+                            )
+                    }
+                }
+            }
+            if value.is_array() {
+                match ::serde_json::from_value::<
+                    ::std::vec::Vec<ConstraintOperation>,
+                >(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Array(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!(
+                                    "as `{}`: {}", "::std::vec::Vec<ConstraintOperation>", e
+                                ),
+                            )
+                    }
+                }
+            }
+            if failures.is_empty() {
+                ::std::result::Result::Ok(Self::Unknown(value))
+            } else {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format_args!(
+                            "the value matches none of the shapes `ConstraintOperations` takes ({})",
+                            failures.join("; ")
+                        ),
+                    ),
+                )
+            }
+        }
     }
     impl ::std::convert::From<ConstraintOperation> for ConstraintOperations {
         fn from(value: ConstraintOperation) -> Self {
@@ -825,13 +1050,66 @@ pub mod types {
         }
     }
     ///The resource kinds the token may touch.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConstraintResources {
         ConstraintResource(ConstraintResource),
         Array(::std::vec::Vec<ConstraintResource>),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConstraintResources {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let mut failures: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if value.is_string() {
+                match ::serde_json::from_value::<ConstraintResource>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(
+                            Self::ConstraintResource(branch),
+                        );
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(::std::format!("as `{}`: {}", "ConstraintResource", e))
+                    }
+                }
+            }
+            if value.is_array() {
+                match ::serde_json::from_value::<
+                    ::std::vec::Vec<ConstraintResource>,
+                >(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Array(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!(
+                                    "as `{}`: {}", "::std::vec::Vec<ConstraintResource>", e
+                                ),
+                            )
+                    }
+                }
+            }
+            if failures.is_empty() {
+                ::std::result::Result::Ok(Self::Unknown(value))
+            } else {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format_args!(
+                            "the value matches none of the shapes `ConstraintResources` takes ({})",
+                            failures.join("; ")
+                        ),
+                    ),
+                )
+            }
+        }
     }
     impl ::std::convert::From<ConstraintResource> for ConstraintResources {
         fn from(value: ConstraintResource) -> Self {
@@ -845,13 +1123,59 @@ pub mod types {
         }
     }
     ///The token's lifetime under this constraint, in seconds or as `1h`, `30m`, `20s`; 24 hours at most.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ConstraintTtl {
         String(::std::string::String),
         Number(f64),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ConstraintTtl {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let mut failures: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if value.is_string() {
+                match ::serde_json::from_value::<::std::string::String>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::String(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures
+                            .push(
+                                ::std::format!("as `{}`: {}", "::std::string::String", e),
+                            )
+                    }
+                }
+            }
+            if value.is_number() {
+                match ::serde_json::from_value::<f64>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Number(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures.push(::std::format!("as `{}`: {}", "f64", e))
+                    }
+                }
+            }
+            if failures.is_empty() {
+                ::std::result::Result::Ok(Self::Unknown(value))
+            } else {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format_args!(
+                            "the value matches none of the shapes `ConstraintTtl` takes ({})",
+                            failures.join("; ")
+                        ),
+                    ),
+                )
+            }
+        }
     }
     impl ::std::fmt::Display for ConstraintTtl {
         fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
@@ -900,7 +1224,7 @@ pub mod types {
         }
     }
     ///What to release; `type` tells the shapes apart.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DeployPayload {
         HostedDeployPayload(HostedDeployPayload),
@@ -908,6 +1232,53 @@ pub mod types {
         StdioDeployPayload(StdioDeployPayload),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeployPayload {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("hosted") => {
+                    ::serde_json::from_value::<HostedDeployPayload>(value)
+                        .map(Self::HostedDeployPayload)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"hosted\", but the value is not a valid `HostedDeployPayload`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("external") => {
+                    ::serde_json::from_value::<ExternalDeployPayload>(value)
+                        .map(Self::ExternalDeployPayload)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"external\", but the value is not a valid `ExternalDeployPayload`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("stdio") => {
+                    ::serde_json::from_value::<StdioDeployPayload>(value)
+                        .map(Self::StdioDeployPayload)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"stdio\", but the value is not a valid `StdioDeployPayload`: {}",
+                                e
+                            ),
+                        ))
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            }
+        }
     }
     impl ::std::convert::From<HostedDeployPayload> for DeployPayload {
         fn from(value: HostedDeployPayload) -> Self {
@@ -2494,13 +2865,50 @@ pub mod types {
         }
     }
     ///How to reach a server; `type` tells the shapes apart.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ServerConnection {
         StdioConnection(StdioConnection),
         HttpConnection(HttpConnection),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ServerConnection {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("stdio") => {
+                    ::serde_json::from_value::<StdioConnection>(value)
+                        .map(Self::StdioConnection)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"stdio\", but the value is not a valid `StdioConnection`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("http") => {
+                    ::serde_json::from_value::<HttpConnection>(value)
+                        .map(Self::HttpConnection)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"http\", but the value is not a valid `HttpConnection`: {}",
+                                e
+                            ),
+                        ))
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            }
+        }
     }
     impl ::std::convert::From<StdioConnection> for ServerConnection {
         fn from(value: StdioConnection) -> Self {
@@ -3536,13 +3944,56 @@ pub mod types {
         }
     }
     ///A single tool (it has `name`) or a category's tools (it has `tools`).
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum ToolOrToolList {
         Variant0(Tool),
         Variant1(ToolList),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for ToolOrToolList {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let mut failures: ::std::vec::Vec<::std::string::String> = ::std::vec::Vec::new();
+            if value.is_object() {
+                match ::serde_json::from_value::<Tool>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Variant0(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures.push(::std::format!("as `{}`: {}", "Tool", e))
+                    }
+                }
+            }
+            if value.is_object() {
+                match ::serde_json::from_value::<ToolList>(value.clone()) {
+                    ::std::result::Result::Ok(branch) => {
+                        return ::std::result::Result::Ok(Self::Variant1(branch));
+                    }
+                    ::std::result::Result::Err(e) => {
+                        failures.push(::std::format!("as `{}`: {}", "ToolList", e))
+                    }
+                }
+            }
+            if failures.is_empty() {
+                ::std::result::Result::Ok(Self::Unknown(value))
+            } else {
+                ::std::result::Result::Err(
+                    ::serde::de::Error::custom(
+                        ::std::format_args!(
+                            "the value matches none of the shapes `ToolOrToolList` takes ({})",
+                            failures.join("; ")
+                        ),
+                    ),
+                )
+            }
+        }
     }
     impl ::std::convert::From<Tool> for ToolOrToolList {
         fn from(value: Tool) -> Self {

@@ -90,3 +90,107 @@ async fn known_connection_shapes_are_told_apart_by_their_type() {
     assert!(matches!(&found.connections[0], Connection::HttpConnection(c) if c.deployment_url.ends_with("/mcp")));
     assert!(matches!(&found.connections[1], Connection::StdioConnection(_)));
 }
+
+/// The fallback is for shapes the spec does not name: a connection whose `type` is a known
+/// one but that lacks that type's required fields is a broken response, not a new shape.
+#[tokio::test]
+async fn a_malformed_known_connection_is_an_invalid_response_with_its_path() {
+    let mut body = fixtures::server();
+    body["connections"][0] = serde_json::json!({"type": "http", "configSchema": {}});
+    let server = serve("/servers/acme%2Fweather", body).await;
+    let error = support::client(&server.uri())
+        .get_by_qualified_name()
+        .qualified_name("acme/weather")
+        .send()
+        .await
+        .expect_err("the http connection lacks deploymentUrl");
+    let smithery_registry::seed::Error::InvalidResponse { path, source, .. } = &error else {
+        panic!("expected InvalidResponse, got {error:?}");
+    };
+    assert_eq!(path, "connections[0]");
+    assert!(source.to_string().contains("`deploymentUrl`"), "{source}");
+    assert!(error.to_string().contains("connections[0]"), "{error}");
+}
+
+/// The same rule on the current API's `ServerConnection`.
+#[tokio::test]
+async fn the_current_api_tells_a_malformed_connection_from_a_new_one() {
+    use smithery_registry::types::ServerConnection;
+    use smithery_registry::ClientServersExt as _;
+
+    let server_with = |connection: serde_json::Value| {
+        serde_json::json!({
+            "qualifiedName": "acme/weather",
+            "displayName": "Weather",
+            "description": "Forecasts",
+            "remote": true,
+            "deploymentUrl": null,
+            "iconUrl": null,
+            "prompts": null,
+            "resources": null,
+            "security": null,
+            "tools": null,
+            "connections": [connection]
+        })
+    };
+    let malformed = serve(
+        "/servers/acme%2Fweather",
+        server_with(serde_json::json!({"type": "http", "configSchema": {}})),
+    )
+    .await;
+    let client = |uri: &str| {
+        smithery_registry::Client::builder()
+            .base_url(uri)
+            .bearer_token("test-token")
+            .retry(smithery_registry::RetryPolicy::none())
+            .build()
+            .expect("client builds")
+    };
+    let error = client(&malformed.uri())
+        .get_server()
+        .qualified_name("acme/weather")
+        .send()
+        .await
+        .expect_err("the http connection lacks deploymentUrl");
+    let smithery_registry::Error::InvalidResponse { path, source, .. } = &error else {
+        panic!("expected InvalidResponse, got {error:?}");
+    };
+    assert_eq!(path, "connections[0]");
+    assert!(source.to_string().contains("`deploymentUrl`"), "{source}");
+
+    let newer = serve(
+        "/servers/acme%2Fweather",
+        server_with(serde_json::json!({"type": "websocket", "url": "wss://example.com"})),
+    )
+    .await;
+    let found = client(&newer.uri())
+        .get_server()
+        .qualified_name("acme/weather")
+        .send()
+        .await
+        .expect("a new connection type is kept");
+    assert_eq!(
+        found.connections,
+        [ServerConnection::Unknown(
+            serde_json::json!({"type": "websocket", "url": "wss://example.com"})
+        )]
+    );
+}
+
+/// Without a shared `type`, the JSON kind decides: a kind no branch takes is a new shape,
+/// a kind some branch takes must parse as that branch.
+#[test]
+fn untagged_choices_without_a_tag_are_routed_by_json_kind() {
+    use smithery_registry::types::{ConstraintMetadata, ConstraintTtl};
+
+    let ttl: ConstraintTtl = serde_json::from_value(serde_json::json!("1h")).expect("a string ttl");
+    assert_eq!(ttl, ConstraintTtl::String("1h".into()));
+    let ttl: ConstraintTtl = serde_json::from_value(serde_json::json!(3600)).expect("a number ttl");
+    assert_eq!(ttl, ConstraintTtl::Number(3600.0));
+    let ttl: ConstraintTtl = serde_json::from_value(serde_json::json!({"hours": 1})).expect("a new shape");
+    assert_eq!(ttl, ConstraintTtl::Unknown(serde_json::json!({"hours": 1})));
+
+    let error = serde_json::from_value::<ConstraintMetadata>(serde_json::json!([1, 2]))
+        .expect_err("a list must hold metadata objects");
+    assert!(error.to_string().contains("matches none of the shapes `ConstraintMetadata` takes"), "{error}");
+}

@@ -12,13 +12,50 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 pub mod types {
     ///How to connect to a server; `type` tells the shapes apart.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum Connection {
         StdioConnection(StdioConnection),
         HttpConnection(HttpConnection),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for Connection {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("stdio") => {
+                    ::serde_json::from_value::<StdioConnection>(value)
+                        .map(Self::StdioConnection)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"stdio\", but the value is not a valid `StdioConnection`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("http") => {
+                    ::serde_json::from_value::<HttpConnection>(value)
+                        .map(Self::HttpConnection)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"http\", but the value is not a valid `HttpConnection`: {}",
+                                e
+                            ),
+                        ))
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            }
+        }
     }
     impl ::std::convert::From<StdioConnection> for Connection {
         fn from(value: StdioConnection) -> Self {
@@ -31,7 +68,7 @@ pub mod types {
         }
     }
     ///What to deploy; `type` tells the shapes apart.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
+    #[derive(::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(untagged)]
     pub enum DeployPayload {
         HostedDeployPayload(HostedDeployPayload),
@@ -39,6 +76,53 @@ pub mod types {
         StdioDeployPayload(StdioDeployPayload),
         /// A shape this version of the API description does not list yet, as sent.
         Unknown(::serde_json::Value),
+    }
+    impl<'de> ::serde::Deserialize<'de> for DeployPayload {
+        fn deserialize<D>(deserializer: D) -> ::std::result::Result<Self, D::Error>
+        where
+            D: ::serde::Deserializer<'de>,
+        {
+            let value = <::serde_json::Value as ::serde::Deserialize>::deserialize(
+                deserializer,
+            )?;
+            let tag = value
+                .get("type")
+                .and_then(::serde_json::Value::as_str)
+                .map(::std::borrow::ToOwned::to_owned);
+            match tag.as_deref() {
+                ::std::option::Option::Some("hosted") => {
+                    ::serde_json::from_value::<HostedDeployPayload>(value)
+                        .map(Self::HostedDeployPayload)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"hosted\", but the value is not a valid `HostedDeployPayload`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("external") => {
+                    ::serde_json::from_value::<ExternalDeployPayload>(value)
+                        .map(Self::ExternalDeployPayload)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"external\", but the value is not a valid `ExternalDeployPayload`: {}",
+                                e
+                            ),
+                        ))
+                }
+                ::std::option::Option::Some("stdio") => {
+                    ::serde_json::from_value::<StdioDeployPayload>(value)
+                        .map(Self::StdioDeployPayload)
+                        .map_err(|e| ::serde::de::Error::custom(
+                            ::std::format_args!(
+                                "`type` is \"stdio\", but the value is not a valid `StdioDeployPayload`: {}",
+                                e
+                            ),
+                        ))
+                }
+                _ => ::std::result::Result::Ok(Self::Unknown(value)),
+            }
+        }
     }
     impl ::std::convert::From<HostedDeployPayload> for DeployPayload {
         fn from(value: HostedDeployPayload) -> Self {
