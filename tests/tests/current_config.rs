@@ -233,3 +233,18 @@ async fn default_headers_per_client_and_per_call_and_the_user_agent() {
     assert!(matches!(error, BuildError::InvalidHeader { .. }), "{error:?}");
     assert!(client.with_header("X-Ok", "line\nbreak").is_err());
 }
+
+/// A user agent a header cannot carry is named as such, not blamed on the base URL.
+#[test]
+fn an_invalid_user_agent_is_its_own_build_error() {
+    let error = Client::builder()
+        .bearer_token("k")
+        .user_agent("my-app/1\nX-Injected: yes")
+        .build()
+        .expect_err("a newline cannot travel in a header");
+    match &error {
+        BuildError::InvalidUserAgent { user_agent } => assert_eq!(user_agent, "my-app/1\nX-Injected: yes"),
+        other => panic!("expected InvalidUserAgent, got {other:?}"),
+    }
+    assert!(error.to_string().starts_with("invalid user agent"), "{error}");
+}

@@ -112,6 +112,9 @@ pub enum BuildError {
     InvalidToken,
     /// The base URL is not an absolute `http` or `https` URL.
     InvalidBaseUrl { url: String, reason: String },
+    /// [`ClientBuilder::user_agent`] holds characters an HTTP header cannot carry (a
+    /// newline, a control character).
+    InvalidUserAgent { user_agent: String },
     /// [`ClientBuilder::server_url`] named a server group the API does not have.
     UnknownServerGroup { group: String, known: Vec<&'static str> },
     /// reqwest could not build its client (TLS initialisation, usually).
@@ -128,6 +131,9 @@ impl fmt::Display for BuildError {
             BuildError::InvalidHeader { name, reason } => write!(f, "invalid default header `{name}`: {reason}"),
             BuildError::InvalidToken => f.write_str("the API key contains characters not allowed in an HTTP header"),
             BuildError::InvalidBaseUrl { url, reason } => write!(f, "invalid base URL `{url}`: {reason}"),
+            BuildError::InvalidUserAgent { user_agent } => {
+                write!(f, "invalid user agent {user_agent:?}: not a valid HTTP header value")
+            }
             BuildError::UnknownServerGroup { group, known } => {
                 write!(f, "unknown server group `{group}`; this API has {}", known.join(", "))
             }
@@ -457,10 +463,8 @@ impl<C: ApiClient> ClientBuilder<C> {
         }
         let authorization = self.token.as_ref().map(BearerToken::header_value).transpose()?;
         let user_agent = self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned());
-        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| BuildError::InvalidBaseUrl {
-            url: servers.first().map(|(_, url)| url.clone()).unwrap_or_default(),
-            reason: "the user agent is not a valid header value".into(),
-        })?;
+        let user_agent =
+            HeaderValue::from_str(&user_agent).map_err(|_| BuildError::InvalidUserAgent { user_agent })?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let (name, value) = header(name, value)?;
