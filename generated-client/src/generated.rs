@@ -7,7 +7,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 #[allow(deprecated)]
@@ -17191,6 +17191,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("q", &q))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_namespaces",
             };
@@ -18340,6 +18341,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("verified", &verified))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_servers",
             };
@@ -19595,6 +19597,7 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
                 .query(&progenitor_client::QueryParam::new("to", &to))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_logs",
             };
@@ -19721,6 +19724,7 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_releases",
             };
@@ -21013,6 +21017,7 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
                 .query(&progenitor_client::QueryParam::new("verified", &verified))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_skills",
             };
@@ -22129,6 +22134,7 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
                 .query(&progenitor_client::QueryParam::new("name", &name))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_connections",
             };
@@ -23884,6 +23890,32 @@ fn check_path_segment(
             )
         }
         _ => Ok(()),
+    }
+}
+/// Percent-encodes a path parameter value into one segment, as the official SDKs
+/// do: everything but letters, digits and `-._~!$&'()*+,;=:@` is escaped.
+fn encode_path(value: &str) -> ::std::string::String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = ::std::string::String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    encoded
+}
+/// Sends spaces in the query as `%20`, as the official SDKs do, rather than the
+/// `+` of form encoding. The serializer writes a literal `+` as `%2B`, so each
+/// `+` left in the query is a space.
+fn encode_query_spaces(request: &mut ::reqwest::Request) {
+    let url = request.url_mut();
+    if let ::std::option::Option::Some(query) = url.query().filter(|q| q.contains('+')) {
+        let query = query.replace('+', "%20");
+        url.set_query(::std::option::Option::Some(&query));
     }
 }
 /**The API's base URL groups, from the spec's `servers`:

@@ -16,10 +16,11 @@ use smithery_registry::{Client, ErrorKind, RetryPolicy};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// A path value with every character that must not travel raw: `/`, space, `?`, `#`.
-const ODD: &str = "a/b c?d#e";
-/// How [`ODD`] must arrive: one path segment.
-const ODD_ENCODED: &str = "a%2Fb%20c%3Fd%23e";
+/// A path value with every character that must not travel raw: `/`, space, `?`, `#`, and
+/// `[`, `]`, `|`, which the official SDKs encode too.
+const ODD: &str = "a/b c?d#e[f]|g";
+/// How [`ODD`] must arrive: one path segment, encoded as the SDKs encode it.
+const ODD_ENCODED: &str = "a%2Fb%20c%3Fd%23e%5Bf%5D%7Cg";
 
 type Outcome = Option<(ErrorKind, u16)>;
 type Call<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
@@ -176,10 +177,11 @@ async fn health_and_servers() {
             "GET",
             "api",
             "/servers",
-            Some("page=2&pageSize=5&q=owner%3Aacme+weather"),
+            // A space travels as `%20` (as the SDKs send it), a literal `+` as `%2B`.
+            Some("page=2&pageSize=5&q=owner%3Aacme%20weather%2Bnews"),
             call!(
                 c.list_servers()
-                    .q("owner:acme weather")
+                    .q("owner:acme weather+news")
                     .page(std::num::NonZeroU64::new(2).expect("nonzero"))
                     .page_size(5)
             ),
@@ -237,7 +239,7 @@ async fn health_and_servers() {
             "GET",
             "api",
             "/servers/acme%2Fweather/logs",
-            Some("limit=10&search=boot+failed"),
+            Some("limit=10&search=boot%20failed"),
             call!(
                 c.list_logs()
                     .qualified_name("acme/weather")
@@ -409,7 +411,7 @@ async fn connections_tools_and_triggers_go_to_the_connect_host() {
             "GET",
             "connect",
             "/acme",
-            Some("cursor=c+1&limit=20"),
+            Some("cursor=c%201&limit=20"),
             call!(
                 c.list_connections()
                     .namespace("acme")
@@ -861,7 +863,7 @@ async fn query_arrays_are_comma_joined() {
         "GET",
         "api",
         "/servers",
-        Some("ids=a%2Cb%2Cc+d"),
+        Some("ids=a%2Cb%2Cc%20d"),
         call!(c.list_servers().ids(vec!["a,b".to_owned(), "c d".to_owned()])),
     )];
     check(&s, rows).await;

@@ -160,7 +160,9 @@ fn expected_target(name: &str) -> (&'static str, Option<&'static str>) {
         "get_by_qualified_name" => ("/servers/acme%2Fweather", None),
         "list" => (
             "/servers",
-            Some("page=2&pageSize=5&q=owner%3Amem0ai+is%3Averified+memory"),
+            // Spaces as `%20`, as the reference SDK's percent-encoding sends them (not the
+            // `+` of form encoding, which a server reading RFC 3986 would keep as `+`).
+            Some("page=2&pageSize=5&q=owner%3Amem0ai%20is%3Averified%20memory"),
         ),
         "health_check" => ("/health", None),
         "create_token" => ("/uplink/token", None),

@@ -6,6 +6,7 @@
 //! - [`multipart`]: request bodies in `multipart/form-data` (progenitor has none);
 //! - [`api_version`]: no `api-version` header, which no official SDK sends;
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
+//! - [`encoding`]: path values and query spaces encoded as the official SDKs encode them;
 //! - [`query_arrays`]: array query parameters declared `explode: false`, sent comma-joined;
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
 //!   does not list yet;
@@ -25,6 +26,7 @@
 pub mod api_version;
 pub mod deprecation;
 pub mod docs;
+pub mod encoding;
 pub mod error_bodies;
 pub mod multipart;
 pub mod nullable;
@@ -97,6 +99,7 @@ pub fn extend(
     let hints = pagination::hints(name, api, overlay)?;
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
+    encoding::apply(&mut file);
     api_version::apply(&mut file);
     query_arrays::apply(api, &mut file);
     open_enums::apply(&mut file);

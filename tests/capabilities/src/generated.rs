@@ -7,7 +7,7 @@
 #[allow(unused_imports)]
 pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
 #[allow(unused_imports)]
-use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderExt};
+use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 #[allow(deprecated)]
@@ -2046,6 +2046,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_gadgets",
             };
@@ -2191,6 +2192,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("colour", &colour))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_legacy_widgets",
             };
@@ -2286,6 +2288,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_relays",
             };
@@ -2576,6 +2579,7 @@ pub mod builder {
                 .query(&progenitor_client::QueryParam::new("q", &q))
                 .headers(header_map)
                 .build()?;
+            super::encode_query_spaces(&mut request);
             let info = OperationInfo {
                 operation_id: "list_widgets",
             };
@@ -3291,6 +3295,32 @@ fn check_path_segment(
             )
         }
         _ => Ok(()),
+    }
+}
+/// Percent-encodes a path parameter value into one segment, as the official SDKs
+/// do: everything but letters, digits and `-._~!$&'()*+,;=:@` is escaped.
+fn encode_path(value: &str) -> ::std::string::String {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = ::std::string::String::with_capacity(value.len());
+    for byte in value.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
+            encoded.push(char::from(byte));
+        } else {
+            encoded.push('%');
+            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+        }
+    }
+    encoded
+}
+/// Sends spaces in the query as `%20`, as the official SDKs do, rather than the
+/// `+` of form encoding. The serializer writes a literal `+` as `%2B`, so each
+/// `+` left in the query is a space.
+fn encode_query_spaces(request: &mut ::reqwest::Request) {
+    let url = request.url_mut();
+    if let ::std::option::Option::Some(query) = url.query().filter(|q| q.contains('+')) {
+        let query = query.replace('+', "%20");
+        url.set_query(::std::option::Option::Some(&query));
     }
 }
 /**The API's base URL groups, from the spec's `servers`:
