@@ -1902,17 +1902,6 @@ pub mod types {
             value.parse()
         }
     }
-    ///`IconUploadRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct IconUploadRequest {
-        ///The image (PNG, JPEG, GIF, SVG or WebP), at most 1 MB.
-        pub file: ::std::string::String,
-    }
-    impl IconUploadRequest {
-        pub fn builder() -> builder::IconUploadRequest {
-            Default::default()
-        }
-    }
     ///`IconUploadResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IconUploadResponse {
@@ -2288,26 +2277,6 @@ pub mod types {
     }
     impl ReleaseCompleteEventData {
         pub fn builder() -> builder::ReleaseCompleteEventData {
-            Default::default()
-        }
-    }
-    ///The form parts of a release. `payload` is a text part without a file name; the files are parts with a file name and their own content type. Parts not given are left out.
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct ReleaseDeployRequest {
-        ///The MCPB bundle (stdio releases).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub bundle: ::std::option::Option<::std::string::String>,
-        ///The server's JavaScript module (hosted releases).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub module: ::std::option::Option<::std::string::String>,
-        ///The release payload, as a JSON string.
-        pub payload: ::std::string::String,
-        ///The module's source map (hosted releases).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sourcemap: ::std::option::Option<::std::string::String>,
-    }
-    impl ReleaseDeployRequest {
-        pub fn builder() -> builder::ReleaseDeployRequest {
             Default::default()
         }
     }
@@ -3421,17 +3390,6 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillUploadRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct SkillUploadRequest {
-        ///A ZIP archive of the skill folder, with its `SKILL.md`.
-        pub archive: ::std::string::String,
-    }
-    impl SkillUploadRequest {
-        pub fn builder() -> builder::SkillUploadRequest {
-            Default::default()
-        }
-    }
     ///`SkillUploadResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillUploadResponse {
@@ -4274,8 +4232,12 @@ pub mod types {
         impl ::std::default::Default for ApiError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
+                    extra: Err(
+                        "`extra` is required: set it with `.extra(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -4333,7 +4295,7 @@ pub mod types {
         impl ::std::default::Default for ApiKeyCreateRequest {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -4378,10 +4340,13 @@ pub mod types {
         impl ::std::default::Default for ApiKeyCreateResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    key: Err("no value supplied for key".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    key: Err("`key` is required: set it with `.key(..)`".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -4469,9 +4434,12 @@ pub mod types {
         impl ::std::default::Default for ApiKeySummary {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -4542,7 +4510,9 @@ pub mod types {
         impl ::std::default::Default for ApiKeysListResponse {
             fn default() -> Self {
                 Self {
-                    api_keys: Err("no value supplied for api_keys".to_string()),
+                    api_keys: Err(
+                        "`api_keys` is required: set it with `.api_keys(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -4596,7 +4566,9 @@ pub mod types {
                 Self {
                     authorization_url: Ok(Default::default()),
                     setup_url: Ok(Default::default()),
-                    state: Err("no value supplied for state".to_string()),
+                    state: Err(
+                        "`state` is required: set it with `.state(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -4693,7 +4665,7 @@ pub mod types {
                     description: Ok(Default::default()),
                     icons: Ok(Default::default()),
                     meta: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     title: Ok(Default::default()),
                 }
             }
@@ -4838,9 +4810,9 @@ pub mod types {
                     icons: Ok(Default::default()),
                     meta: Ok(Default::default()),
                     mime_type: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     title: Ok(Default::default()),
-                    uri: Err("no value supplied for uri".to_string()),
+                    uri: Err("`uri` is required: set it with `.uri(..)`".to_string()),
                 }
             }
         }
@@ -4984,7 +4956,9 @@ pub mod types {
         impl ::std::default::Default for ConfirmedResponse {
             fn default() -> Self {
                 Self {
-                    success: Err("no value supplied for success".to_string()),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -5025,7 +4999,9 @@ pub mod types {
         impl ::std::default::Default for ConnectedStatus {
             fn default() -> Self {
                 Self {
-                    state: Err("no value supplied for state".to_string()),
+                    state: Err(
+                        "`state` is required: set it with `.state(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -5102,14 +5078,19 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     connection_id: Err(
-                        "no value supplied for connection_id".to_string(),
+                        "`connection_id` is required: set it with `.connection_id(..)`"
+                            .to_string(),
                     ),
                     created_at: Ok(Default::default()),
                     icon_url: Ok(Default::default()),
-                    mcp_url: Err("no value supplied for mcp_url".to_string()),
-                    metadata: Err("no value supplied for metadata".to_string()),
+                    mcp_url: Err(
+                        "`mcp_url` is required: set it with `.mcp_url(..)`".to_string(),
+                    ),
+                    metadata: Err(
+                        "`metadata` is required: set it with `.metadata(..)`".to_string(),
+                    ),
                     mock: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     server_info: Ok(Default::default()),
                     status: Ok(Default::default()),
                     transport: Ok(Default::default()),
@@ -5292,7 +5273,9 @@ pub mod types {
         impl ::std::default::Default for ConnectionMock {
             fn default() -> Self {
                 Self {
-                    enabled: Err("no value supplied for enabled".to_string()),
+                    enabled: Err(
+                        "`enabled` is required: set it with `.enabled(..)`".to_string(),
+                    ),
                     scenario: Ok(Default::default()),
                 }
             }
@@ -5552,9 +5535,15 @@ pub mod types {
         impl ::std::default::Default for ConnectionSource {
             fn default() -> Self {
                 Self {
-                    entrypoint: Err("no value supplied for entrypoint".to_string()),
-                    kind: Err("no value supplied for kind".to_string()),
-                    source_files: Err("no value supplied for source_files".to_string()),
+                    entrypoint: Err(
+                        "`entrypoint` is required: set it with `.entrypoint(..)`"
+                            .to_string(),
+                    ),
+                    kind: Err("`kind` is required: set it with `.kind(..)`".to_string()),
+                    source_files: Err(
+                        "`source_files` is required: set it with `.source_files(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -5631,8 +5620,14 @@ pub mod types {
         impl ::std::default::Default for ConnectionsListResponse {
             fn default() -> Self {
                 Self {
-                    connections: Err("no value supplied for connections".to_string()),
-                    next_cursor: Err("no value supplied for next_cursor".to_string()),
+                    connections: Err(
+                        "`connections` is required: set it with `.connections(..)`"
+                            .to_string(),
+                    ),
+                    next_cursor: Err(
+                        "`next_cursor` is required: set it with `.next_cursor(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -5916,8 +5911,13 @@ pub mod types {
         impl ::std::default::Default for CreateTokenResponse {
             fn default() -> Self {
                 Self {
-                    expires_at: Err("no value supplied for expires_at".to_string()),
-                    token: Err("no value supplied for token".to_string()),
+                    expires_at: Err(
+                        "`expires_at` is required: set it with `.expires_at(..)`"
+                            .to_string(),
+                    ),
+                    token: Err(
+                        "`token` is required: set it with `.token(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -5977,7 +5977,9 @@ pub mod types {
         impl ::std::default::Default for DisconnectedStatus {
             fn default() -> Self {
                 Self {
-                    state: Err("no value supplied for state".to_string()),
+                    state: Err(
+                        "`state` is required: set it with `.state(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -6032,12 +6034,25 @@ pub mod types {
         impl ::std::default::Default for Domain {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    hostname: Err("no value supplied for hostname".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    subdomain: Err("no value supplied for subdomain".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    hostname: Err(
+                        "`hostname` is required: set it with `.hostname(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    subdomain: Err(
+                        "`subdomain` is required: set it with `.subdomain(..)`"
+                            .to_string(),
+                    ),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -6150,7 +6165,10 @@ pub mod types {
         impl ::std::default::Default for DomainUpdateRequest {
             fn default() -> Self {
                 Self {
-                    subdomain: Err("no value supplied for subdomain".to_string()),
+                    subdomain: Err(
+                        "`subdomain` is required: set it with `.subdomain(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -6196,7 +6214,9 @@ pub mod types {
         impl ::std::default::Default for DomainsListResponse {
             fn default() -> Self {
                 Self {
-                    domains: Err("no value supplied for domains".to_string()),
+                    domains: Err(
+                        "`domains` is required: set it with `.domains(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -6236,8 +6256,12 @@ pub mod types {
         impl ::std::default::Default for ErrorStatus {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
-                    state: Err("no value supplied for state".to_string()),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    state: Err(
+                        "`state` is required: set it with `.state(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -6313,8 +6337,13 @@ pub mod types {
                 Self {
                     config_schema: Ok(Default::default()),
                     scan_credentials: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    upstream_url: Err("no value supplied for upstream_url".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
+                    upstream_url: Err(
+                        "`upstream_url` is required: set it with `.upstream_url(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -6413,8 +6442,13 @@ pub mod types {
         impl ::std::default::Default for Health {
             fn default() -> Self {
                 Self {
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -6493,13 +6527,18 @@ pub mod types {
                 Self {
                     config_schema: Ok(Default::default()),
                     has_auth_adapter: Err(
-                        "no value supplied for has_auth_adapter".to_string(),
+                        "`has_auth_adapter` is required: set it with `.has_auth_adapter(..)`"
+                            .to_string(),
                     ),
                     secret_names: Ok(Default::default()),
                     server_card: Ok(Default::default()),
                     source: Ok(Default::default()),
-                    stateful: Err("no value supplied for stateful".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    stateful: Err(
+                        "`stateful` is required: set it with `.stateful(..)`".to_string(),
+                    ),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -6642,12 +6681,16 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     config_schema: Err(
-                        "no value supplied for config_schema".to_string(),
+                        "`config_schema` is required: set it with `.config_schema(..)`"
+                            .to_string(),
                     ),
                     deployment_url: Err(
-                        "no value supplied for deployment_url".to_string(),
+                        "`deployment_url` is required: set it with `.deployment_url(..)`"
+                            .to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -6803,7 +6846,7 @@ pub mod types {
                 Self {
                     mime_type: Ok(Default::default()),
                     sizes: Ok(Default::default()),
-                    src: Err("no value supplied for src".to_string()),
+                    src: Err("`src` is required: set it with `.src(..)`".to_string()),
                     theme: Ok(Default::default()),
                 }
             }
@@ -6882,44 +6925,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct IconUploadRequest {
-            file: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for IconUploadRequest {
-            fn default() -> Self {
-                Self {
-                    file: Err("no value supplied for file".to_string()),
-                }
-            }
-        }
-        impl IconUploadRequest {
-            pub fn file<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.file = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for file: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<IconUploadRequest> for super::IconUploadRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: IconUploadRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { file: value.file? })
-            }
-        }
-        impl ::std::convert::From<super::IconUploadRequest> for IconUploadRequest {
-            fn from(value: super::IconUploadRequest) -> Self {
-                Self { file: Ok(value.file) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct IconUploadResponse {
             icon_url: ::std::result::Result<
                 ::std::string::String,
@@ -6929,7 +6934,9 @@ pub mod types {
         impl ::std::default::Default for IconUploadResponse {
             fn default() -> Self {
                 Self {
-                    icon_url: Err("no value supplied for icon_url".to_string()),
+                    icon_url: Err(
+                        "`icon_url` is required: set it with `.icon_url(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -6978,7 +6985,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
-                    label: Err("no value supplied for label".to_string()),
+                    label: Err(
+                        "`label` is required: set it with `.label(..)`".to_string(),
+                    ),
                     required: Ok(Default::default()),
                 }
             }
@@ -7058,10 +7067,14 @@ pub mod types {
         impl ::std::default::Default for InputRequiredStatus {
             fn default() -> Self {
                 Self {
-                    http: Err("no value supplied for http".to_string()),
-                    missing: Err("no value supplied for missing".to_string()),
+                    http: Err("`http` is required: set it with `.http(..)`".to_string()),
+                    missing: Err(
+                        "`missing` is required: set it with `.missing(..)`".to_string(),
+                    ),
                     setup_url: Ok(Default::default()),
-                    state: Err("no value supplied for state".to_string()),
+                    state: Err(
+                        "`state` is required: set it with `.state(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -7170,13 +7183,25 @@ pub mod types {
         impl ::std::default::Default for Invocation {
             fn default() -> Self {
                 Self {
-                    duration: Err("no value supplied for duration".to_string()),
-                    exceptions: Err("no value supplied for exceptions".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    logs: Err("no value supplied for logs".to_string()),
-                    request: Err("no value supplied for request".to_string()),
-                    response: Err("no value supplied for response".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    duration: Err(
+                        "`duration` is required: set it with `.duration(..)`".to_string(),
+                    ),
+                    exceptions: Err(
+                        "`exceptions` is required: set it with `.exceptions(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    logs: Err("`logs` is required: set it with `.logs(..)`".to_string()),
+                    request: Err(
+                        "`request` is required: set it with `.request(..)`".to_string(),
+                    ),
+                    response: Err(
+                        "`response` is required: set it with `.response(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -7301,8 +7326,12 @@ pub mod types {
         impl ::std::default::Default for InvocationDuration {
             fn default() -> Self {
                 Self {
-                    cpu_ms: Err("no value supplied for cpu_ms".to_string()),
-                    wall_ms: Err("no value supplied for wall_ms".to_string()),
+                    cpu_ms: Err(
+                        "`cpu_ms` is required: set it with `.cpu_ms(..)`".to_string(),
+                    ),
+                    wall_ms: Err(
+                        "`wall_ms` is required: set it with `.wall_ms(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -7363,9 +7392,14 @@ pub mod types {
         impl ::std::default::Default for InvocationException {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
-                    name: Err("no value supplied for name".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -7441,9 +7475,16 @@ pub mod types {
         impl ::std::default::Default for InvocationLog {
             fn default() -> Self {
                 Self {
-                    level: Err("no value supplied for level".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    level: Err(
+                        "`level` is required: set it with `.level(..)`".to_string(),
+                    ),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -7514,8 +7555,10 @@ pub mod types {
         impl ::std::default::Default for InvocationRequest {
             fn default() -> Self {
                 Self {
-                    method: Err("no value supplied for method".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    method: Err(
+                        "`method` is required: set it with `.method(..)`".to_string(),
+                    ),
+                    url: Err("`url` is required: set it with `.url(..)`".to_string()),
                 }
             }
         }
@@ -7572,8 +7615,12 @@ pub mod types {
         impl ::std::default::Default for InvocationResponse {
             fn default() -> Self {
                 Self {
-                    outcome: Err("no value supplied for outcome".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    outcome: Err(
+                        "`outcome` is required: set it with `.outcome(..)`".to_string(),
+                    ),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -7636,8 +7683,12 @@ pub mod types {
         impl ::std::default::Default for MissingInputs {
             fn default() -> Self {
                 Self {
-                    headers: Err("no value supplied for headers".to_string()),
-                    query: Err("no value supplied for query".to_string()),
+                    headers: Err(
+                        "`headers` is required: set it with `.headers(..)`".to_string(),
+                    ),
+                    query: Err(
+                        "`query` is required: set it with `.query(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -7697,8 +7748,11 @@ pub mod types {
         impl ::std::default::Default for NamespaceCreateResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -7757,8 +7811,10 @@ pub mod types {
         impl ::std::default::Default for NamespaceDeleteResponse {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
-                    success: Err("no value supplied for success".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -7868,8 +7924,11 @@ pub mod types {
         impl ::std::default::Default for NamespaceSetResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -7926,7 +7985,7 @@ pub mod types {
         impl ::std::default::Default for NamespaceSummary {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -7968,8 +8027,14 @@ pub mod types {
         impl ::std::default::Default for NamespacesListResponse {
             fn default() -> Self {
                 Self {
-                    namespaces: Err("no value supplied for namespaces".to_string()),
-                    pagination: Err("no value supplied for pagination".to_string()),
+                    namespaces: Err(
+                        "`namespaces` is required: set it with `.namespaces(..)`"
+                            .to_string(),
+                    ),
+                    pagination: Err(
+                        "`pagination` is required: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -8138,7 +8203,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     description: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     required: Ok(Default::default()),
                 }
             }
@@ -8246,13 +8311,23 @@ pub mod types {
                     branch: Ok(Default::default()),
                     commit: Ok(Default::default()),
                     commit_message: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
                     logs: Ok(Default::default()),
                     mcp_url: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                     upstream_url: Ok(Default::default()),
                 }
             }
@@ -8435,7 +8510,9 @@ pub mod types {
         impl ::std::default::Default for ReleaseCompleteEventData {
             fn default() -> Self {
                 Self {
-                    status: Err("no value supplied for status".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -8469,106 +8546,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct ReleaseDeployRequest {
-            bundle: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            module: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            payload: ::std::result::Result<::std::string::String, ::std::string::String>,
-            sourcemap: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for ReleaseDeployRequest {
-            fn default() -> Self {
-                Self {
-                    bundle: Ok(Default::default()),
-                    module: Ok(Default::default()),
-                    payload: Err("no value supplied for payload".to_string()),
-                    sourcemap: Ok(Default::default()),
-                }
-            }
-        }
-        impl ReleaseDeployRequest {
-            pub fn bundle<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.bundle = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for bundle: {e}")
-                    });
-                self
-            }
-            pub fn module<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.module = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for module: {e}")
-                    });
-                self
-            }
-            pub fn payload<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payload = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payload: {e}")
-                    });
-                self
-            }
-            pub fn sourcemap<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sourcemap = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sourcemap: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<ReleaseDeployRequest>
-        for super::ReleaseDeployRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: ReleaseDeployRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    bundle: value.bundle?,
-                    module: value.module?,
-                    payload: value.payload?,
-                    sourcemap: value.sourcemap?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::ReleaseDeployRequest> for ReleaseDeployRequest {
-            fn from(value: super::ReleaseDeployRequest) -> Self {
-                Self {
-                    bundle: Ok(value.bundle),
-                    module: Ok(value.module),
-                    payload: Ok(value.payload),
-                    sourcemap: Ok(value.sourcemap),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct ReleaseDeployResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -8585,10 +8562,15 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     deployment_id: Err(
-                        "no value supplied for deployment_id".to_string(),
+                        "`deployment_id` is required: set it with `.deployment_id(..)`"
+                            .to_string(),
                     ),
-                    mcp_url: Err("no value supplied for mcp_url".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    mcp_url: Err(
+                        "`mcp_url` is required: set it with `.mcp_url(..)`".to_string(),
+                    ),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                     warnings: Ok(Default::default()),
                 }
             }
@@ -8788,7 +8770,7 @@ pub mod types {
         impl ::std::default::Default for ReleaseInitEventData {
             fn default() -> Self {
                 Self {
-                    logs: Err("no value supplied for logs".to_string()),
+                    logs: Err("`logs` is required: set it with `.logs(..)`".to_string()),
                 }
             }
         }
@@ -8841,10 +8823,19 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
-                    level: Err("no value supplied for level".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    stage: Err("no value supplied for stage".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    level: Err(
+                        "`level` is required: set it with `.level(..)`".to_string(),
+                    ),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    stage: Err(
+                        "`stage` is required: set it with `.stage(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -9014,7 +9005,9 @@ pub mod types {
                     message: Ok(Default::default()),
                     stage: Ok(Default::default()),
                     timestamp: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Err(
+                        "`extra` is required: set it with `.extra(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -9179,9 +9172,12 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     deployment_id: Err(
-                        "no value supplied for deployment_id".to_string(),
+                        "`deployment_id` is required: set it with `.deployment_id(..)`"
+                            .to_string(),
                     ),
-                    status: Err("no value supplied for status".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -9336,12 +9332,22 @@ pub mod types {
                     branch: Ok(Default::default()),
                     commit: Ok(Default::default()),
                     commit_message: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
                     mcp_url: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                     upstream_url: Ok(Default::default()),
                 }
             }
@@ -9514,8 +9520,13 @@ pub mod types {
         impl ::std::default::Default for ReleasesListResponse {
             fn default() -> Self {
                 Self {
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    releases: Err("no value supplied for releases".to_string()),
+                    pagination: Err(
+                        "`pagination` is required: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
+                    releases: Err(
+                        "`releases` is required: set it with `.releases(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -9662,8 +9673,13 @@ pub mod types {
         impl ::std::default::Default for RuntimeLogsResponse {
             fn default() -> Self {
                 Self {
-                    invocations: Err("no value supplied for invocations".to_string()),
-                    total: Err("no value supplied for total".to_string()),
+                    invocations: Err(
+                        "`invocations` is required: set it with `.invocations(..)`"
+                            .to_string(),
+                    ),
+                    total: Err(
+                        "`total` is required: set it with `.total(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -9721,8 +9737,10 @@ pub mod types {
         impl ::std::default::Default for Secret {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -9779,8 +9797,10 @@ pub mod types {
         impl ::std::default::Default for SecretSetRequest {
             fn default() -> Self {
                 Self {
-                    name: Err("no value supplied for name".to_string()),
-                    value: Err("no value supplied for value".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
+                    value: Err(
+                        "`value` is required: set it with `.value(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -9836,7 +9856,10 @@ pub mod types {
         impl ::std::default::Default for SecurityScan {
             fn default() -> Self {
                 Self {
-                    scan_passed: Err("no value supplied for scan_passed".to_string()),
+                    scan_passed: Err(
+                        "`scan_passed` is required: set it with `.scan_passed(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -9918,21 +9941,45 @@ pub mod types {
         impl ::std::default::Default for Server {
             fn default() -> Self {
                 Self {
-                    connections: Err("no value supplied for connections".to_string()),
+                    connections: Err(
+                        "`connections` is required: set it with `.connections(..)`"
+                            .to_string(),
+                    ),
                     deployment_url: Err(
-                        "no value supplied for deployment_url".to_string(),
+                        "`deployment_url` is required: set it with `.deployment_url(..)`"
+                            .to_string(),
                     ),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    icon_url: Err("no value supplied for icon_url".to_string()),
-                    prompts: Err("no value supplied for prompts".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    icon_url: Err(
+                        "`icon_url` is required: set it with `.icon_url(..)`".to_string(),
+                    ),
+                    prompts: Err(
+                        "`prompts` is required: set it with `.prompts(..)`".to_string(),
+                    ),
                     qualified_name: Err(
-                        "no value supplied for qualified_name".to_string(),
+                        "`qualified_name` is required: set it with `.qualified_name(..)`"
+                            .to_string(),
                     ),
-                    remote: Err("no value supplied for remote".to_string()),
-                    resources: Err("no value supplied for resources".to_string()),
-                    security: Err("no value supplied for security".to_string()),
-                    tools: Err("no value supplied for tools".to_string()),
+                    remote: Err(
+                        "`remote` is required: set it with `.remote(..)`".to_string(),
+                    ),
+                    resources: Err(
+                        "`resources` is required: set it with `.resources(..)`"
+                            .to_string(),
+                    ),
+                    security: Err(
+                        "`security` is required: set it with `.security(..)`".to_string(),
+                    ),
+                    tools: Err(
+                        "`tools` is required: set it with `.tools(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -10142,9 +10189,14 @@ pub mod types {
                 Self {
                     prompts: Ok(Default::default()),
                     resources: Ok(Default::default()),
-                    server_info: Err("no value supplied for server_info".to_string()),
+                    server_info: Err(
+                        "`server_info` is required: set it with `.server_info(..)`"
+                            .to_string(),
+                    ),
                     tools: Ok(Default::default()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    extra: Err(
+                        "`extra` is required: set it with `.extra(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -10325,11 +10377,25 @@ pub mod types {
         impl ::std::default::Default for ServerCreateResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    server: Err("no value supplied for server".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    server: Err(
+                        "`server` is required: set it with `.server(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -10433,9 +10499,16 @@ pub mod types {
         impl ::std::default::Default for ServerDeleteResponse {
             fn default() -> Self {
                 Self {
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    server: Err("no value supplied for server".to_string()),
-                    success: Err("no value supplied for success".to_string()),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    server: Err(
+                        "`server` is required: set it with `.server(..)`".to_string(),
+                    ),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -10525,9 +10598,11 @@ pub mod types {
                 Self {
                     description: Ok(Default::default()),
                     icons: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     title: Ok(Default::default()),
-                    version: Err("no value supplied for version".to_string()),
+                    version: Err(
+                        "`version` is required: set it with `.version(..)`".to_string(),
+                    ),
                     website_url: Ok(Default::default()),
                 }
             }
@@ -10650,7 +10725,7 @@ pub mod types {
                 Self {
                     arguments: Ok(Default::default()),
                     description: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -10731,8 +10806,8 @@ pub mod types {
                 Self {
                     description: Ok(Default::default()),
                     mime_type: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
-                    uri: Err("no value supplied for uri".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
+                    uri: Err("`uri` is required: set it with `.uri(..)`".to_string()),
                 }
             }
         }
@@ -10864,24 +10939,58 @@ pub mod types {
         impl ::std::default::Default for ServerSummary {
             fn default() -> Self {
                 Self {
-                    by_smithery: Err("no value supplied for by_smithery".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    homepage: Err("no value supplied for homepage".to_string()),
-                    icon_url: Err("no value supplied for icon_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    is_deployed: Err("no value supplied for is_deployed".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    owner: Err("no value supplied for owner".to_string()),
-                    qualified_name: Err(
-                        "no value supplied for qualified_name".to_string(),
+                    by_smithery: Err(
+                        "`by_smithery` is required: set it with `.by_smithery(..)`"
+                            .to_string(),
                     ),
-                    remote: Err("no value supplied for remote".to_string()),
-                    score: Err("no value supplied for score".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
-                    use_count: Err("no value supplied for use_count".to_string()),
-                    verified: Err("no value supplied for verified".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    homepage: Err(
+                        "`homepage` is required: set it with `.homepage(..)`".to_string(),
+                    ),
+                    icon_url: Err(
+                        "`icon_url` is required: set it with `.icon_url(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    is_deployed: Err(
+                        "`is_deployed` is required: set it with `.is_deployed(..)`"
+                            .to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    owner: Err(
+                        "`owner` is required: set it with `.owner(..)`".to_string(),
+                    ),
+                    qualified_name: Err(
+                        "`qualified_name` is required: set it with `.qualified_name(..)`"
+                            .to_string(),
+                    ),
+                    remote: Err(
+                        "`remote` is required: set it with `.remote(..)`".to_string(),
+                    ),
+                    score: Err(
+                        "`score` is required: set it with `.score(..)`".to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
+                    use_count: Err(
+                        "`use_count` is required: set it with `.use_count(..)`"
+                            .to_string(),
+                    ),
+                    verified: Err(
+                        "`verified` is required: set it with `.verified(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -11145,9 +11254,15 @@ pub mod types {
         impl ::std::default::Default for ServerTool {
             fn default() -> Self {
                 Self {
-                    description: Err("no value supplied for description".to_string()),
-                    input_schema: Err("no value supplied for input_schema".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    input_schema: Err(
+                        "`input_schema` is required: set it with `.input_schema(..)`"
+                            .to_string(),
+                    ),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     output_schema: Ok(Default::default()),
                 }
             }
@@ -11246,10 +11361,12 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     target_namespace: Err(
-                        "no value supplied for target_namespace".to_string(),
+                        "`target_namespace` is required: set it with `.target_namespace(..)`"
+                            .to_string(),
                     ),
                     target_organization_id: Err(
-                        "no value supplied for target_organization_id".to_string(),
+                        "`target_organization_id` is required: set it with `.target_organization_id(..)`"
+                            .to_string(),
                     ),
                     target_slug: Ok(Default::default()),
                 }
@@ -11336,12 +11453,20 @@ pub mod types {
         impl ::std::default::Default for ServerTransferResponse {
             fn default() -> Self {
                 Self {
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    qualified_name: Err(
-                        "no value supplied for qualified_name".to_string(),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
                     ),
-                    server: Err("no value supplied for server".to_string()),
-                    success: Err("no value supplied for success".to_string()),
+                    qualified_name: Err(
+                        "`qualified_name` is required: set it with `.qualified_name(..)`"
+                            .to_string(),
+                    ),
+                    server: Err(
+                        "`server` is required: set it with `.server(..)`".to_string(),
+                    ),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -11625,9 +11750,16 @@ pub mod types {
         impl ::std::default::Default for ServerUpdateResponse {
             fn default() -> Self {
                 Self {
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    server: Err("no value supplied for server".to_string()),
-                    success: Err("no value supplied for success".to_string()),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    server: Err(
+                        "`server` is required: set it with `.server(..)`".to_string(),
+                    ),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -11702,8 +11834,13 @@ pub mod types {
         impl ::std::default::Default for ServersListResponse {
             fn default() -> Self {
                 Self {
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    servers: Err("no value supplied for servers".to_string()),
+                    pagination: Err(
+                        "`pagination` is required: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
+                    servers: Err(
+                        "`servers` is required: set it with `.servers(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -11801,32 +11938,66 @@ pub mod types {
         impl ::std::default::Default for Skill {
             fn default() -> Self {
                 Self {
-                    categories: Err("no value supplied for categories".to_string()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
+                    categories: Err(
+                        "`categories` is required: set it with `.categories(..)`"
+                            .to_string(),
+                    ),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
                     external_forks: Err(
-                        "no value supplied for external_forks".to_string(),
+                        "`external_forks` is required: set it with `.external_forks(..)`"
+                            .to_string(),
                     ),
                     external_stars: Err(
-                        "no value supplied for external_stars".to_string(),
+                        "`external_stars` is required: set it with `.external_stars(..)`"
+                            .to_string(),
                     ),
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    listed: Err("no value supplied for listed".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    owner: Err("no value supplied for owner".to_string()),
-                    prompt: Err("no value supplied for prompt".to_string()),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    listed: Err(
+                        "`listed` is required: set it with `.listed(..)`".to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    owner: Err(
+                        "`owner` is required: set it with `.owner(..)`".to_string(),
+                    ),
+                    prompt: Err(
+                        "`prompt` is required: set it with `.prompt(..)`".to_string(),
+                    ),
                     quality_score: Err(
-                        "no value supplied for quality_score".to_string(),
+                        "`quality_score` is required: set it with `.quality_score(..)`"
+                            .to_string(),
                     ),
-                    servers: Err("no value supplied for servers".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
+                    servers: Err(
+                        "`servers` is required: set it with `.servers(..)`".to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
                     total_activations: Err(
-                        "no value supplied for total_activations".to_string(),
+                        "`total_activations` is required: set it with `.total_activations(..)`"
+                            .to_string(),
                     ),
-                    unique_users: Err("no value supplied for unique_users".to_string()),
-                    verified: Err("no value supplied for verified".to_string()),
+                    unique_users: Err(
+                        "`unique_users` is required: set it with `.unique_users(..)`"
+                            .to_string(),
+                    ),
+                    verified: Err(
+                        "`verified` is required: set it with `.verified(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -12115,9 +12286,14 @@ pub mod types {
         impl ::std::default::Default for SkillCreateRequest {
             fn default() -> Self {
                 Self {
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
                 }
             }
         }
@@ -12206,14 +12382,30 @@ pub mod types {
         impl ::std::default::Default for SkillCreateResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    listed: Err("no value supplied for listed".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    listed: Err(
+                        "`listed` is required: set it with `.listed(..)`".to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
                 }
             }
         }
@@ -12357,9 +12549,12 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     qualified_name: Err(
-                        "no value supplied for qualified_name".to_string(),
+                        "`qualified_name` is required: set it with `.qualified_name(..)`"
+                            .to_string(),
                     ),
-                    success: Err("no value supplied for success".to_string()),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -12422,8 +12617,12 @@ pub mod types {
         impl ::std::default::Default for SkillSetRequest {
             fn default() -> Self {
                 Self {
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    extra: Err(
+                        "`extra` is required: set it with `.extra(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -12508,18 +12707,38 @@ pub mod types {
         impl ::std::default::Default for SkillSetResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    external_stars: Err(
-                        "no value supplied for external_stars".to_string(),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
                     ),
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    listed: Err("no value supplied for listed".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    external_stars: Err(
+                        "`external_stars` is required: set it with `.external_stars(..)`"
+                            .to_string(),
+                    ),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    listed: Err(
+                        "`listed` is required: set it with `.listed(..)`".to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -12740,24 +12959,43 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     categories: Ok(Default::default()),
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
                     external_forks: Ok(Default::default()),
                     external_stars: Ok(Default::default()),
                     git_url: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
-                    listed: Err("no value supplied for listed".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    prompt: Err("no value supplied for prompt".to_string()),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    listed: Err(
+                        "`listed` is required: set it with `.listed(..)`".to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    prompt: Err(
+                        "`prompt` is required: set it with `.prompt(..)`".to_string(),
+                    ),
                     quality_score: Err(
-                        "no value supplied for quality_score".to_string(),
+                        "`quality_score` is required: set it with `.quality_score(..)`"
+                            .to_string(),
                     ),
                     servers: Ok(Default::default()),
-                    slug: Err("no value supplied for slug".to_string()),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
                     total_activations: Ok(Default::default()),
                     unique_users: Ok(Default::default()),
-                    verified: Err("no value supplied for verified".to_string()),
+                    verified: Err(
+                        "`verified` is required: set it with `.verified(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -13046,16 +13284,31 @@ pub mod types {
         impl ::std::default::Default for SkillSyncResponse {
             fn default() -> Self {
                 Self {
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    external_stars: Err(
-                        "no value supplied for external_stars".to_string(),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
                     ),
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    external_stars: Err(
+                        "`external_stars` is required: set it with `.external_stars(..)`"
+                            .to_string(),
+                    ),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -13189,44 +13442,6 @@ pub mod types {
             }
         }
         #[derive(Clone, Debug)]
-        pub struct SkillUploadRequest {
-            archive: ::std::result::Result<::std::string::String, ::std::string::String>,
-        }
-        impl ::std::default::Default for SkillUploadRequest {
-            fn default() -> Self {
-                Self {
-                    archive: Err("no value supplied for archive".to_string()),
-                }
-            }
-        }
-        impl SkillUploadRequest {
-            pub fn archive<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.archive = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for archive: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<SkillUploadRequest> for super::SkillUploadRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: SkillUploadRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self { archive: value.archive? })
-            }
-        }
-        impl ::std::convert::From<super::SkillUploadRequest> for SkillUploadRequest {
-            fn from(value: super::SkillUploadRequest) -> Self {
-                Self { archive: Ok(value.archive) }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct SkillUploadResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -13260,18 +13475,38 @@ pub mod types {
         impl ::std::default::Default for SkillUploadResponse {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    external_stars: Err(
-                        "no value supplied for external_stars".to_string(),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
                     ),
-                    git_url: Err("no value supplied for git_url".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    listed: Err("no value supplied for listed".to_string()),
-                    namespace: Err("no value supplied for namespace".to_string()),
-                    slug: Err("no value supplied for slug".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    external_stars: Err(
+                        "`external_stars` is required: set it with `.external_stars(..)`"
+                            .to_string(),
+                    ),
+                    git_url: Err(
+                        "`git_url` is required: set it with `.git_url(..)`".to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    listed: Err(
+                        "`listed` is required: set it with `.listed(..)`".to_string(),
+                    ),
+                    namespace: Err(
+                        "`namespace` is required: set it with `.namespace(..)`"
+                            .to_string(),
+                    ),
+                    slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -13444,8 +13679,13 @@ pub mod types {
         impl ::std::default::Default for SkillsListResponse {
             fn default() -> Self {
                 Self {
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    skills: Err("no value supplied for skills".to_string()),
+                    pagination: Err(
+                        "`pagination` is required: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
+                    skills: Err(
+                        "`skills` is required: set it with `.skills(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -13505,8 +13745,10 @@ pub mod types {
         impl ::std::default::Default for SourceFile {
             fn default() -> Self {
                 Self {
-                    contents: Err("no value supplied for contents".to_string()),
-                    path: Err("no value supplied for path".to_string()),
+                    contents: Err(
+                        "`contents` is required: set it with `.contents(..)`".to_string(),
+                    ),
+                    path: Err("`path` is required: set it with `.path(..)`".to_string()),
                 }
             }
         }
@@ -13574,12 +13816,20 @@ pub mod types {
         impl ::std::default::Default for StdioConnection {
             fn default() -> Self {
                 Self {
-                    bundle_url: Err("no value supplied for bundle_url".to_string()),
-                    config_schema: Err(
-                        "no value supplied for config_schema".to_string(),
+                    bundle_url: Err(
+                        "`bundle_url` is required: set it with `.bundle_url(..)`"
+                            .to_string(),
                     ),
-                    runtime: Err("no value supplied for runtime".to_string()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    config_schema: Err(
+                        "`config_schema` is required: set it with `.config_schema(..)`"
+                            .to_string(),
+                    ),
+                    runtime: Err(
+                        "`runtime` is required: set it with `.runtime(..)`".to_string(),
+                    ),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -13678,9 +13928,13 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     config_schema: Ok(Default::default()),
-                    runtime: Err("no value supplied for runtime".to_string()),
+                    runtime: Err(
+                        "`runtime` is required: set it with `.runtime(..)`".to_string(),
+                    ),
                     server_card: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -13766,7 +14020,9 @@ pub mod types {
         impl ::std::default::Default for SuccessResponse {
             fn default() -> Self {
                 Self {
-                    success: Err("no value supplied for success".to_string()),
+                    success: Err(
+                        "`success` is required: set it with `.success(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -13840,9 +14096,12 @@ pub mod types {
                     description: Ok(Default::default()),
                     execution: Ok(Default::default()),
                     icons: Ok(Default::default()),
-                    input_schema: Err("no value supplied for input_schema".to_string()),
+                    input_schema: Err(
+                        "`input_schema` is required: set it with `.input_schema(..)`"
+                            .to_string(),
+                    ),
                     meta: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     output_schema: Ok(Default::default()),
                     title: Ok(Default::default()),
                 }
@@ -14186,7 +14445,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     properties: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -14247,7 +14508,9 @@ pub mod types {
         impl ::std::default::Default for ToolList {
             fn default() -> Self {
                 Self {
-                    tools: Err("no value supplied for tools".to_string()),
+                    tools: Err(
+                        "`tools` is required: set it with `.tools(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -14298,7 +14561,9 @@ pub mod types {
                 Self {
                     properties: Ok(Default::default()),
                     required: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -14384,8 +14649,12 @@ pub mod types {
                 Self {
                     properties: Ok(Default::default()),
                     required: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    extra: Err("no value supplied for extra".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
+                    extra: Err(
+                        "`extra` is required: set it with `.extra(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -14489,10 +14758,12 @@ pub mod types {
         impl ::std::default::Default for TriggerDefinition {
             fn default() -> Self {
                 Self {
-                    delivery: Err("no value supplied for delivery".to_string()),
+                    delivery: Err(
+                        "`delivery` is required: set it with `.delivery(..)`".to_string(),
+                    ),
                     description: Ok(Default::default()),
                     input_schema: Ok(Default::default()),
-                    name: Err("no value supplied for name".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     payload_schema: Ok(Default::default()),
                 }
             }
@@ -14598,8 +14869,10 @@ pub mod types {
         impl ::std::default::Default for TriggerDelivery {
             fn default() -> Self {
                 Self {
-                    secret: Err("no value supplied for secret".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    secret: Err(
+                        "`secret` is required: set it with `.secret(..)`".to_string(),
+                    ),
+                    url: Err("`url` is required: set it with `.url(..)`".to_string()),
                 }
             }
         }
@@ -14662,8 +14935,12 @@ pub mod types {
         impl ::std::default::Default for TriggerSubscribeRequest {
             fn default() -> Self {
                 Self {
-                    delivery: Err("no value supplied for delivery".to_string()),
-                    params: Err("no value supplied for params".to_string()),
+                    delivery: Err(
+                        "`delivery` is required: set it with `.delivery(..)`".to_string(),
+                    ),
+                    params: Err(
+                        "`params` is required: set it with `.params(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -14727,9 +15004,10 @@ pub mod types {
         impl ::std::default::Default for TriggerSubscription {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
                     refresh_before: Err(
-                        "no value supplied for refresh_before".to_string(),
+                        "`refresh_before` is required: set it with `.refresh_before(..)`"
+                            .to_string(),
                     ),
                 }
             }
@@ -14794,8 +15072,12 @@ pub mod types {
         impl ::std::default::Default for TriggerUnsubscribeRequest {
             fn default() -> Self {
                 Self {
-                    delivery: Err("no value supplied for delivery".to_string()),
-                    params: Err("no value supplied for params".to_string()),
+                    delivery: Err(
+                        "`delivery` is required: set it with `.delivery(..)`".to_string(),
+                    ),
+                    params: Err(
+                        "`params` is required: set it with `.params(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -14855,7 +15137,7 @@ pub mod types {
         impl ::std::default::Default for TriggerUnsubscribeRequestDelivery {
             fn default() -> Self {
                 Self {
-                    url: Err("no value supplied for url".to_string()),
+                    url: Err("`url` is required: set it with `.url(..)`".to_string()),
                 }
             }
         }
@@ -17116,25 +17398,33 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", 1, u64::MAX,
+                        value
+                    )
                 });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}",
+                        i64::MIN, i64::MAX, value
+                    )
+                });
             self
         }
         pub fn q<V>(mut self, value: V) -> Self
@@ -17328,8 +17618,12 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                server: Err("server was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                server: Err(
+                    "`server` is required: set it with `.server(..)`".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -17471,7 +17765,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                name: Err("name was not initialized".to_string()),
+                name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -17596,7 +17890,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                name: Err("name was not initialized".to_string()),
+                name: Err("`name` is required: set it with `.name(..)`".to_string()),
             }
         }
         pub fn name<V>(mut self, value: V) -> Self
@@ -17693,7 +17987,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                org_id: Err("org_id was not initialized".to_string()),
+                org_id: Err(
+                    "`org_id` is required: set it with `.org_id(..)`".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -17789,7 +18085,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                org_id: Err("org_id was not initialized".to_string()),
+                org_id: Err(
+                    "`org_id` is required: set it with `.org_id(..)`".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -17916,8 +18214,12 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                org_id: Err("org_id was not initialized".to_string()),
-                key_id: Err("key_id was not initialized".to_string()),
+                org_id: Err(
+                    "`org_id` is required: set it with `.org_id(..)`".to_string(),
+                ),
+                key_id: Err(
+                    "`key_id` is required: set it with `.key_id(..)`".to_string(),
+                ),
             }
         }
         pub fn org_id<V>(mut self, value: V) -> Self
@@ -18126,25 +18428,33 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", 1, u64::MAX,
+                        value
+                    )
                 });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}",
+                        i64::MIN, i64::MAX, value
+                    )
+                });
             self
         }
         pub fn q<V>(mut self, value: V) -> Self
@@ -18213,12 +18523,17 @@ pub mod builder {
         }
         pub fn seed<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.seed = value
-                .try_into()
+            self.seed = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for seed failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`seed` takes a whole number from {} to {}, not {}", i64::MIN,
+                        i64::MAX, value
+                    )
+                });
             self
         }
         pub fn smithery_managed<V>(mut self, value: V) -> Self
@@ -18235,12 +18550,17 @@ pub mod builder {
         }
         pub fn top_k<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.top_k = value
-                .try_into()
+            self.top_k = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for top_k failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`top_k` takes a whole number from {} to {}, not {}", i64::MIN,
+                        i64::MAX, value
+                    )
+                });
             self
         }
         pub fn verified<V>(mut self, value: V) -> Self
@@ -18400,7 +18720,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -18496,7 +18819,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -18622,7 +18948,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -18718,7 +19047,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -18844,7 +19176,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -18941,8 +19276,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                domain_id: Err("domain_id was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                domain_id: Err(
+                    "`domain_id` is required: set it with `.domain_id(..)`".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -19083,7 +19423,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -19178,7 +19521,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -19274,8 +19620,11 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                file: Err("file was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                file: Err("`file` is required: set it with `.file(..)`".to_string()),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -19400,7 +19749,10 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -19499,7 +19851,10 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 from: Ok(None),
                 limit: Ok(None),
                 search: Ok(None),
@@ -19533,12 +19888,17 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for limit failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`limit` takes a whole number from {} to {}, not {}", i64::MIN,
+                        i64::MAX, value
+                    )
+                });
             self
         }
         pub fn search<V>(mut self, value: V) -> Self
@@ -19658,7 +20018,10 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 page: Ok(None),
                 page_size: Ok(None),
             }
@@ -19677,25 +20040,33 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", 1, u64::MAX,
+                        value
+                    )
                 });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}",
+                        i64::MIN, i64::MAX, value
+                    )
+                });
             self
         }
         async fn send_once(
@@ -19787,8 +20158,13 @@ Sent as the multipart part `file` with content type `application/octet-stream`; 
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                payload: Err("payload was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                payload: Err(
+                    "`payload` is required: set it with `.payload(..)`".to_string(),
+                ),
                 bundle: Ok(None),
                 module: Ok(None),
                 sourcemap: Ok(None),
@@ -20005,8 +20381,11 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                id: Err("`id` is required: set it with `.id(..)`".to_string()),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -20117,8 +20496,11 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                id: Err("`id` is required: set it with `.id(..)`".to_string()),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -20232,8 +20614,11 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                id: Err("`id` is required: set it with `.id(..)`".to_string()),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -20343,7 +20728,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -20442,7 +20830,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -20569,8 +20960,14 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                secret_name: Err("secret_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                secret_name: Err(
+                    "`secret_name` is required: set it with `.secret_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -20681,7 +21078,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -20889,25 +21289,33 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", 1, u64::MAX,
+                        value
+                    )
                 });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}",
+                        i64::MIN, i64::MAX, value
+                    )
+                });
             self
         }
         pub fn q<V>(mut self, value: V) -> Self
@@ -20924,12 +21332,17 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         pub fn seed<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.seed = value
-                .try_into()
+            self.seed = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for seed failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`seed` takes a whole number from {} to {}, not {}", i64::MIN,
+                        i64::MAX, value
+                    )
+                });
             self
         }
         #[deprecated(note = "Only the skill with this exact slug.")]
@@ -20948,12 +21361,17 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         pub fn top_k<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.top_k = value
-                .try_into()
+            self.top_k = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for top_k failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`top_k` takes a whole number from {} to {}, not {}", i64::MIN,
+                        i64::MAX, value
+                    )
+                });
             self
         }
         pub fn verified<V>(mut self, value: V) -> Self
@@ -21184,8 +21602,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                slug: Err("slug was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -21297,8 +21717,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                slug: Err("slug was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -21440,8 +21862,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                slug: Err("slug was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -21552,8 +21976,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                slug: Err("slug was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -21664,8 +22090,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                slug: Err("slug was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -21777,9 +22205,13 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                slug: Err("slug was not initialized".to_string()),
-                archive: Err("archive was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                slug: Err("`slug` is required: set it with `.slug(..)`".to_string()),
+                archive: Err(
+                    "`archive` is required: set it with `.archive(..)`".to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -22030,7 +22462,9 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
                 cursor: Ok(None),
                 limit: Ok(None),
                 mcp_url: Ok(None),
@@ -22064,14 +22498,17 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`limit` takes a whole number from {} to {}, not {}", 1,
+                        u64::MAX, value
+                    )
                 });
             self
         }
@@ -22194,7 +22631,9 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -22321,8 +22760,13 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -22434,8 +22878,13 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -22577,8 +23026,13 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -22689,8 +23143,13 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -22802,9 +23261,16 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
-                tool_path: Err("tool_path was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
+                tool_path: Err(
+                    "`tool_path` is required: set it with `.tool_path(..)`".to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -22933,10 +23399,17 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
-                tool_path: Err("tool_path was not initialized".to_string()),
-                body: Err("body was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
+                tool_path: Err(
+                    "`tool_path` is required: set it with `.tool_path(..)`".to_string(),
+                ),
+                body: Err("`body` is required: set it with `.body(..)`".to_string()),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -23076,8 +23549,13 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -23194,9 +23672,17 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
-                trigger_name: Err("trigger_name was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
+                trigger_name: Err(
+                    "`trigger_name` is required: set it with `.trigger_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn namespace<V>(mut self, value: V) -> Self
@@ -23325,9 +23811,17 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
-                trigger_name: Err("trigger_name was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
+                trigger_name: Err(
+                    "`trigger_name` is required: set it with `.trigger_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -23490,9 +23984,17 @@ Sent as the multipart part `archive` with content type `application/zip`; requir
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                namespace: Err("namespace was not initialized".to_string()),
-                connection_id: Err("connection_id was not initialized".to_string()),
-                trigger_name: Err("trigger_name was not initialized".to_string()),
+                namespace: Err(
+                    "`namespace` is required: set it with `.namespace(..)`".to_string(),
+                ),
+                connection_id: Err(
+                    "`connection_id` is required: set it with `.connection_id(..)`"
+                        .to_string(),
+                ),
+                trigger_name: Err(
+                    "`trigger_name` is required: set it with `.trigger_name(..)`"
+                        .to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -23789,8 +24291,10 @@ pub mod prelude {
 }
 /// Contents of the file parts of multipart request bodies.
 pub mod multipart {
-    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
-    /// streamed from disk (`PathBuf`, `&Path`).
+    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`, `&[u8; N]` as
+    /// `include_bytes!` gives, `bytes::Bytes`), or a file streamed from disk
+    /// (`PathBuf`, `&Path`, and a path given as `&str` or `String`:
+    /// `.module("dist/index.js")` reads that file).
     ///
     /// The part's file name (`filename` in its `Content-Disposition`) is the
     /// path's last component for a file, the part's name for plain bytes, and the
@@ -23860,6 +24364,28 @@ pub mod multipart {
     impl ::std::convert::From<&[u8]> for FilePart {
         fn from(bytes: &[u8]) -> Self {
             Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl<const N: usize> ::std::convert::From<&[u8; N]> for FilePart {
+        fn from(bytes: &[u8; N]) -> Self {
+            Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl ::std::convert::From<::bytes::Bytes> for FilePart {
+        fn from(bytes: ::bytes::Bytes) -> Self {
+            Self::Bytes(bytes.into())
+        }
+    }
+    /// A path to a file, read when the request is sent.
+    impl ::std::convert::From<&str> for FilePart {
+        fn from(path: &str) -> Self {
+            Self::Path(path.into())
+        }
+    }
+    /// A path to a file, read when the request is sent.
+    impl ::std::convert::From<::std::string::String> for FilePart {
+        fn from(path: ::std::string::String) -> Self {
+            Self::Path(path.into())
         }
     }
     impl ::std::convert::From<::std::path::PathBuf> for FilePart {

@@ -40,6 +40,10 @@ pub mod runtime;
 #[cfg(feature = "seed")]
 pub mod seed;
 
+/// The date-time crate of the generated types (`chrono::DateTime<chrono::Utc>` for
+/// `date-time` fields and parameters), re-exported so callers build those values with the
+/// version the crate was compiled against: `smithery_registry::chrono::Utc::now()`.
+pub use chrono;
 pub use generated::*;
 pub use runtime::config::{
     BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,

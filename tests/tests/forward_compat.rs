@@ -115,8 +115,8 @@ async fn a_malformed_known_connection_is_an_invalid_response_with_its_path() {
 /// The same rule on the current API's `ServerConnection`.
 #[tokio::test]
 async fn the_current_api_tells_a_malformed_connection_from_a_new_one() {
-    use smithery_registry::types::ServerConnection;
     use smithery_registry::ClientServersExt as _;
+    use smithery_registry::types::ServerConnection;
 
     let server_with = |connection: serde_json::Value| {
         serde_json::json!({
@@ -192,5 +192,10 @@ fn untagged_choices_without_a_tag_are_routed_by_json_kind() {
 
     let error = serde_json::from_value::<ConstraintMetadata>(serde_json::json!([1, 2]))
         .expect_err("a list must hold metadata objects");
-    assert!(error.to_string().contains("matches none of the shapes `ConstraintMetadata` takes"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("matches none of the shapes `ConstraintMetadata` takes"),
+        "{error}"
+    );
 }

@@ -463,8 +463,7 @@ impl<C: ApiClient> ClientBuilder<C> {
         }
         let authorization = self.token.as_ref().map(BearerToken::header_value).transpose()?;
         let user_agent = self.user_agent.unwrap_or_else(|| DEFAULT_USER_AGENT.to_owned());
-        let user_agent =
-            HeaderValue::from_str(&user_agent).map_err(|_| BuildError::InvalidUserAgent { user_agent })?;
+        let user_agent = HeaderValue::from_str(&user_agent).map_err(|_| BuildError::InvalidUserAgent { user_agent })?;
         let mut default_headers = HeaderMap::new();
         for (name, value) in &self.default_headers {
             let (name, value) = header(name, value)?;

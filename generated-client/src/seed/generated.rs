@@ -139,23 +139,6 @@ pub mod types {
             Self::StdioDeployPayload(value)
         }
     }
-    ///`DeployRequest`
-    #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
-    pub struct DeployRequest {
-        ///The server's JavaScript module (hosted deployments).
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub module: ::std::option::Option<::std::string::String>,
-        ///The deploy payload, as a JSON string.
-        pub payload: ::std::string::String,
-        ///The module's source map.
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        pub sourcemap: ::std::option::Option<::std::string::String>,
-    }
-    impl DeployRequest {
-        pub fn builder() -> builder::DeployRequest {
-            Default::default()
-        }
-    }
     ///`DeployResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeployResponse {
@@ -990,86 +973,6 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        pub struct DeployRequest {
-            module: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-            payload: ::std::result::Result<::std::string::String, ::std::string::String>,
-            sourcemap: ::std::result::Result<
-                ::std::option::Option<::std::string::String>,
-                ::std::string::String,
-            >,
-        }
-        impl ::std::default::Default for DeployRequest {
-            fn default() -> Self {
-                Self {
-                    module: Ok(Default::default()),
-                    payload: Err("no value supplied for payload".to_string()),
-                    sourcemap: Ok(Default::default()),
-                }
-            }
-        }
-        impl DeployRequest {
-            pub fn module<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.module = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for module: {e}")
-                    });
-                self
-            }
-            pub fn payload<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::string::String>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.payload = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for payload: {e}")
-                    });
-                self
-            }
-            pub fn sourcemap<T>(mut self, value: T) -> Self
-            where
-                T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
-                T::Error: ::std::fmt::Display,
-            {
-                self.sourcemap = value
-                    .try_into()
-                    .map_err(|e| {
-                        format!("error converting supplied value for sourcemap: {e}")
-                    });
-                self
-            }
-        }
-        impl ::std::convert::TryFrom<DeployRequest> for super::DeployRequest {
-            type Error = super::error::ConversionError;
-            fn try_from(
-                value: DeployRequest,
-            ) -> ::std::result::Result<Self, super::error::ConversionError> {
-                Ok(Self {
-                    module: value.module?,
-                    payload: value.payload?,
-                    sourcemap: value.sourcemap?,
-                })
-            }
-        }
-        impl ::std::convert::From<super::DeployRequest> for DeployRequest {
-            fn from(value: super::DeployRequest) -> Self {
-                Self {
-                    module: Ok(value.module),
-                    payload: Ok(value.payload),
-                    sourcemap: Ok(value.sourcemap),
-                }
-            }
-        }
-        #[derive(Clone, Debug)]
         pub struct DeployResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -1086,10 +989,15 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     deployment_id: Err(
-                        "no value supplied for deployment_id".to_string(),
+                        "`deployment_id` is required: set it with `.deployment_id(..)`"
+                            .to_string(),
                     ),
-                    mcp_url: Err("no value supplied for mcp_url".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    mcp_url: Err(
+                        "`mcp_url` is required: set it with `.mcp_url(..)`".to_string(),
+                    ),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                     warnings: Ok(Default::default()),
                 }
             }
@@ -1174,7 +1082,9 @@ pub mod types {
         impl ::std::default::Default for DeploymentError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -1229,12 +1139,20 @@ pub mod types {
         impl ::std::default::Default for DeploymentInfo {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
                     logs: Ok(Default::default()),
                     mcp_url: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -1357,11 +1275,19 @@ pub mod types {
         impl ::std::default::Default for DeploymentList {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    id: Err("no value supplied for id".to_string()),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
                     mcp_url: Ok(Default::default()),
-                    status: Err("no value supplied for status".to_string()),
-                    updated_at: Err("no value supplied for updated_at".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
+                    updated_at: Err(
+                        "`updated_at` is required: set it with `.updated_at(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -1471,10 +1397,19 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     error: Ok(Default::default()),
-                    level: Err("no value supplied for level".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    stage: Err("no value supplied for stage".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    level: Err(
+                        "`level` is required: set it with `.level(..)`".to_string(),
+                    ),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    stage: Err(
+                        "`stage` is required: set it with `.stage(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -1629,8 +1564,13 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     config_schema: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
-                    upstream_url: Err("no value supplied for upstream_url".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
+                    upstream_url: Err(
+                        "`upstream_url` is required: set it with `.upstream_url(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -1706,8 +1646,13 @@ pub mod types {
         impl ::std::default::Default for Health {
             fn default() -> Self {
                 Self {
-                    status: Err("no value supplied for status".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -1763,7 +1708,9 @@ pub mod types {
         impl ::std::default::Default for HealthError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -1804,7 +1751,9 @@ pub mod types {
         impl ::std::default::Default for HostedDeployPayload {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -1855,12 +1804,16 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     config_schema: Err(
-                        "no value supplied for config_schema".to_string(),
+                        "`config_schema` is required: set it with `.config_schema(..)`"
+                            .to_string(),
                     ),
                     deployment_url: Err(
-                        "no value supplied for deployment_url".to_string(),
+                        "`deployment_url` is required: set it with `.deployment_url(..)`"
+                            .to_string(),
                     ),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -1956,13 +1909,25 @@ pub mod types {
         impl ::std::default::Default for Invocation {
             fn default() -> Self {
                 Self {
-                    duration: Err("no value supplied for duration".to_string()),
-                    exceptions: Err("no value supplied for exceptions".to_string()),
-                    id: Err("no value supplied for id".to_string()),
-                    logs: Err("no value supplied for logs".to_string()),
-                    request: Err("no value supplied for request".to_string()),
-                    response: Err("no value supplied for response".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    duration: Err(
+                        "`duration` is required: set it with `.duration(..)`".to_string(),
+                    ),
+                    exceptions: Err(
+                        "`exceptions` is required: set it with `.exceptions(..)`"
+                            .to_string(),
+                    ),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    logs: Err("`logs` is required: set it with `.logs(..)`".to_string()),
+                    request: Err(
+                        "`request` is required: set it with `.request(..)`".to_string(),
+                    ),
+                    response: Err(
+                        "`response` is required: set it with `.response(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2087,8 +2052,12 @@ pub mod types {
         impl ::std::default::Default for InvocationDuration {
             fn default() -> Self {
                 Self {
-                    cpu_ms: Err("no value supplied for cpu_ms".to_string()),
-                    wall_ms: Err("no value supplied for wall_ms".to_string()),
+                    cpu_ms: Err(
+                        "`cpu_ms` is required: set it with `.cpu_ms(..)`".to_string(),
+                    ),
+                    wall_ms: Err(
+                        "`wall_ms` is required: set it with `.wall_ms(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -2153,10 +2122,15 @@ pub mod types {
         impl ::std::default::Default for InvocationException {
             fn default() -> Self {
                 Self {
-                    message: Err("no value supplied for message".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                     stack: Ok(Default::default()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2246,9 +2220,16 @@ pub mod types {
         impl ::std::default::Default for InvocationLog {
             fn default() -> Self {
                 Self {
-                    level: Err("no value supplied for level".to_string()),
-                    message: Err("no value supplied for message".to_string()),
-                    timestamp: Err("no value supplied for timestamp".to_string()),
+                    level: Err(
+                        "`level` is required: set it with `.level(..)`".to_string(),
+                    ),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
+                    timestamp: Err(
+                        "`timestamp` is required: set it with `.timestamp(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2319,8 +2300,10 @@ pub mod types {
         impl ::std::default::Default for InvocationRequest {
             fn default() -> Self {
                 Self {
-                    method: Err("no value supplied for method".to_string()),
-                    url: Err("no value supplied for url".to_string()),
+                    method: Err(
+                        "`method` is required: set it with `.method(..)`".to_string(),
+                    ),
+                    url: Err("`url` is required: set it with `.url(..)`".to_string()),
                 }
             }
         }
@@ -2377,8 +2360,12 @@ pub mod types {
         impl ::std::default::Default for InvocationResponse {
             fn default() -> Self {
                 Self {
-                    outcome: Err("no value supplied for outcome".to_string()),
-                    status: Err("no value supplied for status".to_string()),
+                    outcome: Err(
+                        "`outcome` is required: set it with `.outcome(..)`".to_string(),
+                    ),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -2437,10 +2424,22 @@ pub mod types {
         impl ::std::default::Default for Pagination {
             fn default() -> Self {
                 Self {
-                    current_page: Err("no value supplied for current_page".to_string()),
-                    page_size: Err("no value supplied for page_size".to_string()),
-                    total_count: Err("no value supplied for total_count".to_string()),
-                    total_pages: Err("no value supplied for total_pages".to_string()),
+                    current_page: Err(
+                        "`current_page` is required: set it with `.current_page(..)`"
+                            .to_string(),
+                    ),
+                    page_size: Err(
+                        "`page_size` is required: set it with `.page_size(..)`"
+                            .to_string(),
+                    ),
+                    total_count: Err(
+                        "`total_count` is required: set it with `.total_count(..)`"
+                            .to_string(),
+                    ),
+                    total_pages: Err(
+                        "`total_pages` is required: set it with `.total_pages(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2524,7 +2523,9 @@ pub mod types {
         impl ::std::default::Default for RegistryError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -2562,7 +2563,9 @@ pub mod types {
         impl ::std::default::Default for RuntimeLogsError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -2604,8 +2607,13 @@ pub mod types {
         impl ::std::default::Default for RuntimeLogsResponse {
             fn default() -> Self {
                 Self {
-                    invocations: Err("no value supplied for invocations".to_string()),
-                    total: Err("no value supplied for total".to_string()),
+                    invocations: Err(
+                        "`invocations` is required: set it with `.invocations(..)`"
+                            .to_string(),
+                    ),
+                    total: Err(
+                        "`total` is required: set it with `.total(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -2694,19 +2702,38 @@ pub mod types {
         impl ::std::default::Default for Server {
             fn default() -> Self {
                 Self {
-                    connections: Err("no value supplied for connections".to_string()),
+                    connections: Err(
+                        "`connections` is required: set it with `.connections(..)`"
+                            .to_string(),
+                    ),
                     deployment_url: Err(
-                        "no value supplied for deployment_url".to_string(),
+                        "`deployment_url` is required: set it with `.deployment_url(..)`"
+                            .to_string(),
                     ),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    icon_url: Err("no value supplied for icon_url".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    icon_url: Err(
+                        "`icon_url` is required: set it with `.icon_url(..)`".to_string(),
+                    ),
                     qualified_name: Err(
-                        "no value supplied for qualified_name".to_string(),
+                        "`qualified_name` is required: set it with `.qualified_name(..)`"
+                            .to_string(),
                     ),
-                    remote: Err("no value supplied for remote".to_string()),
-                    security: Err("no value supplied for security".to_string()),
-                    tools: Err("no value supplied for tools".to_string()),
+                    remote: Err(
+                        "`remote` is required: set it with `.remote(..)`".to_string(),
+                    ),
+                    security: Err(
+                        "`security` is required: set it with `.security(..)`".to_string(),
+                    ),
+                    tools: Err(
+                        "`tools` is required: set it with `.tools(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -2866,7 +2893,10 @@ pub mod types {
         impl ::std::default::Default for ServerSecurity {
             fn default() -> Self {
                 Self {
-                    scan_passed: Err("no value supplied for scan_passed".to_string()),
+                    scan_passed: Err(
+                        "`scan_passed` is required: set it with `.scan_passed(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -2938,18 +2968,42 @@ pub mod types {
         impl ::std::default::Default for ServerSummary {
             fn default() -> Self {
                 Self {
-                    created_at: Err("no value supplied for created_at".to_string()),
-                    description: Err("no value supplied for description".to_string()),
-                    display_name: Err("no value supplied for display_name".to_string()),
-                    homepage: Err("no value supplied for homepage".to_string()),
-                    icon_url: Err("no value supplied for icon_url".to_string()),
-                    is_deployed: Err("no value supplied for is_deployed".to_string()),
-                    qualified_name: Err(
-                        "no value supplied for qualified_name".to_string(),
+                    created_at: Err(
+                        "`created_at` is required: set it with `.created_at(..)`"
+                            .to_string(),
                     ),
-                    remote: Err("no value supplied for remote".to_string()),
-                    use_count: Err("no value supplied for use_count".to_string()),
-                    verified: Err("no value supplied for verified".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    display_name: Err(
+                        "`display_name` is required: set it with `.display_name(..)`"
+                            .to_string(),
+                    ),
+                    homepage: Err(
+                        "`homepage` is required: set it with `.homepage(..)`".to_string(),
+                    ),
+                    icon_url: Err(
+                        "`icon_url` is required: set it with `.icon_url(..)`".to_string(),
+                    ),
+                    is_deployed: Err(
+                        "`is_deployed` is required: set it with `.is_deployed(..)`"
+                            .to_string(),
+                    ),
+                    qualified_name: Err(
+                        "`qualified_name` is required: set it with `.qualified_name(..)`"
+                            .to_string(),
+                    ),
+                    remote: Err(
+                        "`remote` is required: set it with `.remote(..)`".to_string(),
+                    ),
+                    use_count: Err(
+                        "`use_count` is required: set it with `.use_count(..)`"
+                            .to_string(),
+                    ),
+                    verified: Err(
+                        "`verified` is required: set it with `.verified(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -3127,9 +3181,15 @@ pub mod types {
         impl ::std::default::Default for ServerTool {
             fn default() -> Self {
                 Self {
-                    description: Err("no value supplied for description".to_string()),
-                    input_schema: Err("no value supplied for input_schema".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    description: Err(
+                        "`description` is required: set it with `.description(..)`"
+                            .to_string(),
+                    ),
+                    input_schema: Err(
+                        "`input_schema` is required: set it with `.input_schema(..)`"
+                            .to_string(),
+                    ),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -3203,8 +3263,13 @@ pub mod types {
         impl ::std::default::Default for ServersListResponse {
             fn default() -> Self {
                 Self {
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    servers: Err("no value supplied for servers".to_string()),
+                    pagination: Err(
+                        "`pagination` is required: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
+                    servers: Err(
+                        "`servers` is required: set it with `.servers(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -3282,11 +3347,14 @@ pub mod types {
                 Self {
                     bundle_url: Ok(Default::default()),
                     config_schema: Err(
-                        "no value supplied for config_schema".to_string(),
+                        "`config_schema` is required: set it with `.config_schema(..)`"
+                            .to_string(),
                     ),
                     runtime: Ok(Default::default()),
                     stdio_function: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -3389,7 +3457,9 @@ pub mod types {
         impl ::std::default::Default for StdioDeployPayload {
             fn default() -> Self {
                 Self {
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -3435,7 +3505,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     properties: Ok(Default::default()),
-                    type_: Err("no value supplied for type_".to_string()),
+                    type_: Err(
+                        "`type_` is required: set it with `.type_(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -3493,7 +3565,9 @@ pub mod types {
         impl ::std::default::Default for UplinkError {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -3535,8 +3609,13 @@ pub mod types {
         impl ::std::default::Default for UplinkTokenResponse {
             fn default() -> Self {
                 Self {
-                    authtoken: Err("no value supplied for authtoken".to_string()),
-                    domain: Err("no value supplied for domain".to_string()),
+                    authtoken: Err(
+                        "`authtoken` is required: set it with `.authtoken(..)`"
+                            .to_string(),
+                    ),
+                    domain: Err(
+                        "`domain` is required: set it with `.domain(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -4101,27 +4180,33 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", 1, u64::MAX,
+                        value
+                    )
                 });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page_size failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}", 1,
+                        u64::MAX, value
+                    )
                 });
             self
         }
@@ -4228,7 +4313,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -4316,7 +4404,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -4417,8 +4508,13 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                payload: Err("payload was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                payload: Err(
+                    "`payload` is required: set it with `.payload(..)`".to_string(),
+                ),
                 module: Ok(None),
                 sourcemap: Ok(None),
             }
@@ -4600,8 +4696,11 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                id: Err("`id` is required: set it with `.id(..)`".to_string()),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -4697,8 +4796,11 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
-                id: Err("id was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
+                id: Err("`id` is required: set it with `.id(..)`".to_string()),
             }
         }
         pub fn qualified_name<V>(mut self, value: V) -> Self
@@ -4785,7 +4887,10 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                qualified_name: Err("qualified_name was not initialized".to_string()),
+                qualified_name: Err(
+                    "`qualified_name` is required: set it with `.qualified_name(..)`"
+                        .to_string(),
+                ),
                 from: Ok(None),
                 limit: Ok(None),
                 to: Ok(None),
@@ -4818,14 +4923,17 @@ Sent as the multipart part `sourcemap` with content type `application/json`; opt
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`limit` takes a whole number from {} to {}, not {}", 1,
+                        u64::MAX, value
+                    )
                 });
             self
         }
@@ -5043,8 +5151,10 @@ pub mod prelude {
 }
 /// Contents of the file parts of multipart request bodies.
 pub mod multipart {
-    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
-    /// streamed from disk (`PathBuf`, `&Path`).
+    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`, `&[u8; N]` as
+    /// `include_bytes!` gives, `bytes::Bytes`), or a file streamed from disk
+    /// (`PathBuf`, `&Path`, and a path given as `&str` or `String`:
+    /// `.module("dist/index.js")` reads that file).
     ///
     /// The part's file name (`filename` in its `Content-Disposition`) is the
     /// path's last component for a file, the part's name for plain bytes, and the
@@ -5114,6 +5224,28 @@ pub mod multipart {
     impl ::std::convert::From<&[u8]> for FilePart {
         fn from(bytes: &[u8]) -> Self {
             Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl<const N: usize> ::std::convert::From<&[u8; N]> for FilePart {
+        fn from(bytes: &[u8; N]) -> Self {
+            Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl ::std::convert::From<::bytes::Bytes> for FilePart {
+        fn from(bytes: ::bytes::Bytes) -> Self {
+            Self::Bytes(bytes.into())
+        }
+    }
+    /// A path to a file, read when the request is sent.
+    impl ::std::convert::From<&str> for FilePart {
+        fn from(path: &str) -> Self {
+            Self::Path(path.into())
+        }
+    }
+    /// A path to a file, read when the request is sent.
+    impl ::std::convert::From<::std::string::String> for FilePart {
+        fn from(path: ::std::string::String) -> Self {
+            Self::Path(path.into())
         }
     }
     impl ::std::convert::From<::std::path::PathBuf> for FilePart {

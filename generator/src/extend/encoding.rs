@@ -151,6 +151,10 @@ mod tests {
             out.contains(". build () ? ; super :: encode_query_spaces (& mut request) ; client . pre"),
             "{out}"
         );
-        assert_eq!(out.matches("super :: encode_query_spaces").count(), 1, "only where a query is set: {out}");
+        assert_eq!(
+            out.matches("super :: encode_query_spaces").count(),
+            1,
+            "only where a query is set: {out}"
+        );
     }
 }

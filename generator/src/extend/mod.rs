@@ -6,6 +6,8 @@
 //! - [`multipart`]: request bodies in `multipart/form-data` (progenitor has none);
 //! - [`api_version`]: no `api-version` header, which no official SDK sends;
 //! - [`path_segments`]: path parameters that would change the request's path (`..`, empty);
+//! - [`setters`]: integer setters taking any integer type, and missing-argument messages
+//!   naming the setter;
 //! - [`encoding`]: path values and query spaces encoded as the official SDKs encode them;
 //! - [`query_arrays`]: array query parameters declared `explode: false`, sent comma-joined;
 //! - [`open_enums`]: response enums and `oneOf` types that still deserialize values the spec
@@ -37,6 +39,7 @@ pub mod path_segments;
 pub mod query_arrays;
 pub mod runtime;
 pub mod servers;
+pub mod setters;
 pub mod streamed;
 
 use proc_macro2::TokenStream;
@@ -100,6 +103,7 @@ pub fn extend(
     multipart::apply(&multipart, &mut file)?;
     path_segments::apply(api, &mut file)?;
     encoding::apply(&mut file);
+    setters::apply(&mut file);
     api_version::apply(&mut file);
     query_arrays::apply(api, &mut file);
     open_enums::apply(&mut file);

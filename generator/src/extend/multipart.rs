@@ -22,6 +22,10 @@ use crate::validate::METHODS;
 pub struct MultipartOperation {
     pub operation_id: String,
     pub parts: Vec<FormPart>,
+    /// The Rust type of the form's component schema (`DeployRequest`) when the form is a
+    /// `$ref` and nothing else in the document refers to that component: the parts'
+    /// setters replace it, so the type would be public and used by nothing.
+    pub unused_form_type: Option<String>,
 }
 
 /// One part of a multipart form.
@@ -61,6 +65,7 @@ pub fn apply(operations: &[MultipartOperation], file: &mut syn::File) -> Result<
     for operation in operations {
         extend_builder(builder_mod, operation)?;
     }
+    remove_unused_form_types(operations, file);
     file.items.push(syn::parse_quote!(#FILE_PART));
     Ok(())
 }
@@ -161,10 +166,68 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
             // Required parts first, so that the setters read in the order a user fills them.
             parts.sort_by_key(|part| !part.required);
             let operation_id = operation.operation_id.clone().unwrap_or_default();
-            out.push(MultipartOperation { operation_id, parts });
+            let form_component = match media.schema.as_ref() {
+                Some(ReferenceOr::Reference { reference }) => reference.strip_prefix("#/components/schemas/"),
+                _ => None,
+            };
+            out.push(MultipartOperation {
+                operation_id,
+                parts,
+                unused_form_type: form_component.map(str::to_owned),
+            });
+        }
+    }
+    // Keep a form component only if something besides the multipart bodies refers to it.
+    // Counting `$ref`s in the serialized document is crude but exact, and only runs for
+    // documents with multipart forms.
+    if out.iter().any(|o| o.unused_form_type.is_some()) {
+        let document = serde_json::to_string(api).unwrap_or_default();
+        for index in 0..out.len() {
+            let Some(component) = out[index].unused_form_type.clone() else {
+                continue;
+            };
+            let as_form = out
+                .iter()
+                .filter(|o| o.unused_form_type.as_deref() == Some(component.as_str()))
+                .count();
+            let everywhere = document
+                .matches(&format!("\"#/components/schemas/{component}\""))
+                .count();
+            out[index].unused_form_type = (everywhere == as_form).then(|| component.to_pascal_case());
         }
     }
     Ok(out)
+}
+
+/// Removes the types (and their typify builders) of form components nothing else uses.
+fn remove_unused_form_types(operations: &[MultipartOperation], file: &mut syn::File) {
+    let unused: Vec<&str> = operations
+        .iter()
+        .filter_map(|o| o.unused_form_type.as_deref())
+        .collect();
+    if unused.is_empty() {
+        return;
+    }
+    let named = |item: &syn::Item| {
+        let name = match item {
+            syn::Item::Struct(s) => Some(s.ident.to_string()),
+            syn::Item::Enum(e) => Some(e.ident.to_string()),
+            syn::Item::Impl(i) => super::self_type_name(i),
+            _ => None,
+        };
+        name.is_some_and(|n| unused.contains(&n.as_str()))
+    };
+    if let Some(types) = super::module_items(file, "types") {
+        types.retain(|item| !named(item));
+        for item in types.iter_mut() {
+            if let syn::Item::Mod(builders) = item
+                && builders.ident == "builder"
+                && let Some((_, items)) = &mut builders.content
+            {
+                items.retain(|item| !named(item));
+            }
+        }
+    }
 }
 
 fn part_kind(schema: &Schema) -> PartKind {
@@ -512,8 +575,10 @@ impl quote::ToTokens for FilePartTokens {
         tokens.extend(quote! {
             /// Contents of the file parts of multipart request bodies.
             pub mod multipart {
-                /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
-                /// streamed from disk (`PathBuf`, `&Path`).
+                /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`, `&[u8; N]` as
+                /// `include_bytes!` gives, `bytes::Bytes`), or a file streamed from disk
+                /// (`PathBuf`, `&Path`, and a path given as `&str` or `String`:
+                /// `.module("dist/index.js")` reads that file).
                 ///
                 /// The part's file name (`filename` in its `Content-Disposition`) is the
                 /// path's last component for a file, the part's name for plain bytes, and the
@@ -573,6 +638,32 @@ impl quote::ToTokens for FilePartTokens {
                 impl ::std::convert::From<&[u8]> for FilePart {
                     fn from(bytes: &[u8]) -> Self {
                         Self::Bytes(bytes.to_vec())
+                    }
+                }
+
+                impl<const N: usize> ::std::convert::From<&[u8; N]> for FilePart {
+                    fn from(bytes: &[u8; N]) -> Self {
+                        Self::Bytes(bytes.to_vec())
+                    }
+                }
+
+                impl ::std::convert::From<::bytes::Bytes> for FilePart {
+                    fn from(bytes: ::bytes::Bytes) -> Self {
+                        Self::Bytes(bytes.into())
+                    }
+                }
+
+                /// A path to a file, read when the request is sent.
+                impl ::std::convert::From<&str> for FilePart {
+                    fn from(path: &str) -> Self {
+                        Self::Path(path.into())
+                    }
+                }
+
+                /// A path to a file, read when the request is sent.
+                impl ::std::convert::From<::std::string::String> for FilePart {
+                    fn from(path: ::std::string::String) -> Self {
+                        Self::Path(path.into())
                     }
                 }
 

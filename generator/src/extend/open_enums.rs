@@ -238,7 +238,11 @@ fn routing(items: &[syn::Item], enumeration: &syn::ItemEnum) -> Option<Route> {
         return None;
     }
     Some(Route::ByKind(
-        branches.into_iter().zip(kinds).map(|((variant, ty), kinds)| (kinds, variant, ty)).collect(),
+        branches
+            .into_iter()
+            .zip(kinds)
+            .map(|((variant, ty), kinds)| (kinds, variant, ty))
+            .collect(),
     ))
 }
 
@@ -249,7 +253,9 @@ fn tagged(items: &[syn::Item], branches: &[(syn::Ident, syn::Type)]) -> Option<R
     let mut tagged: Vec<(String, syn::Ident, syn::Type)> = Vec::new();
     for (variant, ty) in branches {
         let structure = find_struct(items, ty)?;
-        let syn::Fields::Named(fields) = &structure.fields else { return None };
+        let syn::Fields::Named(fields) = &structure.fields else {
+            return None;
+        };
         let candidates: Vec<(String, String)> = fields
             .named
             .iter()
@@ -326,7 +332,9 @@ fn kinds(items: &[syn::Item], ty: &syn::Type, depth: usize) -> Kinds {
         return Kinds::ANY;
     }
     let syn::Type::Path(path) = ty else { return Kinds::ANY };
-    let Some(last) = path.path.segments.last() else { return Kinds::ANY };
+    let Some(last) = path.path.segments.last() else {
+        return Kinds::ANY;
+    };
     let inner = || super::type_arguments(ty).first().map(|t| kinds(items, t, depth + 1));
     match last.ident.to_string().as_str() {
         "String" | "DateTime" | "NaiveDate" | "NaiveTime" | "Uuid" => Kinds::STRING,
@@ -359,13 +367,17 @@ fn local_kinds(items: &[syn::Item], name: &syn::Ident, depth: usize) -> Kinds {
                         .variants
                         .iter()
                         .map(|v| match &v.fields {
-                            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => kinds(items, &f.unnamed[0].ty, depth + 1),
+                            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
+                                kinds(items, &f.unnamed[0].ty, depth + 1)
+                            }
                             _ => Kinds::ANY,
                         })
                         .fold(Kinds(0), Kinds::union),
                     // A one-value enum is a string const; any other shape (internally
                     // tagged, adjacently tagged) is beyond what this stage reads.
-                    Shape::Other if e.variants.len() == 1 && single_value(items, &syn::parse_quote!(#name)).is_some() => {
+                    Shape::Other
+                        if e.variants.len() == 1 && single_value(items, &syn::parse_quote!(#name)).is_some() =>
+                    {
                         Kinds::STRING
                     }
                     Shape::Other => Kinds::ANY,
@@ -545,7 +557,10 @@ mod tests {
             !out.contains("Id (u64) , # [doc"),
             "NameOrId has a match this stage cannot extend: {out}"
         );
-        assert!(out.contains("# [derive (:: serde :: Serialize)]"), "the enum brings its own Deserialize: {out}");
+        assert!(
+            out.contains("# [derive (:: serde :: Serialize)]"),
+            "the enum brings its own Deserialize: {out}"
+        );
         // Enums of one value are discriminators and stay exact.
         let out = opened(r#"pub mod types { pub enum Kind { #[serde(rename = "http")] Http } }"#);
         assert!(!out.contains("Unknown"), "{out}");
@@ -564,9 +579,18 @@ mod tests {
     fn a_shared_const_property_routes_each_value_to_its_branch() {
         let out = opened(CONNECTION);
         assert!(out.contains("value . get (\"type\")"), "{out}");
-        assert!(out.contains("Some (\"stdio\") => :: serde_json :: from_value :: < Stdio > (value)"), "{out}");
-        assert!(out.contains("Some (\"http\") => :: serde_json :: from_value :: < Http > (value)"), "{out}");
-        assert!(out.contains("_ => :: std :: result :: Result :: Ok (Self :: Unknown (value))"), "{out}");
+        assert!(
+            out.contains("Some (\"stdio\") => :: serde_json :: from_value :: < Stdio > (value)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("Some (\"http\") => :: serde_json :: from_value :: < Http > (value)"),
+            "{out}"
+        );
+        assert!(
+            out.contains("_ => :: std :: result :: Result :: Ok (Self :: Unknown (value))"),
+            "{out}"
+        );
     }
 
     #[test]
@@ -586,6 +610,9 @@ mod tests {
                 pub struct Known { pub a: String }
             }"#,
         );
-        assert!(!out.contains("Unknown"), "a branch takes every value, so nothing is unknown: {out}");
+        assert!(
+            !out.contains("Unknown"),
+            "a branch takes every value, so nothing is unknown: {out}"
+        );
     }
 }

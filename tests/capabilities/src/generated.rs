@@ -309,7 +309,9 @@ pub mod types {
         impl ::std::default::Default for CheckHealthResponse {
             fn default() -> Self {
                 Self {
-                    status: Err("no value supplied for status".to_string()),
+                    status: Err(
+                        "`status` is required: set it with `.status(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -353,7 +355,7 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     colour: Ok(Default::default()),
-                    id: Err("no value supplied for id".to_string()),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
                 }
             }
         }
@@ -458,7 +460,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     next_cursor: Ok(Default::default()),
-                    relays: Err("no value supplied for relays".to_string()),
+                    relays: Err(
+                        "`relays` is required: set it with `.relays(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -519,7 +523,9 @@ pub mod types {
             fn default() -> Self {
                 Self {
                     code: Ok(Default::default()),
-                    message: Err("no value supplied for message".to_string()),
+                    message: Err(
+                        "`message` is required: set it with `.message(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -623,8 +629,14 @@ pub mod types {
         impl ::std::default::Default for Pagination {
             fn default() -> Self {
                 Self {
-                    current_page: Err("no value supplied for current_page".to_string()),
-                    total_pages: Err("no value supplied for total_pages".to_string()),
+                    current_page: Err(
+                        "`current_page` is required: set it with `.current_page(..)`"
+                            .to_string(),
+                    ),
+                    total_pages: Err(
+                        "`total_pages` is required: set it with `.total_pages(..)`"
+                            .to_string(),
+                    ),
                 }
             }
         }
@@ -680,7 +692,9 @@ pub mod types {
         impl ::std::default::Default for Problem {
             fn default() -> Self {
                 Self {
-                    error: Err("no value supplied for error".to_string()),
+                    error: Err(
+                        "`error` is required: set it with `.error(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -719,8 +733,10 @@ pub mod types {
         impl ::std::default::Default for Relay {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
-                    region: Err("no value supplied for region".to_string()),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    region: Err(
+                        "`region` is required: set it with `.region(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -774,7 +790,9 @@ pub mod types {
         impl ::std::default::Default for RetireWidgetBody {
             fn default() -> Self {
                 Self {
-                    reason: Err("no value supplied for reason".to_string()),
+                    reason: Err(
+                        "`reason` is required: set it with `.reason(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -812,7 +830,9 @@ pub mod types {
         impl ::std::default::Default for UploadPhotosResponse {
             fn default() -> Self {
                 Self {
-                    stored: Err("no value supplied for stored".to_string()),
+                    stored: Err(
+                        "`stored` is required: set it with `.stored(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -852,8 +872,8 @@ pub mod types {
         impl ::std::default::Default for Widget {
             fn default() -> Self {
                 Self {
-                    id: Err("no value supplied for id".to_string()),
-                    name: Err("no value supplied for name".to_string()),
+                    id: Err("`id` is required: set it with `.id(..)`".to_string()),
+                    name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 }
             }
         }
@@ -911,8 +931,13 @@ pub mod types {
         impl ::std::default::Default for WidgetPage {
             fn default() -> Self {
                 Self {
-                    pagination: Err("no value supplied for pagination".to_string()),
-                    widgets: Err("no value supplied for widgets".to_string()),
+                    pagination: Err(
+                        "`pagination` is required: set it with `.pagination(..)`"
+                            .to_string(),
+                    ),
+                    widgets: Err(
+                        "`widgets` is required: set it with `.widgets(..)`".to_string(),
+                    ),
                 }
             }
         }
@@ -1669,7 +1694,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                build_id: Err("build_id was not initialized".to_string()),
+                build_id: Err(
+                    "`build_id` is required: set it with `.build_id(..)`".to_string(),
+                ),
             }
         }
         pub fn build_id<V>(mut self, value: V) -> Self
@@ -1748,7 +1775,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                build_id: Err("build_id was not initialized".to_string()),
+                build_id: Err(
+                    "`build_id` is required: set it with `.build_id(..)`".to_string(),
+                ),
             }
         }
         pub fn build_id<V>(mut self, value: V) -> Self
@@ -1836,7 +1865,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                name: Err("name was not initialized".to_string()),
+                name: Err("`name` is required: set it with `.name(..)`".to_string()),
             }
         }
         pub fn name<V>(mut self, value: V) -> Self
@@ -1923,7 +1952,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                name: Err("name was not initialized".to_string()),
+                name: Err("`name` is required: set it with `.name(..)`".to_string()),
             }
         }
         pub fn name<V>(mut self, value: V) -> Self
@@ -2008,22 +2037,32 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", i64::MIN,
+                        i64::MAX, value
+                    )
+                });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<i64>,
+            V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<i64>::try_into(value)
+                .ok()
                 .map(Some)
-                .map_err(|_| "conversion to `i64` for page_size failed".to_string());
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}",
+                        i64::MIN, i64::MAX, value
+                    )
+                });
             self
         }
         async fn send_once(
@@ -2257,14 +2296,17 @@ pub mod builder {
         }
         pub fn limit<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.limit = value
-                .try_into()
+            self.limit = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for limit failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`limit` takes a whole number from {} to {}, not {}", 1,
+                        u64::MAX, value
+                    )
                 });
             self
         }
@@ -2340,7 +2382,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                relay_id: Err("relay_id was not initialized".to_string()),
+                relay_id: Err(
+                    "`relay_id` is required: set it with `.relay_id(..)`".to_string(),
+                ),
             }
         }
         pub fn relay_id<V>(mut self, value: V) -> Self
@@ -2428,7 +2472,7 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                body: Err("body was not initialized".to_string()),
+                body: Err("`body` is required: set it with `.body(..)`".to_string()),
             }
         }
         pub fn body<V>(mut self, value: V) -> Self
@@ -2521,27 +2565,33 @@ pub mod builder {
         }
         pub fn page<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page = value
-                .try_into()
+            self.page = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page` takes a whole number from {} to {}, not {}", 1, u64::MAX,
+                        value
+                    )
                 });
             self
         }
         pub fn page_size<V>(mut self, value: V) -> Self
         where
-            V: std::convert::TryInto<::std::num::NonZeroU64>,
+            V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
         {
-            self.page_size = value
-                .try_into()
+            self.page_size = ::std::convert::TryInto::<u64>::try_into(value)
+                .ok()
+                .and_then(::std::num::NonZeroU64::new)
                 .map(Some)
-                .map_err(|_| {
-                    "conversion to `:: std :: num :: NonZeroU64` for page_size failed"
-                        .to_string()
+                .ok_or_else(|| {
+                    ::std::format!(
+                        "`page_size` takes a whole number from {} to {}, not {}", 1,
+                        u64::MAX, value
+                    )
                 });
             self
         }
@@ -2631,7 +2681,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                widget_id: Err("widget_id was not initialized".to_string()),
+                widget_id: Err(
+                    "`widget_id` is required: set it with `.widget_id(..)`".to_string(),
+                ),
             }
         }
         pub fn widget_id<V>(mut self, value: V) -> Self
@@ -2719,7 +2771,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                widget_id: Err("widget_id was not initialized".to_string()),
+                widget_id: Err(
+                    "`widget_id` is required: set it with `.widget_id(..)`".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -2834,7 +2888,9 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                widget_id: Err("widget_id was not initialized".to_string()),
+                widget_id: Err(
+                    "`widget_id` is required: set it with `.widget_id(..)`".to_string(),
+                ),
                 body: Ok(::std::default::Default::default()),
             }
         }
@@ -2952,8 +3008,10 @@ pub mod builder {
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
-                widget_id: Err("widget_id was not initialized".to_string()),
-                front: Err("front was not initialized".to_string()),
+                widget_id: Err(
+                    "`widget_id` is required: set it with `.widget_id(..)`".to_string(),
+                ),
+                front: Err("`front` is required: set it with `.front(..)`".to_string()),
                 back: Ok(None),
                 caption: Ok(None),
             }
@@ -3194,8 +3252,10 @@ pub mod prelude {
 }
 /// Contents of the file parts of multipart request bodies.
 pub mod multipart {
-    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`), or a file
-    /// streamed from disk (`PathBuf`, `&Path`).
+    /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`, `&[u8; N]` as
+    /// `include_bytes!` gives, `bytes::Bytes`), or a file streamed from disk
+    /// (`PathBuf`, `&Path`, and a path given as `&str` or `String`:
+    /// `.module("dist/index.js")` reads that file).
     ///
     /// The part's file name (`filename` in its `Content-Disposition`) is the
     /// path's last component for a file, the part's name for plain bytes, and the
@@ -3265,6 +3325,28 @@ pub mod multipart {
     impl ::std::convert::From<&[u8]> for FilePart {
         fn from(bytes: &[u8]) -> Self {
             Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl<const N: usize> ::std::convert::From<&[u8; N]> for FilePart {
+        fn from(bytes: &[u8; N]) -> Self {
+            Self::Bytes(bytes.to_vec())
+        }
+    }
+    impl ::std::convert::From<::bytes::Bytes> for FilePart {
+        fn from(bytes: ::bytes::Bytes) -> Self {
+            Self::Bytes(bytes.into())
+        }
+    }
+    /// A path to a file, read when the request is sent.
+    impl ::std::convert::From<&str> for FilePart {
+        fn from(path: &str) -> Self {
+            Self::Path(path.into())
+        }
+    }
+    /// A path to a file, read when the request is sent.
+    impl ::std::convert::From<::std::string::String> for FilePart {
+        fn from(path: ::std::string::String) -> Self {
+            Self::Path(path.into())
         }
     }
     impl ::std::convert::From<::std::path::PathBuf> for FilePart {
