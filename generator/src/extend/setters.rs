@@ -19,10 +19,30 @@ pub fn apply(file: &mut syn::File) {
         for item in &mut implementation.items {
             if let syn::ImplItem::Fn(function) = item {
                 widen_integer_setter(function);
+                if function.sig.ident == "new" {
+                    Messages.visit_block_mut(&mut function.block);
+                }
             }
         }
     }
-    Messages.visit_file_mut(file);
+    // typify's body builders start from `Default`, which holds the messages.
+    let body_builders = super::module_items(file, "types").and_then(|types| {
+        types.iter_mut().find_map(|item| match item {
+            syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),
+            _ => None,
+        })
+    });
+    for item in body_builders.into_iter().flatten() {
+        if let syn::Item::Impl(implementation) = item
+            && implementation
+                .trait_
+                .as_ref()
+                .and_then(|(p, _)| p.segments.last())
+                .is_some_and(|s| s.ident == "Default")
+        {
+            Messages.visit_item_impl_mut(implementation);
+        }
+    }
 }
 
 /// The primitive a target integer type is built from, and whether zero is excluded.
@@ -210,8 +230,13 @@ mod tests {
 
     #[test]
     fn typify_builder_messages_name_the_setter() {
-        let out =
-            rewritten(r#"fn default() -> Self { Self { type_: Err("no value supplied for type_".to_string()) } }"#);
+        let out = rewritten(
+            r#"pub mod types { pub mod builder {
+                impl ::std::default::Default for Thing {
+                    fn default() -> Self { Self { type_: Err("no value supplied for type_".to_string()) } }
+                }
+            } }"#,
+        );
         assert!(
             out.contains("\"`type_` is required: set it with `.type_(..)`\""),
             "{out}"
