@@ -105,7 +105,12 @@ async fn the_payload_is_required() {
         .send()
         .await
         .expect_err("no payload");
-    assert!(error.to_string().contains("payload was not initialized"), "{error}");
+    assert!(
+        error
+            .to_string()
+            .contains("`payload` is required: set it with `.payload(..)`"),
+        "{error}"
+    );
     assert!(server.received_requests().await.expect("recorded").is_empty());
 }
 

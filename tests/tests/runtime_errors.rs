@@ -318,7 +318,7 @@ async fn a_missing_required_parameter_is_refused_before_sending() {
     );
     assert_eq!(
         error.to_string(),
-        "get_by_qualified_name: no HTTP status, request not sent: qualified_name was not initialized"
+        "get_by_qualified_name: no HTTP status, request not sent: `qualified_name` is required: set it with `.qualified_name(..)`"
     );
     assert!(server.received_requests().await.expect("recorded").is_empty());
 }
