@@ -27,10 +27,11 @@ impl VisitMut for RemoveApiVersion {
         if block.stmts.len() != before {
             // With the header gone, a map nothing else appends to (header parameters do,
             // inside `if let`s) needs no `mut`.
-            let appends = block.stmts.iter().any(|stmt| {
-                let text = stmt.to_token_stream().to_string().replace(' ', "");
-                text.contains("header_map.append(") || text.contains("header_map.insert(")
-            });
+            let mut finder = FindHeaderMapWrite(false);
+            for stmt in &block.stmts {
+                syn::visit::Visit::visit_stmt(&mut finder, stmt);
+            }
+            let appends = finder.0;
             if !appends {
                 for stmt in &mut block.stmts {
                     if let syn::Stmt::Local(local) = stmt
@@ -46,12 +47,23 @@ impl VisitMut for RemoveApiVersion {
     }
 }
 
+/// Finds `header_map.append(..)` or `header_map.insert(..)`.
+struct FindHeaderMapWrite(bool);
+
+impl<'ast> syn::visit::Visit<'ast> for FindHeaderMapWrite {
+    fn visit_expr_method_call(&mut self, call: &'ast syn::ExprMethodCall) {
+        self.0 |= (call.method == "append" || call.method == "insert")
+            && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"));
+        syn::visit::visit_expr_method_call(self, call);
+    }
+}
+
 fn is_api_version_append(stmt: &syn::Stmt) -> bool {
     let syn::Stmt::Expr(syn::Expr::MethodCall(call), _) = stmt else {
         return false;
     };
     call.method == "append"
-        && call.receiver.to_token_stream().to_string() == "header_map"
+        && matches!(&*call.receiver, syn::Expr::Path(p) if p.path.is_ident("header_map"))
         && call
             .args
             .first()

@@ -20,6 +20,61 @@
 //!
 //! Serialization is untouched: `#[serde(untagged)]` writes each branch's value unchanged.
 
+use std::collections::HashMap;
+
+use syn::visit_mut::VisitMut;
+
+/// The `types` module's items, with its types and impls found by name (large documents
+/// have thousands of types: a scan per lookup made this stage quadratic).
+struct Module<'a> {
+    items: &'a [syn::Item],
+    types: HashMap<String, usize>,
+    impls: HashMap<String, Vec<usize>>,
+}
+
+impl<'a> Module<'a> {
+    fn new(items: &'a [syn::Item]) -> Self {
+        let mut types = HashMap::new();
+        let mut impls: HashMap<String, Vec<usize>> = HashMap::new();
+        for (index, item) in items.iter().enumerate() {
+            match item {
+                syn::Item::Struct(s) => {
+                    types.insert(s.ident.to_string(), index);
+                }
+                syn::Item::Enum(e) => {
+                    types.insert(e.ident.to_string(), index);
+                }
+                syn::Item::Type(t) => {
+                    types.insert(t.ident.to_string(), index);
+                }
+                syn::Item::Impl(i) => {
+                    if let Some(name) = super::self_type_name(i) {
+                        impls.entry(name).or_default().push(index);
+                    }
+                }
+                _ => {}
+            }
+        }
+        Module { items, types, impls }
+    }
+
+    fn get(&self, name: &syn::Ident) -> Option<&'a syn::Item> {
+        self.types.get(&name.to_string()).map(|&index| &self.items[index])
+    }
+
+    fn impls_of(&self, name: &syn::Ident) -> impl Iterator<Item = &'a syn::ItemImpl> + '_ {
+        let items = self.items;
+        self.impls
+            .get(&name.to_string())
+            .into_iter()
+            .flatten()
+            .filter_map(move |&index| match &items[index] {
+                syn::Item::Impl(i) => Some(i),
+                _ => None,
+            })
+    }
+}
+
 /// Opens every eligible enum in the `types` module.
 pub fn apply(file: &mut syn::File) {
     let Some(items) = super::module_items(file, "types") else {
@@ -30,17 +85,18 @@ pub fn apply(file: &mut syn::File) {
     // match would stop compiling, and a closed type that compiles beats an open one that
     // does not.
     let mut opened: Vec<(syn::Ident, syn::Ident, Shape)> = Vec::new();
+    let module = Module::new(items);
     for item in items.iter() {
         let syn::Item::Enum(enumeration) = item else { continue };
         let shape = match shape(enumeration) {
-            Shape::UntaggedNewtypes(_) => match routing(items, enumeration) {
+            Shape::UntaggedNewtypes(_) => match routing(&module, enumeration) {
                 Some(route) => Shape::UntaggedNewtypes(Some(route)),
                 None => continue,
             },
             Shape::Other => continue,
             shape => shape,
         };
-        if !only_display_matches(items, &enumeration.ident) {
+        if !only_display_matches(&module, &enumeration.ident) {
             continue;
         }
         // A spec may already list a value named like our catch-all (GitHub's `unknown`).
@@ -217,7 +273,7 @@ impl Kinds {
 
 /// How `enumeration` (untagged, one-field variants) can tell an unknown shape from a
 /// malformed known one, if it can.
-fn routing(items: &[syn::Item], enumeration: &syn::ItemEnum) -> Option<Route> {
+fn routing(module: &Module, enumeration: &syn::ItemEnum) -> Option<Route> {
     let branches: Vec<(syn::Ident, syn::Type)> = enumeration
         .variants
         .iter()
@@ -229,10 +285,10 @@ fn routing(items: &[syn::Item], enumeration: &syn::ItemEnum) -> Option<Route> {
     if branches.len() != enumeration.variants.len() {
         return None;
     }
-    if let Some(route) = tagged(items, &branches) {
+    if let Some(route) = tagged(module, &branches) {
         return Some(route);
     }
-    let kinds: Vec<Kinds> = branches.iter().map(|(_, ty)| kinds(items, ty, 0)).collect();
+    let kinds: Vec<Kinds> = branches.iter().map(|(_, ty)| kinds(module, ty, 0)).collect();
     let all = kinds.iter().fold(Kinds(0), |all, k| all.union(*k));
     if all == Kinds::ANY {
         return None;
@@ -248,18 +304,18 @@ fn routing(items: &[syn::Item], enumeration: &syn::ItemEnum) -> Option<Route> {
 
 /// The `const` property shared by every branch, when each branch is a struct of this module
 /// with a one-value enum field of the same wire name and the values differ.
-fn tagged(items: &[syn::Item], branches: &[(syn::Ident, syn::Type)]) -> Option<Route> {
+fn tagged(module: &Module, branches: &[(syn::Ident, syn::Type)]) -> Option<Route> {
     let mut property: Option<String> = None;
     let mut tagged: Vec<(String, syn::Ident, syn::Type)> = Vec::new();
     for (variant, ty) in branches {
-        let structure = find_struct(items, ty)?;
+        let structure = find_struct(module, ty)?;
         let syn::Fields::Named(fields) = &structure.fields else {
             return None;
         };
         let candidates: Vec<(String, String)> = fields
             .named
             .iter()
-            .filter_map(|field| Some((super::wire_name(field)?, single_value(items, &field.ty)?)))
+            .filter_map(|field| Some((super::wire_name(field)?, single_value(module, &field.ty)?)))
             .collect();
         let (wire, tag) = match &property {
             Some(p) => candidates.into_iter().find(|(wire, _)| wire == p)?,
@@ -282,12 +338,11 @@ fn tagged(items: &[syn::Item], branches: &[(syn::Ident, syn::Type)]) -> Option<R
     })
 }
 
-fn find_struct<'a>(items: &'a [syn::Item], ty: &syn::Type) -> Option<&'a syn::ItemStruct> {
-    let name = local_name(ty)?;
-    items.iter().find_map(|item| match item {
-        syn::Item::Struct(s) if s.ident == *name => Some(s),
+fn find_struct<'a>(module: &Module<'a>, ty: &syn::Type) -> Option<&'a syn::ItemStruct> {
+    match module.get(local_name(ty)?)? {
+        syn::Item::Struct(s) => Some(s),
         _ => None,
-    })
+    }
 }
 
 /// The ident of a type named by a bare path (`HttpConnection`), the only way typify refers
@@ -300,12 +355,10 @@ fn local_name(ty: &syn::Type) -> Option<&syn::Ident> {
 }
 
 /// The wire value of a one-value string enum (typify's form of `const: "http"`).
-fn single_value(items: &[syn::Item], ty: &syn::Type) -> Option<String> {
-    let name = local_name(ty)?;
-    let enumeration = items.iter().find_map(|item| match item {
-        syn::Item::Enum(e) if e.ident == *name => Some(e),
-        _ => None,
-    })?;
+fn single_value(module: &Module, ty: &syn::Type) -> Option<String> {
+    let syn::Item::Enum(enumeration) = module.get(local_name(ty)?)? else {
+        return None;
+    };
     let [variant] = enumeration.variants.iter().collect::<Vec<_>>()[..] else {
         return None;
     };
@@ -327,7 +380,7 @@ fn single_value(items: &[syn::Item], ty: &syn::Type) -> Option<String> {
 }
 
 /// The JSON kinds `ty` deserializes from; `ANY` when unsure, which keeps the enum closed.
-fn kinds(items: &[syn::Item], ty: &syn::Type, depth: usize) -> Kinds {
+fn kinds(module: &Module, ty: &syn::Type, depth: usize) -> Kinds {
     if depth > 8 {
         return Kinds::ANY;
     }
@@ -335,7 +388,7 @@ fn kinds(items: &[syn::Item], ty: &syn::Type, depth: usize) -> Kinds {
     let Some(last) = path.path.segments.last() else {
         return Kinds::ANY;
     };
-    let inner = || super::type_arguments(ty).first().map(|t| kinds(items, t, depth + 1));
+    let inner = || super::type_arguments(ty).first().map(|t| kinds(module, t, depth + 1));
     match last.ident.to_string().as_str() {
         "String" | "DateTime" | "NaiveDate" | "NaiveTime" | "Uuid" => Kinds::STRING,
         "Vec" | "HashSet" | "BTreeSet" => Kinds::ARRAY,
@@ -345,60 +398,43 @@ fn kinds(items: &[syn::Item], ty: &syn::Type, depth: usize) -> Kinds {
         | "NonZeroU64" | "NonZeroU32" | "NonZeroI64" => Kinds::NUMBER,
         "Option" => inner().map_or(Kinds::ANY, |k| k.union(Kinds::NULL)),
         "Box" => inner().unwrap_or(Kinds::ANY),
-        _ if path.path.segments.len() == 1 => local_kinds(items, &last.ident, depth),
+        _ if path.path.segments.len() == 1 => local_kinds(module, &last.ident, depth),
         _ => Kinds::ANY,
     }
 }
 
-fn local_kinds(items: &[syn::Item], name: &syn::Ident, depth: usize) -> Kinds {
-    for item in items {
-        match item {
-            syn::Item::Struct(s) if s.ident == *name => {
-                return match &s.fields {
-                    syn::Fields::Named(_) => Kinds::OBJECT,
-                    syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => kinds(items, &f.unnamed[0].ty, depth + 1),
+fn local_kinds(module: &Module, name: &syn::Ident, depth: usize) -> Kinds {
+    match module.get(name) {
+        Some(syn::Item::Struct(s)) => match &s.fields {
+            syn::Fields::Named(_) => Kinds::OBJECT,
+            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => kinds(module, &f.unnamed[0].ty, depth + 1),
+            _ => Kinds::ANY,
+        },
+        Some(syn::Item::Enum(e)) => match shape(e) {
+            Shape::StringEnum => Kinds::STRING,
+            Shape::UntaggedNewtypes(_) => e
+                .variants
+                .iter()
+                .map(|v| match &v.fields {
+                    syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => kinds(module, &f.unnamed[0].ty, depth + 1),
                     _ => Kinds::ANY,
-                };
+                })
+                .fold(Kinds(0), Kinds::union),
+            // A one-value enum is a string const; any other shape (internally tagged,
+            // adjacently tagged) is beyond what this stage reads.
+            Shape::Other if e.variants.len() == 1 && single_value(module, &syn::parse_quote!(#name)).is_some() => {
+                Kinds::STRING
             }
-            syn::Item::Enum(e) if e.ident == *name => {
-                return match shape(e) {
-                    Shape::StringEnum => Kinds::STRING,
-                    Shape::UntaggedNewtypes(_) => e
-                        .variants
-                        .iter()
-                        .map(|v| match &v.fields {
-                            syn::Fields::Unnamed(f) if f.unnamed.len() == 1 => {
-                                kinds(items, &f.unnamed[0].ty, depth + 1)
-                            }
-                            _ => Kinds::ANY,
-                        })
-                        .fold(Kinds(0), Kinds::union),
-                    // A one-value enum is a string const; any other shape (internally
-                    // tagged, adjacently tagged) is beyond what this stage reads.
-                    Shape::Other
-                        if e.variants.len() == 1 && single_value(items, &syn::parse_quote!(#name)).is_some() =>
-                    {
-                        Kinds::STRING
-                    }
-                    Shape::Other => Kinds::ANY,
-                };
-            }
-            syn::Item::Type(t) if t.ident == *name => return kinds(items, &t.ty, depth + 1),
-            _ => {}
-        }
+            Shape::Other => Kinds::ANY,
+        },
+        Some(syn::Item::Type(t)) => kinds(module, &t.ty, depth + 1),
+        _ => Kinds::ANY,
     }
-    Kinds::ANY
 }
 
 /// Whether every `match` on `self` in the impls of `name` sits in a `Display` impl.
-fn only_display_matches(items: &[syn::Item], name: &syn::Ident) -> bool {
-    items.iter().all(|item| {
-        let syn::Item::Impl(implementation) = item else {
-            return true;
-        };
-        if super::self_type_name(implementation).as_deref() != Some(name.to_string().as_str()) {
-            return true;
-        }
+fn only_display_matches(module: &Module, name: &syn::Ident) -> bool {
+    module.impls_of(name).all(|implementation| {
         let is_display = implementation
             .trait_
             .as_ref()
@@ -441,8 +477,6 @@ impl syn::visit_mut::VisitMut for ExtendMatches {
         syn::visit_mut::visit_expr_match_mut(self, node);
     }
 }
-
-use syn::visit_mut::VisitMut;
 
 enum Shape {
     StringEnum,

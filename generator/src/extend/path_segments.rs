@@ -14,7 +14,8 @@ use crate::error::Result;
 
 /// Inserts the check into the `send` of every operation with path parameters.
 pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
-    let mut checked = Vec::new();
+    // Builder name → its path parameters; a map, since large documents have thousands.
+    let mut checked: std::collections::HashMap<String, Vec<String>> = std::collections::HashMap::new();
     for (_, item) in api.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
         for (_, operation) in item.iter() {
@@ -29,7 +30,7 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
             names.sort();
             names.dedup();
             if let (Some(id), false) = (&operation.operation_id, names.is_empty()) {
-                checked.push((id.to_pascal_case(), names));
+                checked.insert(id.to_pascal_case(), names);
             }
         }
     }
@@ -40,7 +41,7 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
         let Some(builder) = self_type_name(implementation) else {
             continue;
         };
-        let Some((_, names)) = checked.iter().find(|(b, _)| *b == builder) else {
+        let Some(names) = checked.get(&builder) else {
             continue;
         };
         let send = implementation
