@@ -110,6 +110,9 @@ async fn a_malformed_known_connection_is_an_invalid_response_with_its_path() {
     assert_eq!(path, "connections[0]");
     assert!(source.to_string().contains("`deploymentUrl`"), "{source}");
     assert!(error.to_string().contains("connections[0]"), "{error}");
+    let snippet = error.snippet().expect("the parser gives a position");
+    assert!(snippet.contains(r#"{"configSchema":{},"type":"http"}"#), "{snippet}");
+    assert!(snippet.len() <= 80, "{snippet}");
 }
 
 /// The same rule on the current API's `ServerConnection`.

@@ -142,6 +142,24 @@ impl<E> Error<E> {
         }
     }
 
+    /// For [`Error::InvalidResponse`], the body around where it stopped matching the schema:
+    /// up to 40 characters either side of the position the parser reports, on one line, so
+    /// that a log line can show what arrived without dumping the whole body. `None` for
+    /// other errors or when the parser gives no position.
+    ///
+    /// Not part of `Display`: a response body can carry a secret (a created token), so
+    /// showing it is the caller's choice.
+    pub fn snippet(&self) -> Option<String> {
+        let Error::InvalidResponse { body, source, .. } = self else {
+            return None;
+        };
+        let line = body.split(|b| *b == b'\n').nth(source.line().checked_sub(1)?)?;
+        let at = source.column().saturating_sub(1).min(line.len());
+        let start = at.saturating_sub(40);
+        let end = (at + 40).min(line.len());
+        Some(String::from_utf8_lossy(&line[start..end]).trim().to_owned())
+    }
+
     /// How many times the request was sent (0 when it was refused before sending).
     pub fn attempts(&self) -> u32 {
         match self {
