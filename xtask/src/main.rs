@@ -8,6 +8,7 @@
 //! cargo xtask diff BASE HEAD      what a spec change breaks, on the wire and in the crate
 //! cargo xtask diff --migration-guide [--check]
 //!                                write (or check) docs/MIGRATING-from-seed.md from the diff
+//! cargo xtask bench-build        clean build time of the crate against reqwest by hand
 //! ```
 //!
 //! Exit codes: 0 success, 1 stale generated code (`--check`) or a `--fail-on` hit (`diff`),
@@ -47,6 +48,7 @@ macro_rules! say_raw {
     }};
 }
 
+mod bench_build;
 mod codegen;
 mod diff;
 mod guide;
@@ -88,6 +90,12 @@ commands:
       the moves and removals the diff cannot infer.
       --check           write nothing; exit 1 when the committed guide is stale
 
+  bench-build [--runs N] [--aws-lc] [--offline] [--dir DIR]
+      Clean release builds of a minimal program using smithery-registry against the same
+      program written with reqwest, serde_json and tokio, alternating, N runs each
+      (default 3); prints each time, the medians, their ratio and the dependency counts.
+      --aws-lc          also build the crate with the `rustls` (aws-lc-rs) TLS feature
+
 exit codes: 0 success, 1 stale (--check) or a --fail-on hit (diff), 2 bad input or usage;
 on 2 nothing is written
 ";
@@ -114,6 +122,10 @@ fn command() -> ExitCode {
         },
         Some("diff") => match diff::Options::parse(&args[1..]) {
             Ok(options) => diff::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("bench-build") => match bench_build::Options::parse(&args[1..]) {
+            Ok(options) => bench_build::run(&options),
             Err(message) => usage_error(&message),
         },
         Some("help" | "--help" | "-h") => {
