@@ -162,6 +162,12 @@ fn bench(options: &Options) -> Result<(), String> {
         std::fs::write(dir.join("Cargo.lock"), &lock).map_err(io)?;
     }
 
+    // First, so that a project that does not resolve fails before minutes of building.
+    let dependencies: Vec<usize> = programs
+        .iter()
+        .map(|p| dependency_count(&scratch.join(p.name), options.offline))
+        .collect::<Result<_, _>>()?;
+
     say!(
         "clean release builds, {} run(s) each, alternating; scratch projects in {}",
         options.runs,
@@ -194,14 +200,12 @@ fn bench(options: &Options) -> Result<(), String> {
                 return Err(format!("building {} failed ({status})", program.name));
             }
             compiled[i] = count_units(&target);
+            // A release tree is a gigabyte or so: keep one at a time on a shared disk.
+            let _ = std::fs::remove_dir_all(&target);
             say!("run {run}: {:<40} {:>7.1} s", program.label, elapsed.as_secs_f64());
             times[i].push(elapsed);
         }
     }
-    let dependencies: Vec<usize> = programs
-        .iter()
-        .map(|p| dependency_count(&scratch.join(p.name), options.offline))
-        .collect::<Result<_, _>>()?;
 
     let medians: Vec<f64> = times.iter().map(|t| median(t)).collect();
     say!("");
