@@ -25,6 +25,39 @@
 //! operations, its own retry policy) stays available as the module [`seed`] (cargo feature
 //! `seed`, on by default).
 //!
+//! # TLS backend
+//!
+//! Cargo features choose how HTTPS is done, with the choices reqwest 0.13 offers; the
+//! default is `rustls-ring`. To use another, turn the defaults off and name one:
+//! `smithery-registry = { version = "0.1", default-features = false, features = ["seed", "native-tls"] }`.
+//!
+//! | feature | TLS | what the build needs |
+//! |---|---|---|
+//! | `rustls-ring` (default) | rustls with the ring crypto provider | a C compiler (`cc`) for ring's small core |
+//! | `rustls` | rustls with aws-lc-rs, reqwest's own default | a C compiler; builds the AWS-LC library (minutes on two cores) |
+//! | `rustls-no-provider` | rustls with the provider your program installs | nothing; install a provider before building a client |
+//! | `native-tls`, `native-tls-no-alpn` | the platform's: SChannel, Security.framework, OpenSSL | OpenSSL headers and `pkg-config` on Linux |
+//! | `native-tls-vendored`, `native-tls-vendored-no-alpn` | OpenSSL built from source, linked statically | a C compiler, `perl` and `make` |
+//!
+//! Why `rustls-ring`: it is the quickest clean build that asks nothing of the system (no
+//! OpenSSL to find, no CMake or NASM; a C compiler for ring's core), the same on every target
+//! ring supports; the build benchmark in the repository's README measures it. The catch is
+//! reqwest's: with this backend, reqwest takes the process-wide rustls crypto provider, and
+//! building any `reqwest::Client` panics while none is installed (unless some crate of the
+//! program enables reqwest's own `rustls` feature, whose aws-lc-rs is then the fallback).
+//! This crate's client installs ring when it builds its HTTP client, unless the program
+//! installed a provider before. A program that builds reqwest clients of its own earlier
+//! (one for [`ClientBuilder::http_client`], say) calls [`install_tls_provider`] at start.
+//! With no backend at all only `http://` URLs work.
+//!
+//! ```
+//! // Builds the HTTPS client (nothing is sent). With `rustls-no-provider` and no provider
+//! // installed, reqwest would panic here; the default backend installs ring first.
+//! let client = smithery_registry::Client::builder().bearer_token("my-key").build()?;
+//! # let _ = client;
+//! # Ok::<(), smithery_registry::BuildError>(())
+//! ```
+//!
 //! The code in `generated.rs` (and `seed/generated.rs`) is produced by `cargo xtask codegen`
 //! from the OpenAPI documents in `spec/` and is never edited by hand; the other modules are
 //! written by hand.
@@ -47,5 +80,6 @@ pub use chrono;
 pub use generated::*;
 pub use runtime::config::{
     BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,
+    install_tls_provider,
 };
 pub use runtime::{Error, ErrorBody, ErrorKind, Profile, RetryPolicy, ServerGroup, Sleeper};

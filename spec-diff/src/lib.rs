@@ -15,6 +15,7 @@ pub mod change;
 mod compare;
 pub mod input;
 pub mod locate;
+pub mod migration;
 pub mod report;
 pub mod resolve;
 

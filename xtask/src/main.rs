@@ -6,6 +6,9 @@
 //! cargo xtask codegen --spec FILE --out DIR [--crate-name NAME]
 //!                                a client crate for any OpenAPI 3.0/3.1 document
 //! cargo xtask diff BASE HEAD      what a spec change breaks, on the wire and in the crate
+//! cargo xtask diff --migration-guide [--check]
+//!                                write (or check) docs/MIGRATING-from-seed.md from the diff
+//! cargo xtask bench-build        clean build time of the crate against reqwest by hand
 //! ```
 //!
 //! Exit codes: 0 success, 1 stale generated code (`--check`) or a `--fail-on` hit (`diff`),
@@ -45,8 +48,10 @@ macro_rules! say_raw {
     }};
 }
 
+mod bench_build;
 mod codegen;
 mod diff;
+mod guide;
 mod krate;
 
 use std::path::PathBuf;
@@ -78,6 +83,19 @@ commands:
       --fail-on LEVEL           exit 1 on a change at LEVEL or worse:
                                 breaking, potentially-breaking or any
 
+  diff --migration-guide [--check] [--hints FILE] [--root DIR]
+      Write the migration guide from the seed-era API to the current one, generated from
+      the diff of the two descriptions with their overlays. The sides, the Rust modules and
+      the output file are named in the hints file (default docs/migration-hints.yaml), with
+      the moves and removals the diff cannot infer.
+      --check           write nothing; exit 1 when the committed guide is stale
+
+  bench-build [--runs N] [--aws-lc] [--offline] [--dir DIR]
+      Clean release builds of a minimal program using smithery-registry against the same
+      program written with reqwest, serde_json and tokio, alternating, N runs each
+      (default 3); prints each time, the medians, their ratio and the dependency counts.
+      --aws-lc          also build the crate with the `rustls` (aws-lc-rs) TLS feature
+
 exit codes: 0 success, 1 stale (--check) or a --fail-on hit (diff), 2 bad input or usage;
 on 2 nothing is written
 ";
@@ -98,8 +116,16 @@ fn command() -> ExitCode {
             Ok(options) => codegen::run(&options),
             Err(message) => usage_error(&message),
         },
+        Some("diff") if args.iter().any(|a| a == "--migration-guide") => match guide::Options::parse(&args[1..]) {
+            Ok(options) => guide::run(&options),
+            Err(message) => usage_error(&message),
+        },
         Some("diff") => match diff::Options::parse(&args[1..]) {
             Ok(options) => diff::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("bench-build") => match bench_build::Options::parse(&args[1..]) {
+            Ok(options) => bench_build::run(&options),
             Err(message) => usage_error(&message),
         },
         Some("help" | "--help" | "-h") => {

@@ -471,7 +471,12 @@ impl<C: ApiClient> ClientBuilder<C> {
         }
         let http = match self.http {
             Some(http) => http,
-            None => reqwest::Client::builder().build().map_err(BuildError::Http)?,
+            None => {
+                // reqwest panics without a provider; the one installed is reported by
+                // nothing here, since an earlier one is as good.
+                let _ = install_tls_provider();
+                reqwest::Client::builder().build().map_err(BuildError::Http)?
+            }
         };
         let config = ClientConfig {
             servers: servers.into(),
@@ -505,6 +510,26 @@ impl<C: ApiClient> ClientBuilder<C> {
                 variable: C::PROFILE.token_env,
             }),
         }
+    }
+}
+
+/// Installs the TLS backend's crypto provider for the whole process, if the backend needs
+/// one and none is installed yet; returns whether this call installed it.
+///
+/// The `rustls-ring` backend (the default) is reqwest's `rustls-no-provider` one: reqwest
+/// takes the process-wide rustls provider, and building any `reqwest::Client` panics when
+/// there is none and no other crate of the program enabled reqwest's own `rustls` feature.
+/// Building this crate's client calls this first; a program that also builds reqwest clients
+/// of its own, earlier, calls it at start. A provider the program installed before is kept.
+/// With the other backends this does nothing.
+pub fn install_tls_provider() -> bool {
+    #[cfg(feature = "rustls-ring")]
+    {
+        rustls::crypto::ring::default_provider().install_default().is_ok()
+    }
+    #[cfg(not(feature = "rustls-ring"))]
+    {
+        false
     }
 }
 
