@@ -40,6 +40,7 @@ pub mod runtime;
 #[cfg(feature = "seed")]
 pub mod seed;
 
+pub use extras::release::{ReleaseState, ReleaseWaitError, ReleaseWaitOptions};
 pub use generated::*;
 pub use runtime::config::{
     BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,
