@@ -59,69 +59,25 @@ async fn run() {
     let http = reqwest::Client::new();
     let url = format!("{base}/servers/acme%2Fweather");
     let current_url = format!("{base}/servers/acme%2Fcurrent");
-    let mut generated = Vec::with_capacity(LATENCY_REQUESTS);
-    let mut by_hand = Vec::with_capacity(LATENCY_REQUESTS);
-    let mut current_generated = Vec::with_capacity(LATENCY_REQUESTS);
-    let mut current_by_hand = Vec::with_capacity(LATENCY_REQUESTS);
-    for i in 0..WARMUP + LATENCY_REQUESTS {
-        // The current API: `get_server`, then the same request by hand.
-        let t = Instant::now();
-        let server_info = current
-            .get_server()
-            .qualified_name("acme/current")
-            .send()
-            .await
-            .expect("generated, current API");
-        let c = t.elapsed();
-        assert_eq!(server_info.qualified_name, "acme/current");
-        let t = Instant::now();
-        let response = http
-            .get(&current_url)
-            .bearer_auth("bench")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::USER_AGENT, smithery_registry::DEFAULT_USER_AGENT)
-            .timeout(smithery_registry::DEFAULT_TIMEOUT)
-            .send()
-            .await
-            .expect("hand-written, current API");
-        let bytes = response.bytes().await.expect("body");
-        let server_info: smithery_registry::types::Server = serde_json::from_slice(&bytes).expect("parses");
-        let d = t.elapsed();
-        assert_eq!(server_info.qualified_name, "acme/current");
-
-        // The seed API: `get_by_qualified_name`, then the same request by hand.
-        let t = Instant::now();
-        let server_info = client
-            .get_by_qualified_name()
-            .qualified_name("acme/weather")
-            .send()
-            .await
-            .expect("generated");
-        let a = t.elapsed();
-        assert_eq!(server_info.qualified_name, "acme/weather");
-        let t = Instant::now();
-        // The same bytes on the wire and the same timeout as the generated client, so that
-        // the comparison measures the client, not the server parsing more headers.
-        let response = http
-            .get(&url)
-            .bearer_auth("bench")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
-            .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
-            .send()
-            .await
-            .expect("hand-written");
-        let bytes = response.bytes().await.expect("body");
-        let server_info: types::Server = serde_json::from_slice(&bytes).expect("parses");
-        let b = t.elapsed();
-        assert_eq!(server_info.qualified_name, "acme/weather");
-        if i >= WARMUP {
-            generated.push(a);
-            by_hand.push(b);
-            current_generated.push(c);
-            current_by_hand.push(d);
+    // The four calls of each round run in an order rotated by one every round, so that
+    // each is first, second, third and last equally often: whichever call follows another
+    // on the same loopback server may find it warmer or busier.
+    let mut samples: [Vec<Duration>; 4] = std::array::from_fn(|_| Vec::with_capacity(LATENCY_REQUESTS));
+    for round in 0..WARMUP + LATENCY_REQUESTS {
+        for k in 0..4 {
+            let which = (round + k) % 4;
+            let elapsed = match which {
+                0 => current_generated(&current).await,
+                1 => current_by_hand(&http, &current_url).await,
+                2 => seed_generated(&client).await,
+                _ => seed_by_hand(&http, &url).await,
+            };
+            if round >= WARMUP {
+                samples[which].push(elapsed);
+            }
         }
     }
+    let [mut current_generated, mut current_by_hand, mut generated, mut by_hand] = samples;
     println!("\nper-request latency, {LATENCY_REQUESTS} requests each, interleaved:");
     report("current API, get_server", &mut current_generated, &mut current_by_hand);
     report("seed API, get_by_qualified_name", &mut generated, &mut by_hand);
@@ -136,6 +92,74 @@ async fn run() {
         print!("{}", String::from_utf8_lossy(&output.stdout));
     }
     let _ = server.kill();
+}
+
+/// `get_server` of the current API through the generated client.
+async fn current_generated(client: &smithery_registry::Client) -> Duration {
+    let t = Instant::now();
+    let server = client
+        .get_server()
+        .qualified_name("acme/current")
+        .send()
+        .await
+        .expect("generated, current API");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/current");
+    elapsed
+}
+
+/// The same request by hand: the same bytes on the wire and the same timeout as the
+/// generated client, so that the comparison measures the client, not the server parsing
+/// more headers.
+async fn current_by_hand(http: &reqwest::Client, url: &str) -> Duration {
+    let t = Instant::now();
+    let response = http
+        .get(url)
+        .bearer_auth("bench")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::USER_AGENT, smithery_registry::DEFAULT_USER_AGENT)
+        .timeout(smithery_registry::DEFAULT_TIMEOUT)
+        .send()
+        .await
+        .expect("hand-written, current API");
+    let bytes = response.bytes().await.expect("body");
+    let server: smithery_registry::types::Server = serde_json::from_slice(&bytes).expect("parses");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/current");
+    elapsed
+}
+
+/// `get_by_qualified_name` of the seed API through the generated client.
+async fn seed_generated(client: &Client) -> Duration {
+    let t = Instant::now();
+    let server = client
+        .get_by_qualified_name()
+        .qualified_name("acme/weather")
+        .send()
+        .await
+        .expect("generated");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/weather");
+    elapsed
+}
+
+/// The same request by hand (see [`current_by_hand`]).
+async fn seed_by_hand(http: &reqwest::Client, url: &str) -> Duration {
+    let t = Instant::now();
+    let response = http
+        .get(url)
+        .bearer_auth("bench")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
+        .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
+        .send()
+        .await
+        .expect("hand-written");
+    let bytes = response.bytes().await.expect("body");
+    let server: types::Server = serde_json::from_slice(&bytes).expect("parses");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/weather");
+    elapsed
 }
 
 /// Prints medians, p90s and their ratios for one pair of samples.
