@@ -21,6 +21,11 @@
 //! (`https://smithery.run`) for Connect; change either with
 //! [`ClientBuilder::server_url`] or per call with [`Client::with_server_url`].
 //!
+//! Beyond one call per endpoint: the paged lists have `into_stream()` (every item, one page
+//! in memory), binary answers are a [`runtime::download::Download`] to save to a file, the
+//! release event stream is a typed [`runtime::sse::EventStream`], and
+//! [`Client::wait_for_release`] waits for a release to finish.
+//!
 //! The API as the registry documented it early in 2026 (registry.smithery.ai, nine
 //! operations, its own retry policy) stays available as the module [`seed`] (cargo feature
 //! `seed`, on by default).
@@ -77,6 +82,7 @@ pub mod seed;
 /// `date-time` fields and parameters), re-exported so callers build those values with the
 /// version the crate was compiled against: `smithery_registry::chrono::Utc::now()`.
 pub use chrono;
+pub use extras::release::{ReleaseState, ReleaseWaitError, ReleaseWaitOptions};
 pub use generated::*;
 pub use runtime::config::{
     BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,

@@ -1,9 +1,10 @@
 //! Client overhead benchmark: `cargo bench -p tests --bench client`.
 //!
-//! 1. Per-request latency of `get_by_qualified_name` through the generated client against
-//!    the same request written by hand with reqwest + serde_json (same headers, same response
-//!    type), on one loopback server, interleaved request by request so both see the same
-//!    machine state. Reports medians, p90s and the ratio.
+//! 1. Per-request latency of a call through the generated client against the same request
+//!    written by hand with reqwest + serde_json (same headers, same response type), on one
+//!    loopback server, interleaved request by request so every side sees the same machine
+//!    state: `get_server` of the current API (the crate's root) and `get_by_qualified_name`
+//!    of the seed API. Reports medians, p90s and the ratios.
 //! 2. Streaming 10,000 servers over 100 pages with `list().into_stream()`, and the peak
 //!    resident memory of a client process doing it, against one collecting every page first.
 //!    The server runs in a child process so its memory is not counted.
@@ -14,6 +15,8 @@ use std::time::{Duration, Instant};
 use futures_util::TryStreamExt;
 use smithery_registry::seed::prelude::*;
 use smithery_registry::seed::{Client, RetryPolicy, types};
+// The current API's extension traits have other names than the seed's: both in scope.
+use smithery_registry::prelude::ClientServersExt as _;
 
 const LATENCY_REQUESTS: usize = 3000;
 const WARMUP: usize = 200;
@@ -47,61 +50,37 @@ async fn run() {
         .retry(RetryPolicy::none())
         .build()
         .expect("client");
+    let current = smithery_registry::Client::builder()
+        .server_url("api", &base)
+        .bearer_token("bench")
+        .retry(smithery_registry::RetryPolicy::none())
+        .build()
+        .expect("current client");
     let http = reqwest::Client::new();
     let url = format!("{base}/servers/acme%2Fweather");
-    let mut generated = Vec::with_capacity(LATENCY_REQUESTS);
-    let mut by_hand = Vec::with_capacity(LATENCY_REQUESTS);
-    for i in 0..WARMUP + LATENCY_REQUESTS {
-        let t = Instant::now();
-        let server_info = client
-            .get_by_qualified_name()
-            .qualified_name("acme/weather")
-            .send()
-            .await
-            .expect("generated");
-        let a = t.elapsed();
-        assert_eq!(server_info.qualified_name, "acme/weather");
-        let t = Instant::now();
-        // The same bytes on the wire and the same timeout as the generated client, so that
-        // the comparison measures the client, not the server parsing more headers.
-        let response = http
-            .get(&url)
-            .bearer_auth("bench")
-            .header(reqwest::header::ACCEPT, "application/json")
-            .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
-            .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
-            .send()
-            .await
-            .expect("hand-written");
-        let bytes = response.bytes().await.expect("body");
-        let server_info: types::Server = serde_json::from_slice(&bytes).expect("parses");
-        let b = t.elapsed();
-        assert_eq!(server_info.qualified_name, "acme/weather");
-        if i >= WARMUP {
-            generated.push(a);
-            by_hand.push(b);
+    let current_url = format!("{base}/servers/acme%2Fcurrent");
+    // The four calls of each round run in an order rotated by one every round, so that
+    // each is first, second, third and last equally often: whichever call follows another
+    // on the same loopback server may find it warmer or busier.
+    let mut samples: [Vec<Duration>; 4] = std::array::from_fn(|_| Vec::with_capacity(LATENCY_REQUESTS));
+    for round in 0..WARMUP + LATENCY_REQUESTS {
+        for k in 0..4 {
+            let which = (round + k) % 4;
+            let elapsed = match which {
+                0 => current_generated(&current).await,
+                1 => current_by_hand(&http, &current_url).await,
+                2 => seed_generated(&client).await,
+                _ => seed_by_hand(&http, &url).await,
+            };
+            if round >= WARMUP {
+                samples[which].push(elapsed);
+            }
         }
     }
-    let (g50, g90) = (percentile(&mut generated, 50), percentile(&mut generated, 90));
-    let (h50, h90) = (percentile(&mut by_hand, 50), percentile(&mut by_hand, 90));
+    let [mut current_generated, mut current_by_hand, mut generated, mut by_hand] = samples;
     println!("\nper-request latency, {LATENCY_REQUESTS} requests each, interleaved:");
-    println!(
-        "  {:<28} median {:>8.1} µs   p90 {:>8.1} µs",
-        "generated client",
-        micros(g50),
-        micros(g90)
-    );
-    println!(
-        "  {:<28} median {:>8.1} µs   p90 {:>8.1} µs",
-        "hand-written reqwest+serde",
-        micros(h50),
-        micros(h90)
-    );
-    println!(
-        "  ratio (generated / hand-written): median {:.3}x, p90 {:.3}x",
-        ratio(g50, h50),
-        ratio(g90, h90)
-    );
+    report("current API, get_server", &mut current_generated, &mut current_by_hand);
+    report("seed API, get_by_qualified_name", &mut generated, &mut by_hand);
 
     println!(
         "\nstreaming {SERVERS} servers over {} pages (client in its own process):",
@@ -113,6 +92,98 @@ async fn run() {
         print!("{}", String::from_utf8_lossy(&output.stdout));
     }
     let _ = server.kill();
+}
+
+/// `get_server` of the current API through the generated client.
+async fn current_generated(client: &smithery_registry::Client) -> Duration {
+    let t = Instant::now();
+    let server = client
+        .get_server()
+        .qualified_name("acme/current")
+        .send()
+        .await
+        .expect("generated, current API");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/current");
+    elapsed
+}
+
+/// The same request by hand: the same bytes on the wire and the same timeout as the
+/// generated client, so that the comparison measures the client, not the server parsing
+/// more headers.
+async fn current_by_hand(http: &reqwest::Client, url: &str) -> Duration {
+    let t = Instant::now();
+    let response = http
+        .get(url)
+        .bearer_auth("bench")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::USER_AGENT, smithery_registry::DEFAULT_USER_AGENT)
+        .timeout(smithery_registry::DEFAULT_TIMEOUT)
+        .send()
+        .await
+        .expect("hand-written, current API");
+    let bytes = response.bytes().await.expect("body");
+    let server: smithery_registry::types::Server = serde_json::from_slice(&bytes).expect("parses");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/current");
+    elapsed
+}
+
+/// `get_by_qualified_name` of the seed API through the generated client.
+async fn seed_generated(client: &Client) -> Duration {
+    let t = Instant::now();
+    let server = client
+        .get_by_qualified_name()
+        .qualified_name("acme/weather")
+        .send()
+        .await
+        .expect("generated");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/weather");
+    elapsed
+}
+
+/// The same request by hand (see [`current_by_hand`]).
+async fn seed_by_hand(http: &reqwest::Client, url: &str) -> Duration {
+    let t = Instant::now();
+    let response = http
+        .get(url)
+        .bearer_auth("bench")
+        .header(reqwest::header::ACCEPT, "application/json")
+        .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
+        .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
+        .send()
+        .await
+        .expect("hand-written");
+    let bytes = response.bytes().await.expect("body");
+    let server: types::Server = serde_json::from_slice(&bytes).expect("parses");
+    let elapsed = t.elapsed();
+    assert_eq!(server.qualified_name, "acme/weather");
+    elapsed
+}
+
+/// Prints medians, p90s and their ratios for one pair of samples.
+fn report(what: &str, generated: &mut [Duration], by_hand: &mut [Duration]) {
+    let (g50, g90) = (percentile(generated, 50), percentile(generated, 90));
+    let (h50, h90) = (percentile(by_hand, 50), percentile(by_hand, 90));
+    println!("  {what}:");
+    println!(
+        "    {:<28} median {:>8.1} µs   p90 {:>8.1} µs",
+        "generated client",
+        micros(g50),
+        micros(g90)
+    );
+    println!(
+        "    {:<28} median {:>8.1} µs   p90 {:>8.1} µs",
+        "hand-written reqwest+serde",
+        micros(h50),
+        micros(h90)
+    );
+    println!(
+        "    ratio (generated / hand-written): median {:.3}x, p90 {:.3}x",
+        ratio(g50, h50),
+        ratio(g90, h90)
+    );
 }
 
 /// Runs in a child process: fetch all servers, report time and peak RSS.
@@ -188,8 +259,9 @@ fn spawn_server() -> (String, std::process::Child) {
 }
 
 /// The loopback server, in its own process: wiremock (hyper underneath) with request
-/// recording off, `/servers/acme%2Fweather` answering one server and `/servers?page=N`
-/// page N of 10,000 servers.
+/// recording off, `/servers/acme%2Fweather` answering one server of the seed API,
+/// `/servers/acme%2Fcurrent` one of the current API, and `/servers?page=N` page N of
+/// 10,000 servers.
 async fn serve_forever() {
     use wiremock::matchers::{method, path, query_param};
     use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -197,6 +269,11 @@ async fn serve_forever() {
     Mock::given(method("GET"))
         .and(path("/servers/acme%2Fweather"))
         .respond_with(ResponseTemplate::new(200).set_body_json(server_json()))
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/servers/acme%2Fcurrent"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(current_server_json()))
         .mount(&server)
         .await;
     for page in 1..=SERVERS / PAGE_SIZE {
@@ -218,6 +295,23 @@ fn server_json() -> serde_json::Value {
         "connections": [{"type": "http", "deploymentUrl": "https://server.smithery.ai/acme/weather/mcp", "configSchema": {}}],
         "security": {"scanPassed": true},
         "tools": [{"name": "get_weather", "description": "Weather for a city", "inputSchema": {"type": "object", "properties": {}}}]
+    })
+}
+
+/// A server as the current API's `get_server` returns it (the 2026-07 shape: prompts,
+/// resources, stdio connections with a runtime), of about the same size as the seed's.
+fn current_server_json() -> serde_json::Value {
+    serde_json::json!({
+        "qualifiedName": "acme/current", "displayName": "Weather", "description": "Forecasts",
+        "iconUrl": null, "remote": true, "deploymentUrl": "https://weather.run.tools",
+        "connections": [
+            {"type": "http", "deploymentUrl": "https://weather.run.tools/mcp", "configSchema": {}},
+            {"type": "stdio", "bundleUrl": "https://example.com/weather.mcpb", "runtime": "node", "configSchema": {}}
+        ],
+        "security": {"scanPassed": true},
+        "tools": [{"name": "get_weather", "description": "Weather for a city", "inputSchema": {"type": "object", "properties": {}}}],
+        "prompts": [{"name": "forecast", "arguments": [{"name": "city", "required": true}]}],
+        "resources": null
     })
 }
 

@@ -1,7 +1,8 @@
 //! Hand-written additions for behaviour the spec cannot state: each client's profile
-//! (environment variables, retry policy), typed deploy payload constructors and waiting for a
-//! deployment to finish (seed API).
+//! (environment variables, retry policy), waiting for a release to finish (current API),
+//! and typed deploy payload constructors and waiting for a deployment (seed API).
 
 #[cfg(feature = "seed")]
 pub mod deploy;
 pub mod profile;
+pub mod release;
