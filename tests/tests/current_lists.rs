@@ -271,7 +271,7 @@ async fn list_connections_follows_next_cursor_until_null_on_the_connect_host() {
     // (encoded); an empty page with a cursor is still followed: only a null cursor stops.
     assert_eq!(
         queries(&connect).await,
-        ["limit=2", "cursor=after+c2&limit=2", "cursor=after+c3&limit=2"]
+        ["limit=2", "cursor=after%20c2&limit=2", "cursor=after%20c3&limit=2"]
     );
     assert!(api.received_requests().await.expect("recorded").is_empty());
 }
