@@ -4,4 +4,5 @@
 
 #[cfg(feature = "seed")]
 pub mod deploy;
+mod payload;
 pub mod profile;
