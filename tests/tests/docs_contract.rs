@@ -33,21 +33,70 @@ fn operation_docs() -> BTreeMap<String, String> {
 }
 
 /// The rows of the first markdown table after `heading`.
-fn table_after(text: &str, heading: &str) -> Table {
-    let mut table = Table::new();
-    let Some(start) = text.find(heading) else { return table };
-    for line in text[start..]
+fn rows_after(text: &str, heading: &str) -> Vec<Vec<String>> {
+    let Some(start) = text.find(heading) else {
+        return Vec::new();
+    };
+    text[start..]
         .lines()
         .skip(1)
         .skip_while(|l| !l.starts_with('|'))
         .take_while(|l| l.starts_with('|'))
-    {
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        if cells.len() < 2 || cells[0].starts_with("---") || cells[0] == "Error type" || cells[0] == "Error Type" {
-            continue;
-        }
-        let kind = cells[0].trim_matches('`').trim_start_matches("errors.").to_owned();
-        let statuses = table.entry(kind).or_default();
+        .map(|line| {
+            line.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|cells| cells.len() >= 2 && !cells[0].starts_with("---"))
+        .skip(1) // the header row
+        .collect()
+}
+
+/// The crate's error table (`| Status codes | Error | Body |`), keyed by what a caller
+/// matches on: the body type of an `Error::Documented` row, or the variant itself for the
+/// generic row.
+fn crate_table(doc: &str) -> Table {
+    let mut table = Table::new();
+    for cells in rows_after(doc, "# Errors") {
+        assert_eq!(cells.len(), 3, "an error row has three cells: {cells:?}");
+        let variant = link_text(&cells[1]);
+        assert!(
+            !cells.iter().any(|c| c.contains("APIError")),
+            "the table names another SDK's class: {cells:?}"
+        );
+        let key = match variant.as_str() {
+            "Error::Documented" => link_text(&cells[2]).trim_start_matches("types::").to_owned(),
+            "Error::Status" => "Error::Status".to_owned(),
+            other => panic!("unexpected error variant `{other}` in {cells:?}"),
+        };
+        let statuses = table.entry(key).or_default();
+        let listed = cells[0].trim_start_matches("any other ");
+        statuses.extend(listed.split(',').map(|s| s.trim().to_owned()));
+        statuses.sort();
+    }
+    table
+}
+
+/// The text of a markdown link (`[`Error::Status`](crate::runtime::Error::Status)` →
+/// `Error::Status`).
+fn link_text(cell: &str) -> String {
+    let text = cell
+        .strip_prefix('[')
+        .and_then(|c| c.split_once(']'))
+        .map_or(cell, |(t, _)| t);
+    text.trim_matches('`').to_owned()
+}
+
+/// The reference SDK's table (`| Error Type | Status Codes | Content Type |`), with its
+/// classes translated to what the Rust client returns: `errors.APIError`, the SDK's generic
+/// class, is `Error::Status`; every other class is the typed body of `Error::Documented`.
+fn sdk_table(section: &str) -> Table {
+    let mut table = Table::new();
+    for cells in rows_after(section, "### Errors") {
+        let class = cells[0].trim_matches('`').trim_start_matches("errors.");
+        let key = if class == "APIError" { "Error::Status" } else { class };
+        let statuses = table.entry(key.to_owned()).or_default();
         statuses.extend(cells[1].split(',').map(|s| s.trim().to_owned()));
         statuses.sort();
     }
@@ -61,7 +110,7 @@ fn contract_table(name: &str) -> Table {
             table.entry((*schema).to_owned()).or_default().push(status.to_string());
         }
     }
-    table.insert("APIError".to_owned(), vec!["4XX".to_owned(), "5XX".to_owned()]);
+    table.insert("Error::Status".to_owned(), vec!["4XX".to_owned(), "5XX".to_owned()]);
     for statuses in table.values_mut() {
         statuses.sort();
     }
@@ -85,12 +134,7 @@ fn every_operation_documents_an_example_and_the_contracts_error_table() {
             "{}: the example does not call it",
             operation.name
         );
-        assert_eq!(
-            table_after(doc, "# Errors"),
-            contract_table(operation.name),
-            "{}",
-            operation.name
-        );
+        assert_eq!(crate_table(doc), contract_table(operation.name), "{}", operation.name);
         let bodiless: Vec<String> = operation
             .errors
             .iter()
@@ -99,7 +143,7 @@ fn every_operation_documents_an_example_and_the_contracts_error_table() {
             .collect();
         if !bodiless.is_empty() {
             let sentence = format!(
-                "Documented without a body schema, so returned as the generic error: {}.",
+                "Documented without a body schema, so returned as [`Error::Status`](crate::runtime::Error::Status): {}.",
                 bodiless.join(", ")
             );
             assert!(doc.contains(&sentence), "{}: missing `{sentence}`", operation.name);
@@ -133,9 +177,9 @@ fn the_error_tables_match_the_reference_sdks_documentation() {
             })
             .collect();
         let Some(doc) = docs.get(&rust_name) else { continue };
-        let expected = table_after(section, "### Errors");
+        let expected = sdk_table(section);
         assert!(!expected.is_empty(), "{sdk_name}: no error table in the seed");
-        assert_eq!(table_after(doc, "# Errors"), expected, "{sdk_name} ({rust_name})");
+        assert_eq!(crate_table(doc), expected, "{sdk_name} ({rust_name})");
         compared += 1;
     }
     assert_eq!(compared, 7, "the seed documents the seven `servers` operations");
