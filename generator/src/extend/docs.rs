@@ -29,21 +29,42 @@ pub fn apply(
     runtime: Option<&str>,
 ) {
     let operations = operations(api, multipart, crate_name);
+    for (name, attrs) in operation_methods(file) {
+        let Some(docs) = operations.get(&name) else { continue };
+        let current = attrs.iter().find_map(doc_text).unwrap_or_default();
+        attrs.retain(|a| !a.path().is_ident("doc"));
+        let text = rewrite(&current, docs, runtime);
+        attrs.push(syn::parse_quote!(#[doc = #text]));
+    }
+}
+
+/// Each operation method's name and attributes: the methods of the per-tag traits, or of
+/// `impl Client` when the spec has no tags (progenitor's merged style).
+pub(crate) fn operation_methods(file: &mut syn::File) -> Vec<(String, &mut Vec<syn::Attribute>)> {
+    let mut out = Vec::new();
     for item in &mut file.items {
-        let syn::Item::Trait(declaration) = item else { continue };
-        for trait_item in &mut declaration.items {
-            let syn::TraitItem::Fn(method) = trait_item else {
-                continue;
-            };
-            let Some(docs) = operations.get(&method.sig.ident.to_string()) else {
-                continue;
-            };
-            let current = method.attrs.iter().find_map(doc_text).unwrap_or_default();
-            method.attrs.retain(|a| !a.path().is_ident("doc"));
-            let text = rewrite(&current, docs, runtime);
-            method.attrs.push(syn::parse_quote!(#[doc = #text]));
+        match item {
+            syn::Item::Trait(declaration) => {
+                for member in &mut declaration.items {
+                    if let syn::TraitItem::Fn(method) = member {
+                        out.push((method.sig.ident.to_string(), &mut method.attrs));
+                    }
+                }
+            }
+            syn::Item::Impl(implementation)
+                if implementation.trait_.is_none()
+                    && super::self_type_name(implementation).as_deref() == Some("Client") =>
+            {
+                for member in &mut implementation.items {
+                    if let syn::ImplItem::Fn(method) = member {
+                        out.push((method.sig.ident.to_string(), &mut method.attrs));
+                    }
+                }
+            }
+            _ => {}
         }
     }
+    out
 }
 
 /// What one operation's documentation adds to progenitor's.

@@ -894,39 +894,63 @@ fn link_item_streams(file: &mut syn::File) {
     if streamed.is_empty() {
         return;
     }
-    for item in &mut file.items {
-        let syn::Item::Trait(declaration) = item else { continue };
-        for member in &mut declaration.items {
-            let syn::TraitItem::Fn(method) = member else { continue };
-            let syn::ReturnType::Type(_, returned) = &method.sig.output else {
-                continue;
-            };
-            let syn::Type::Path(path) = &**returned else { continue };
-            let Some(builder) = path.path.segments.last().map(|s| s.ident.to_string()) else {
-                continue;
-            };
-            if !streamed.contains(&builder) {
-                continue;
+    // The builder each operation method returns, read before the methods are borrowed.
+    let mut returns: BTreeMap<String, String> = BTreeMap::new();
+    collect_returned_builders(&file.items, &mut returns);
+    for (method, attrs) in super::docs::operation_methods(file) {
+        let Some(builder) = returns.get(&method) else { continue };
+        if !streamed.contains(builder) {
+            continue;
+        }
+        let Some(position) = attrs.iter().position(|a| a.path().is_ident("doc")) else {
+            continue;
+        };
+        let current = doc_of(attrs).unwrap_or_default();
+        let link = format!(
+            "\n\n# Every item\n\n`send` returns one page. \
+             [`{builder}::into_stream`](builder::{builder}::into_stream) (`client.{method}().into_stream()`) \
+             yields the items of every page instead, requesting the next page only when the previous \
+             one is used up."
+        );
+        let text = match current.find("\n\n# Errors") {
+            Some(at) => format!("{}{link}{}", &current[..at], &current[at..]),
+            None => format!("{current}{link}"),
+        };
+        attrs.retain(|a| !a.path().is_ident("doc"));
+        attrs.insert(position.min(attrs.len()), syn::parse_quote!(#[doc = #text]));
+    }
+}
+
+/// Operation method name → the builder type it returns, from the per-tag traits and
+/// `impl Client`.
+fn collect_returned_builders(items: &[syn::Item], out: &mut BTreeMap<String, String>) {
+    let mut record = |sig: &syn::Signature| {
+        if let syn::ReturnType::Type(_, returned) = &sig.output
+            && let syn::Type::Path(path) = &**returned
+            && let Some(last) = path.path.segments.last()
+        {
+            out.insert(sig.ident.to_string(), last.ident.to_string());
+        }
+    };
+    for item in items {
+        match item {
+            syn::Item::Trait(declaration) => {
+                for member in &declaration.items {
+                    if let syn::TraitItem::Fn(method) = member {
+                        record(&method.sig);
+                    }
+                }
             }
-            let Some(position) = method.attrs.iter().position(|a| a.path().is_ident("doc")) else {
-                continue;
-            };
-            let current = doc_of(&method.attrs).unwrap_or_default();
-            let link = format!(
-                "\n\n# Every item\n\n`send` returns one page. \
-                 [`{builder}::into_stream`](builder::{builder}::into_stream) (`client.{}().into_stream()`) \
-                 yields the items of every page instead, requesting the next page only when the previous \
-                 one is used up.",
-                method.sig.ident
-            );
-            let text = match current.find("\n\n# Errors") {
-                Some(at) => format!("{}{link}{}", &current[..at], &current[at..]),
-                None => format!("{current}{link}"),
-            };
-            method.attrs.retain(|a| !a.path().is_ident("doc"));
-            method
-                .attrs
-                .insert(position.min(method.attrs.len()), syn::parse_quote!(#[doc = #text]));
+            syn::Item::Impl(implementation)
+                if implementation.trait_.is_none() && self_type_name(implementation).as_deref() == Some("Client") =>
+            {
+                for member in &implementation.items {
+                    if let syn::ImplItem::Fn(method) = member {
+                        record(&method.sig);
+                    }
+                }
+            }
+            _ => {}
         }
     }
 }
