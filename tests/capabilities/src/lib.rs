@@ -8,7 +8,7 @@
 #![deny(missing_docs)]
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, rustdoc::all)]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used)]
 mod generated;
 
 #[path = "../../../generated-client/src/runtime/mod.rs"]
