@@ -142,8 +142,11 @@ impl<'a> SchemaIndex<'a> {
     }
 }
 
+/// One property of an object schema: its wire name and schema.
+type Property<'a> = (&'a String, &'a ReferenceOr<Box<Schema>>);
+
 /// An object schema's properties, in declaration order.
-fn properties(schema: &Schema) -> Option<Vec<(&String, &ReferenceOr<Box<Schema>>)>> {
+fn properties(schema: &Schema) -> Option<Vec<Property<'_>>> {
     match &schema.schema_kind {
         SchemaKind::Type(Type::Object(object)) => Some(object.properties.iter().collect()),
         SchemaKind::Any(any) if !any.properties.is_empty() => Some(any.properties.iter().collect()),
