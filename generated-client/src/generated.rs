@@ -4339,7 +4339,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        ///Builder for [`ApiError`](super::ApiError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ApiError`](super::ApiError) fails naming the first required field left unset.
+        ///Builder for [`ApiError`](super::ApiError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiError`](super::ApiError) fails naming the first required field left unset.
         pub struct ApiError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -4409,7 +4409,7 @@ Sets [`ApiError::extra`](super::ApiError::extra), from any value that converts i
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ApiKeyCreateRequest`](super::ApiKeyCreateRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ApiKeyCreateRequest`](super::ApiKeyCreateRequest) fails naming the first required field left unset.
+        ///Builder for [`ApiKeyCreateRequest`](super::ApiKeyCreateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeyCreateRequest`](super::ApiKeyCreateRequest) fails naming the first required field left unset.
         pub struct ApiKeyCreateRequest {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -4452,7 +4452,7 @@ Sets [`ApiKeyCreateRequest::name`](super::ApiKeyCreateRequest::name), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ApiKeyCreateResponse`](super::ApiKeyCreateResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ApiKeyCreateResponse`](super::ApiKeyCreateResponse) fails naming the first required field left unset.
+        ///Builder for [`ApiKeyCreateResponse`](super::ApiKeyCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeyCreateResponse`](super::ApiKeyCreateResponse) fails naming the first required field left unset.
         pub struct ApiKeyCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -4557,7 +4557,7 @@ Sets [`ApiKeyCreateResponse::name`](super::ApiKeyCreateResponse::name), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ApiKeySummary`](super::ApiKeySummary), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ApiKeySummary`](super::ApiKeySummary) fails naming the first required field left unset.
+        ///Builder for [`ApiKeySummary`](super::ApiKeySummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeySummary`](super::ApiKeySummary) fails naming the first required field left unset.
         pub struct ApiKeySummary {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -4642,7 +4642,7 @@ Sets [`ApiKeySummary::name`](super::ApiKeySummary::name), from any value that co
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ApiKeysListResponse`](super::ApiKeysListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ApiKeysListResponse`](super::ApiKeysListResponse) fails naming the first required field left unset.
+        ///Builder for [`ApiKeysListResponse`](super::ApiKeysListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeysListResponse`](super::ApiKeysListResponse) fails naming the first required field left unset.
         pub struct ApiKeysListResponse {
             api_keys: ::std::result::Result<
                 ::std::vec::Vec<super::ApiKeySummary>,
@@ -4690,7 +4690,7 @@ Sets [`ApiKeysListResponse::api_keys`](super::ApiKeysListResponse::api_keys), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`AuthRequiredStatus`](super::AuthRequiredStatus), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`AuthRequiredStatus`](super::AuthRequiredStatus) fails naming the first required field left unset.
+        ///Builder for [`AuthRequiredStatus`](super::AuthRequiredStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`AuthRequiredStatus`](super::AuthRequiredStatus) fails naming the first required field left unset.
         pub struct AuthRequiredStatus {
             authorization_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4786,7 +4786,7 @@ Sets [`AuthRequiredStatus::state`](super::AuthRequiredStatus::state), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`CardPrompt`](super::CardPrompt), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`CardPrompt`](super::CardPrompt) fails naming the first required field left unset.
+        ///Builder for [`CardPrompt`](super::CardPrompt), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CardPrompt`](super::CardPrompt) fails naming the first required field left unset.
         pub struct CardPrompt {
             arguments: ::std::result::Result<
                 ::std::vec::Vec<super::PromptArgument>,
@@ -4944,7 +4944,7 @@ Sets [`CardPrompt::title`](super::CardPrompt::title), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`CardResource`](super::CardResource), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`CardResource`](super::CardResource) fails naming the first required field left unset.
+        ///Builder for [`CardResource`](super::CardResource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CardResource`](super::CardResource) fails naming the first required field left unset.
         pub struct CardResource {
             annotations: ::std::result::Result<
                 ::std::option::Option<super::ResourceAnnotations>,
@@ -5145,7 +5145,7 @@ Sets [`CardResource::uri`](super::CardResource::uri), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ConfirmedResponse`](super::ConfirmedResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ConfirmedResponse`](super::ConfirmedResponse) fails naming the first required field left unset.
+        ///Builder for [`ConfirmedResponse`](super::ConfirmedResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConfirmedResponse`](super::ConfirmedResponse) fails naming the first required field left unset.
         pub struct ConfirmedResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -5187,7 +5187,7 @@ Sets [`ConfirmedResponse::success`](super::ConfirmedResponse::success), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ConnectedStatus`](super::ConnectedStatus), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ConnectedStatus`](super::ConnectedStatus) fails naming the first required field left unset.
+        ///Builder for [`ConnectedStatus`](super::ConnectedStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectedStatus`](super::ConnectedStatus) fails naming the first required field left unset.
         pub struct ConnectedStatus {
             state: ::std::result::Result<
                 super::ConnectedStatusState,
@@ -5232,7 +5232,7 @@ Sets [`ConnectedStatus::state`](super::ConnectedStatus::state), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Connection`](super::Connection), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Connection`](super::Connection) fails naming the first required field left unset.
+        ///Builder for [`Connection`](super::Connection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Connection`](super::Connection) fails naming the first required field left unset.
         pub struct Connection {
             connection_id: ::std::result::Result<
                 ::std::string::String,
@@ -5488,7 +5488,7 @@ Sets [`Connection::transport`](super::Connection::transport), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ConnectionMock`](super::ConnectionMock), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ConnectionMock`](super::ConnectionMock) fails naming the first required field left unset.
+        ///Builder for [`ConnectionMock`](super::ConnectionMock), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionMock`](super::ConnectionMock) fails naming the first required field left unset.
         pub struct ConnectionMock {
             enabled: ::std::result::Result<bool, ::std::string::String>,
             scenario: ::std::result::Result<
@@ -5556,7 +5556,7 @@ Sets [`ConnectionMock::scenario`](super::ConnectionMock::scenario), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ConnectionRequest`](super::ConnectionRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ConnectionRequest`](super::ConnectionRequest) fails naming the first required field left unset.
+        ///Builder for [`ConnectionRequest`](super::ConnectionRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionRequest`](super::ConnectionRequest) fails naming the first required field left unset.
         pub struct ConnectionRequest {
             headers: ::std::result::Result<
                 ::std::collections::HashMap<
@@ -5773,7 +5773,7 @@ Sets [`ConnectionRequest::transport`](super::ConnectionRequest::transport), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ConnectionSource`](super::ConnectionSource), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ConnectionSource`](super::ConnectionSource) fails naming the first required field left unset.
+        ///Builder for [`ConnectionSource`](super::ConnectionSource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionSource`](super::ConnectionSource) fails naming the first required field left unset.
         pub struct ConnectionSource {
             entrypoint: ::std::result::Result<
                 ::std::string::String,
@@ -5866,7 +5866,7 @@ Sets [`ConnectionSource::source_files`](super::ConnectionSource::source_files), 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ConnectionsListResponse`](super::ConnectionsListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ConnectionsListResponse`](super::ConnectionsListResponse) fails naming the first required field left unset.
+        ///Builder for [`ConnectionsListResponse`](super::ConnectionsListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionsListResponse`](super::ConnectionsListResponse) fails naming the first required field left unset.
         pub struct ConnectionsListResponse {
             connections: ::std::result::Result<
                 ::std::vec::Vec<super::Connection>,
@@ -5939,7 +5939,7 @@ Sets [`ConnectionsListResponse::next_cursor`](super::ConnectionsListResponse::ne
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Constraint`](super::Constraint), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Constraint`](super::Constraint) fails naming the first required field left unset.
+        ///Builder for [`Constraint`](super::Constraint), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Constraint`](super::Constraint) fails naming the first required field left unset.
         pub struct Constraint {
             metadata: ::std::result::Result<
                 ::std::option::Option<super::ConstraintMetadata>,
@@ -6114,7 +6114,7 @@ Sets [`Constraint::ttl`](super::Constraint::ttl), from any value that converts i
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`CreateTokenRequest`](super::CreateTokenRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`CreateTokenRequest`](super::CreateTokenRequest) fails naming the first required field left unset.
+        ///Builder for [`CreateTokenRequest`](super::CreateTokenRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CreateTokenRequest`](super::CreateTokenRequest) fails naming the first required field left unset.
         pub struct CreateTokenRequest {
             organization_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6187,7 +6187,7 @@ Sets [`CreateTokenRequest::policy`](super::CreateTokenRequest::policy), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`CreateTokenResponse`](super::CreateTokenResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`CreateTokenResponse`](super::CreateTokenResponse) fails naming the first required field left unset.
+        ///Builder for [`CreateTokenResponse`](super::CreateTokenResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CreateTokenResponse`](super::CreateTokenResponse) fails naming the first required field left unset.
         pub struct CreateTokenResponse {
             expires_at: ::std::result::Result<
                 ::std::string::String,
@@ -6256,7 +6256,7 @@ Sets [`CreateTokenResponse::token`](super::CreateTokenResponse::token), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DisconnectedStatus`](super::DisconnectedStatus), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DisconnectedStatus`](super::DisconnectedStatus) fails naming the first required field left unset.
+        ///Builder for [`DisconnectedStatus`](super::DisconnectedStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DisconnectedStatus`](super::DisconnectedStatus) fails naming the first required field left unset.
         pub struct DisconnectedStatus {
             state: ::std::result::Result<
                 super::DisconnectedStatusState,
@@ -6301,7 +6301,7 @@ Sets [`DisconnectedStatus::state`](super::DisconnectedStatus::state), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Domain`](super::Domain), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Domain`](super::Domain) fails naming the first required field left unset.
+        ///Builder for [`Domain`](super::Domain), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Domain`](super::Domain) fails naming the first required field left unset.
         pub struct Domain {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -6452,7 +6452,7 @@ Sets [`Domain::updated_at`](super::Domain::updated_at), from any value that conv
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DomainUpdateRequest`](super::DomainUpdateRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DomainUpdateRequest`](super::DomainUpdateRequest) fails naming the first required field left unset.
+        ///Builder for [`DomainUpdateRequest`](super::DomainUpdateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DomainUpdateRequest`](super::DomainUpdateRequest) fails naming the first required field left unset.
         pub struct DomainUpdateRequest {
             subdomain: ::std::result::Result<
                 ::std::string::String,
@@ -6502,7 +6502,7 @@ Sets [`DomainUpdateRequest::subdomain`](super::DomainUpdateRequest::subdomain), 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DomainsListResponse`](super::DomainsListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DomainsListResponse`](super::DomainsListResponse) fails naming the first required field left unset.
+        ///Builder for [`DomainsListResponse`](super::DomainsListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DomainsListResponse`](super::DomainsListResponse) fails naming the first required field left unset.
         pub struct DomainsListResponse {
             domains: ::std::result::Result<
                 ::std::vec::Vec<super::Domain>,
@@ -6548,7 +6548,7 @@ Sets [`DomainsListResponse::domains`](super::DomainsListResponse::domains), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ErrorStatus`](super::ErrorStatus), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ErrorStatus`](super::ErrorStatus) fails naming the first required field left unset.
+        ///Builder for [`ErrorStatus`](super::ErrorStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ErrorStatus`](super::ErrorStatus) fails naming the first required field left unset.
         pub struct ErrorStatus {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             state: ::std::result::Result<super::ErrorStatusState, ::std::string::String>,
@@ -6613,7 +6613,7 @@ Sets [`ErrorStatus::state`](super::ErrorStatus::state), from any value that conv
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ExternalDeployPayload`](super::ExternalDeployPayload), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ExternalDeployPayload`](super::ExternalDeployPayload) fails naming the first required field left unset.
+        ///Builder for [`ExternalDeployPayload`](super::ExternalDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ExternalDeployPayload`](super::ExternalDeployPayload) fails naming the first required field left unset.
         pub struct ExternalDeployPayload {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6742,7 +6742,7 @@ Sets [`ExternalDeployPayload::upstream_url`](super::ExternalDeployPayload::upstr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Health`](super::Health), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Health`](super::Health) fails naming the first required field left unset.
+        ///Builder for [`Health`](super::Health), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Health`](super::Health) fails naming the first required field left unset.
         pub struct Health {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             timestamp: ::std::result::Result<
@@ -6810,7 +6810,7 @@ Sets [`Health::timestamp`](super::Health::timestamp), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`HostedDeployPayload`](super::HostedDeployPayload), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`HostedDeployPayload`](super::HostedDeployPayload) fails naming the first required field left unset.
+        ///Builder for [`HostedDeployPayload`](super::HostedDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HostedDeployPayload`](super::HostedDeployPayload) fails naming the first required field left unset.
         pub struct HostedDeployPayload {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6992,7 +6992,7 @@ Sets [`HostedDeployPayload::type_`](super::HostedDeployPayload::type_), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`HttpConnection`](super::HttpConnection), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`HttpConnection`](super::HttpConnection) fails naming the first required field left unset.
+        ///Builder for [`HttpConnection`](super::HttpConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HttpConnection`](super::HttpConnection) fails naming the first required field left unset.
         pub struct HttpConnection {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7093,7 +7093,7 @@ Sets [`HttpConnection::type_`](super::HttpConnection::type_), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`HttpInputs`](super::HttpInputs), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`HttpInputs`](super::HttpInputs) fails naming the first required field left unset.
+        ///Builder for [`HttpInputs`](super::HttpInputs), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HttpInputs`](super::HttpInputs) fails naming the first required field left unset.
         pub struct HttpInputs {
             headers: ::std::result::Result<
                 ::std::collections::HashMap<::std::string::String, super::InputField>,
@@ -7168,7 +7168,7 @@ Sets [`HttpInputs::query`](super::HttpInputs::query), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Icon`](super::Icon), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Icon`](super::Icon) fails naming the first required field left unset.
+        ///Builder for [`Icon`](super::Icon), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Icon`](super::Icon) fails naming the first required field left unset.
         pub struct Icon {
             mime_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7280,7 +7280,7 @@ Sets [`Icon::theme`](super::Icon::theme), from any value that converts into its 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`IconUploadRequest`](super::IconUploadRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`IconUploadRequest`](super::IconUploadRequest) fails naming the first required field left unset.
+        ///Builder for [`IconUploadRequest`](super::IconUploadRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`IconUploadRequest`](super::IconUploadRequest) fails naming the first required field left unset.
         pub struct IconUploadRequest {
             file: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -7322,7 +7322,7 @@ Sets [`IconUploadRequest::file`](super::IconUploadRequest::file), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`IconUploadResponse`](super::IconUploadResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`IconUploadResponse`](super::IconUploadResponse) fails naming the first required field left unset.
+        ///Builder for [`IconUploadResponse`](super::IconUploadResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`IconUploadResponse`](super::IconUploadResponse) fails naming the first required field left unset.
         pub struct IconUploadResponse {
             icon_url: ::std::result::Result<
                 ::std::string::String,
@@ -7369,7 +7369,7 @@ Sets [`IconUploadResponse::icon_url`](super::IconUploadResponse::icon_url), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InputField`](super::InputField), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InputField`](super::InputField) fails naming the first required field left unset.
+        ///Builder for [`InputField`](super::InputField), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InputField`](super::InputField) fails naming the first required field left unset.
         pub struct InputField {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7459,7 +7459,7 @@ Sets [`InputField::required`](super::InputField::required), from any value that 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InputRequiredStatus`](super::InputRequiredStatus), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InputRequiredStatus`](super::InputRequiredStatus) fails naming the first required field left unset.
+        ///Builder for [`InputRequiredStatus`](super::InputRequiredStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InputRequiredStatus`](super::InputRequiredStatus) fails naming the first required field left unset.
         pub struct InputRequiredStatus {
             http: ::std::result::Result<super::HttpInputs, ::std::string::String>,
             missing: ::std::result::Result<super::MissingInputs, ::std::string::String>,
@@ -7569,7 +7569,7 @@ Sets [`InputRequiredStatus::state`](super::InputRequiredStatus::state), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Invocation`](super::Invocation), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Invocation`](super::Invocation) fails naming the first required field left unset.
+        ///Builder for [`Invocation`](super::Invocation), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Invocation`](super::Invocation) fails naming the first required field left unset.
         pub struct Invocation {
             duration: ::std::result::Result<
                 super::InvocationDuration,
@@ -7745,7 +7745,7 @@ Sets [`Invocation::timestamp`](super::Invocation::timestamp), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationDuration`](super::InvocationDuration), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationDuration`](super::InvocationDuration) fails naming the first required field left unset.
+        ///Builder for [`InvocationDuration`](super::InvocationDuration), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationDuration`](super::InvocationDuration) fails naming the first required field left unset.
         pub struct InvocationDuration {
             cpu_ms: ::std::result::Result<f64, ::std::string::String>,
             wall_ms: ::std::result::Result<f64, ::std::string::String>,
@@ -7810,7 +7810,7 @@ Sets [`InvocationDuration::wall_ms`](super::InvocationDuration::wall_ms), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationException`](super::InvocationException), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationException`](super::InvocationException) fails naming the first required field left unset.
+        ///Builder for [`InvocationException`](super::InvocationException), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationException`](super::InvocationException) fails naming the first required field left unset.
         pub struct InvocationException {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7898,7 +7898,7 @@ Sets [`InvocationException::timestamp`](super::InvocationException::timestamp), 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationLog`](super::InvocationLog), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationLog`](super::InvocationLog) fails naming the first required field left unset.
+        ///Builder for [`InvocationLog`](super::InvocationLog), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationLog`](super::InvocationLog) fails naming the first required field left unset.
         pub struct InvocationLog {
             level: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7985,7 +7985,7 @@ Sets [`InvocationLog::timestamp`](super::InvocationLog::timestamp), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationRequest`](super::InvocationRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationRequest`](super::InvocationRequest) fails naming the first required field left unset.
+        ///Builder for [`InvocationRequest`](super::InvocationRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationRequest`](super::InvocationRequest) fails naming the first required field left unset.
         pub struct InvocationRequest {
             method: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -8050,7 +8050,7 @@ Sets [`InvocationRequest::url`](super::InvocationRequest::url), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationResponse`](super::InvocationResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationResponse`](super::InvocationResponse) fails naming the first required field left unset.
+        ///Builder for [`InvocationResponse`](super::InvocationResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationResponse`](super::InvocationResponse) fails naming the first required field left unset.
         pub struct InvocationResponse {
             outcome: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<f64, ::std::string::String>,
@@ -8115,7 +8115,7 @@ Sets [`InvocationResponse::status`](super::InvocationResponse::status), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`MissingInputs`](super::MissingInputs), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`MissingInputs`](super::MissingInputs) fails naming the first required field left unset.
+        ///Builder for [`MissingInputs`](super::MissingInputs), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`MissingInputs`](super::MissingInputs) fails naming the first required field left unset.
         pub struct MissingInputs {
             headers: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -8186,7 +8186,7 @@ Sets [`MissingInputs::query`](super::MissingInputs::query), from any value that 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NamespaceCreateResponse`](super::NamespaceCreateResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NamespaceCreateResponse`](super::NamespaceCreateResponse) fails naming the first required field left unset.
+        ///Builder for [`NamespaceCreateResponse`](super::NamespaceCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceCreateResponse`](super::NamespaceCreateResponse) fails naming the first required field left unset.
         pub struct NamespaceCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -8256,7 +8256,7 @@ Sets [`NamespaceCreateResponse::name`](super::NamespaceCreateResponse::name), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NamespaceDeleteResponse`](super::NamespaceDeleteResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NamespaceDeleteResponse`](super::NamespaceDeleteResponse) fails naming the first required field left unset.
+        ///Builder for [`NamespaceDeleteResponse`](super::NamespaceDeleteResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceDeleteResponse`](super::NamespaceDeleteResponse) fails naming the first required field left unset.
         pub struct NamespaceDeleteResponse {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             success: ::std::result::Result<bool, ::std::string::String>,
@@ -8323,7 +8323,7 @@ Sets [`NamespaceDeleteResponse::success`](super::NamespaceDeleteResponse::succes
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NamespaceSetRequest`](super::NamespaceSetRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NamespaceSetRequest`](super::NamespaceSetRequest) fails naming the first required field left unset.
+        ///Builder for [`NamespaceSetRequest`](super::NamespaceSetRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceSetRequest`](super::NamespaceSetRequest) fails naming the first required field left unset.
         pub struct NamespaceSetRequest {
             organization_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8375,7 +8375,7 @@ Sets [`NamespaceSetRequest::organization_id`](super::NamespaceSetRequest::organi
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NamespaceSetResponse`](super::NamespaceSetResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NamespaceSetResponse`](super::NamespaceSetResponse) fails naming the first required field left unset.
+        ///Builder for [`NamespaceSetResponse`](super::NamespaceSetResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceSetResponse`](super::NamespaceSetResponse) fails naming the first required field left unset.
         pub struct NamespaceSetResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -8444,7 +8444,7 @@ Sets [`NamespaceSetResponse::name`](super::NamespaceSetResponse::name), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NamespaceSummary`](super::NamespaceSummary), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NamespaceSummary`](super::NamespaceSummary) fails naming the first required field left unset.
+        ///Builder for [`NamespaceSummary`](super::NamespaceSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceSummary`](super::NamespaceSummary) fails naming the first required field left unset.
         pub struct NamespaceSummary {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -8486,7 +8486,7 @@ Sets [`NamespaceSummary::name`](super::NamespaceSummary::name), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NamespacesListResponse`](super::NamespacesListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NamespacesListResponse`](super::NamespacesListResponse) fails naming the first required field left unset.
+        ///Builder for [`NamespacesListResponse`](super::NamespacesListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespacesListResponse`](super::NamespacesListResponse) fails naming the first required field left unset.
         pub struct NamespacesListResponse {
             namespaces: ::std::result::Result<
                 ::std::vec::Vec<super::NamespaceSummary>,
@@ -8556,7 +8556,7 @@ Sets [`NamespacesListResponse::pagination`](super::NamespacesListResponse::pagin
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
+        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
         pub struct Pagination {
             current_page: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8671,7 +8671,7 @@ Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`PromptArgument`](super::PromptArgument), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`PromptArgument`](super::PromptArgument) fails naming the first required field left unset.
+        ///Builder for [`PromptArgument`](super::PromptArgument), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`PromptArgument`](super::PromptArgument) fails naming the first required field left unset.
         pub struct PromptArgument {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8761,7 +8761,7 @@ Sets [`PromptArgument::required`](super::PromptArgument::required), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Release`](super::Release), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Release`](super::Release) fails naming the first required field left unset.
+        ///Builder for [`Release`](super::Release), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Release`](super::Release) fails naming the first required field left unset.
         pub struct Release {
             branch: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9021,7 +9021,7 @@ Sets [`Release::upstream_url`](super::Release::upstream_url), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseCompleteEventData`](super::ReleaseCompleteEventData), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseCompleteEventData`](super::ReleaseCompleteEventData) fails naming the first required field left unset.
+        ///Builder for [`ReleaseCompleteEventData`](super::ReleaseCompleteEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseCompleteEventData`](super::ReleaseCompleteEventData) fails naming the first required field left unset.
         pub struct ReleaseCompleteEventData {
             status: ::std::result::Result<super::ReleaseStatus, ::std::string::String>,
         }
@@ -9065,7 +9065,7 @@ Sets [`ReleaseCompleteEventData::status`](super::ReleaseCompleteEventData::statu
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseDeployRequest`](super::ReleaseDeployRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseDeployRequest`](super::ReleaseDeployRequest) fails naming the first required field left unset.
+        ///Builder for [`ReleaseDeployRequest`](super::ReleaseDeployRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseDeployRequest`](super::ReleaseDeployRequest) fails naming the first required field left unset.
         pub struct ReleaseDeployRequest {
             bundle: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9178,7 +9178,7 @@ Sets [`ReleaseDeployRequest::sourcemap`](super::ReleaseDeployRequest::sourcemap)
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseDeployResponse`](super::ReleaseDeployResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseDeployResponse`](super::ReleaseDeployResponse) fails naming the first required field left unset.
+        ///Builder for [`ReleaseDeployResponse`](super::ReleaseDeployResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseDeployResponse`](super::ReleaseDeployResponse) fails naming the first required field left unset.
         pub struct ReleaseDeployResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -9291,7 +9291,7 @@ Sets [`ReleaseDeployResponse::warnings`](super::ReleaseDeployResponse::warnings)
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseEventData`](super::ReleaseEventData), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseEventData`](super::ReleaseEventData) fails naming the first required field left unset.
+        ///Builder for [`ReleaseEventData`](super::ReleaseEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseEventData`](super::ReleaseEventData) fails naming the first required field left unset.
         pub struct ReleaseEventData {
             subtype_0: ::std::result::Result<
                 ::std::option::Option<super::ReleaseInitEventData>,
@@ -9414,7 +9414,7 @@ Sets [`ReleaseEventData::subtype_3`](super::ReleaseEventData::subtype_3), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseInitEventData`](super::ReleaseInitEventData), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseInitEventData`](super::ReleaseInitEventData) fails naming the first required field left unset.
+        ///Builder for [`ReleaseInitEventData`](super::ReleaseInitEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseInitEventData`](super::ReleaseInitEventData) fails naming the first required field left unset.
         pub struct ReleaseInitEventData {
             logs: ::std::result::Result<
                 ::std::vec::Vec<super::ReleaseLogEntry>,
@@ -9460,7 +9460,7 @@ Sets [`ReleaseInitEventData::logs`](super::ReleaseInitEventData::logs), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseLogEntry`](super::ReleaseLogEntry), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseLogEntry`](super::ReleaseLogEntry) fails naming the first required field left unset.
+        ///Builder for [`ReleaseLogEntry`](super::ReleaseLogEntry), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEntry`](super::ReleaseLogEntry) fails naming the first required field left unset.
         pub struct ReleaseLogEntry {
             error: ::std::result::Result<
                 ::std::option::Option<super::ReleaseLogEntryError>,
@@ -9593,7 +9593,7 @@ Sets [`ReleaseLogEntry::timestamp`](super::ReleaseLogEntry::timestamp), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseLogEntryError`](super::ReleaseLogEntryError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseLogEntryError`](super::ReleaseLogEntryError) fails naming the first required field left unset.
+        ///Builder for [`ReleaseLogEntryError`](super::ReleaseLogEntryError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEntryError`](super::ReleaseLogEntryError) fails naming the first required field left unset.
         pub struct ReleaseLogEntryError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9639,7 +9639,7 @@ Sets [`ReleaseLogEntryError::message`](super::ReleaseLogEntryError::message), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseLogEventData`](super::ReleaseLogEventData), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseLogEventData`](super::ReleaseLogEventData) fails naming the first required field left unset.
+        ///Builder for [`ReleaseLogEventData`](super::ReleaseLogEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEventData`](super::ReleaseLogEventData) fails naming the first required field left unset.
         pub struct ReleaseLogEventData {
             error: ::std::result::Result<
                 ::std::option::Option<super::ReleaseLogEventDataError>,
@@ -9803,7 +9803,7 @@ Sets [`ReleaseLogEventData::extra`](super::ReleaseLogEventData::extra), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseLogEventDataError`](super::ReleaseLogEventDataError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseLogEventDataError`](super::ReleaseLogEventDataError) fails naming the first required field left unset.
+        ///Builder for [`ReleaseLogEventDataError`](super::ReleaseLogEventDataError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEventDataError`](super::ReleaseLogEventDataError) fails naming the first required field left unset.
         pub struct ReleaseLogEventDataError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9850,7 +9850,7 @@ Sets [`ReleaseLogEventDataError::message`](super::ReleaseLogEventDataError::mess
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseResumeResponse`](super::ReleaseResumeResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseResumeResponse`](super::ReleaseResumeResponse) fails naming the first required field left unset.
+        ///Builder for [`ReleaseResumeResponse`](super::ReleaseResumeResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseResumeResponse`](super::ReleaseResumeResponse) fails naming the first required field left unset.
         pub struct ReleaseResumeResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -9922,7 +9922,7 @@ Sets [`ReleaseResumeResponse::status`](super::ReleaseResumeResponse::status), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseSource`](super::ReleaseSource), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseSource`](super::ReleaseSource) fails naming the first required field left unset.
+        ///Builder for [`ReleaseSource`](super::ReleaseSource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseSource`](super::ReleaseSource) fails naming the first required field left unset.
         pub struct ReleaseSource {
             branch: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9993,7 +9993,7 @@ Sets [`ReleaseSource::commit`](super::ReleaseSource::commit), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleaseSummary`](super::ReleaseSummary), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleaseSummary`](super::ReleaseSummary) fails naming the first required field left unset.
+        ///Builder for [`ReleaseSummary`](super::ReleaseSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseSummary`](super::ReleaseSummary) fails naming the first required field left unset.
         pub struct ReleaseSummary {
             branch: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10231,7 +10231,7 @@ Sets [`ReleaseSummary::upstream_url`](super::ReleaseSummary::upstream_url), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ReleasesListResponse`](super::ReleasesListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ReleasesListResponse`](super::ReleasesListResponse) fails naming the first required field left unset.
+        ///Builder for [`ReleasesListResponse`](super::ReleasesListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleasesListResponse`](super::ReleasesListResponse) fails naming the first required field left unset.
         pub struct ReleasesListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             releases: ::std::result::Result<
@@ -10300,7 +10300,7 @@ Sets [`ReleasesListResponse::releases`](super::ReleasesListResponse::releases), 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ResourceAnnotations`](super::ResourceAnnotations), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ResourceAnnotations`](super::ResourceAnnotations) fails naming the first required field left unset.
+        ///Builder for [`ResourceAnnotations`](super::ResourceAnnotations), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ResourceAnnotations`](super::ResourceAnnotations) fails naming the first required field left unset.
         pub struct ResourceAnnotations {
             audience: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceAnnotationsAudienceItem>,
@@ -10396,7 +10396,7 @@ Sets [`ResourceAnnotations::priority`](super::ResourceAnnotations::priority), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`RuntimeLogsResponse`](super::RuntimeLogsResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`RuntimeLogsResponse`](super::RuntimeLogsResponse) fails naming the first required field left unset.
+        ///Builder for [`RuntimeLogsResponse`](super::RuntimeLogsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RuntimeLogsResponse`](super::RuntimeLogsResponse) fails naming the first required field left unset.
         pub struct RuntimeLogsResponse {
             invocations: ::std::result::Result<
                 ::std::vec::Vec<super::Invocation>,
@@ -10465,7 +10465,7 @@ Sets [`RuntimeLogsResponse::total`](super::RuntimeLogsResponse::total), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Secret`](super::Secret), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Secret`](super::Secret) fails naming the first required field left unset.
+        ///Builder for [`Secret`](super::Secret), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Secret`](super::Secret) fails naming the first required field left unset.
         pub struct Secret {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10530,7 +10530,7 @@ Sets [`Secret::type_`](super::Secret::type_), from any value that converts into 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SecretSetRequest`](super::SecretSetRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SecretSetRequest`](super::SecretSetRequest) fails naming the first required field left unset.
+        ///Builder for [`SecretSetRequest`](super::SecretSetRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SecretSetRequest`](super::SecretSetRequest) fails naming the first required field left unset.
         pub struct SecretSetRequest {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10595,7 +10595,7 @@ Sets [`SecretSetRequest::value`](super::SecretSetRequest::value), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SecurityScan`](super::SecurityScan), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SecurityScan`](super::SecurityScan) fails naming the first required field left unset.
+        ///Builder for [`SecurityScan`](super::SecurityScan), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SecurityScan`](super::SecurityScan) fails naming the first required field left unset.
         pub struct SecurityScan {
             scan_passed: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -10641,7 +10641,7 @@ Sets [`SecurityScan::scan_passed`](super::SecurityScan::scan_passed), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Server`](super::Server), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Server`](super::Server) fails naming the first required field left unset.
+        ///Builder for [`Server`](super::Server), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Server`](super::Server) fails naming the first required field left unset.
         pub struct Server {
             connections: ::std::result::Result<
                 ::std::vec::Vec<super::ServerConnection>,
@@ -10921,7 +10921,7 @@ Sets [`Server::tools`](super::Server::tools), from any value that converts into 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerCard`](super::ServerCard), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerCard`](super::ServerCard) fails naming the first required field left unset.
+        ///Builder for [`ServerCard`](super::ServerCard), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerCard`](super::ServerCard) fails naming the first required field left unset.
         pub struct ServerCard {
             prompts: ::std::result::Result<
                 ::std::vec::Vec<super::CardPrompt>,
@@ -11057,7 +11057,7 @@ Sets [`ServerCard::extra`](super::ServerCard::extra), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerCreateRequest`](super::ServerCreateRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerCreateRequest`](super::ServerCreateRequest) fails naming the first required field left unset.
+        ///Builder for [`ServerCreateRequest`](super::ServerCreateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerCreateRequest`](super::ServerCreateRequest) fails naming the first required field left unset.
         pub struct ServerCreateRequest {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11129,7 +11129,7 @@ Sets [`ServerCreateRequest::display_name`](super::ServerCreateRequest::display_n
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerCreateResponse`](super::ServerCreateResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerCreateResponse`](super::ServerCreateResponse) fails naming the first required field left unset.
+        ///Builder for [`ServerCreateResponse`](super::ServerCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerCreateResponse`](super::ServerCreateResponse) fails naming the first required field left unset.
         pub struct ServerCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -11264,7 +11264,7 @@ Sets [`ServerCreateResponse::server`](super::ServerCreateResponse::server), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerDeleteResponse`](super::ServerDeleteResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerDeleteResponse`](super::ServerDeleteResponse) fails naming the first required field left unset.
+        ///Builder for [`ServerDeleteResponse`](super::ServerDeleteResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerDeleteResponse`](super::ServerDeleteResponse) fails naming the first required field left unset.
         pub struct ServerDeleteResponse {
             namespace: ::std::result::Result<
                 ::std::string::String,
@@ -11352,7 +11352,7 @@ Sets [`ServerDeleteResponse::success`](super::ServerDeleteResponse::success), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerInfo`](super::ServerInfo), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerInfo`](super::ServerInfo) fails naming the first required field left unset.
+        ///Builder for [`ServerInfo`](super::ServerInfo), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerInfo`](super::ServerInfo) fails naming the first required field left unset.
         pub struct ServerInfo {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11505,7 +11505,7 @@ Sets [`ServerInfo::website_url`](super::ServerInfo::website_url), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerPrompt`](super::ServerPrompt), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerPrompt`](super::ServerPrompt) fails naming the first required field left unset.
+        ///Builder for [`ServerPrompt`](super::ServerPrompt), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerPrompt`](super::ServerPrompt) fails naming the first required field left unset.
         pub struct ServerPrompt {
             arguments: ::std::result::Result<
                 ::std::vec::Vec<super::PromptArgument>,
@@ -11595,7 +11595,7 @@ Sets [`ServerPrompt::name`](super::ServerPrompt::name), from any value that conv
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerResource`](super::ServerResource), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerResource`](super::ServerResource) fails naming the first required field left unset.
+        ///Builder for [`ServerResource`](super::ServerResource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerResource`](super::ServerResource) fails naming the first required field left unset.
         pub struct ServerResource {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11704,7 +11704,7 @@ Sets [`ServerResource::uri`](super::ServerResource::uri), from any value that co
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerSummary`](super::ServerSummary), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerSummary`](super::ServerSummary) fails naming the first required field left unset.
+        ///Builder for [`ServerSummary`](super::ServerSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerSummary`](super::ServerSummary) fails naming the first required field left unset.
         pub struct ServerSummary {
             by_smithery: ::std::result::Result<bool, ::std::string::String>,
             created_at: ::std::result::Result<
@@ -12070,7 +12070,7 @@ Sets [`ServerSummary::verified`](super::ServerSummary::verified), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerTool`](super::ServerTool), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerTool`](super::ServerTool) fails naming the first required field left unset.
+        ///Builder for [`ServerTool`](super::ServerTool), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTool`](super::ServerTool) fails naming the first required field left unset.
         pub struct ServerTool {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12184,7 +12184,7 @@ Sets [`ServerTool::output_schema`](super::ServerTool::output_schema), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerTransferRequest`](super::ServerTransferRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerTransferRequest`](super::ServerTransferRequest) fails naming the first required field left unset.
+        ///Builder for [`ServerTransferRequest`](super::ServerTransferRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTransferRequest`](super::ServerTransferRequest) fails naming the first required field left unset.
         pub struct ServerTransferRequest {
             target_namespace: ::std::result::Result<
                 ::std::string::String,
@@ -12287,7 +12287,7 @@ Sets [`ServerTransferRequest::target_slug`](super::ServerTransferRequest::target
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerTransferResponse`](super::ServerTransferResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerTransferResponse`](super::ServerTransferResponse) fails naming the first required field left unset.
+        ///Builder for [`ServerTransferResponse`](super::ServerTransferResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTransferResponse`](super::ServerTransferResponse) fails naming the first required field left unset.
         pub struct ServerTransferResponse {
             namespace: ::std::result::Result<
                 ::std::string::String,
@@ -12402,7 +12402,7 @@ Sets [`ServerTransferResponse::success`](super::ServerTransferResponse::success)
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerUpdateRequest`](super::ServerUpdateRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerUpdateRequest`](super::ServerUpdateRequest) fails naming the first required field left unset.
+        ///Builder for [`ServerUpdateRequest`](super::ServerUpdateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerUpdateRequest`](super::ServerUpdateRequest) fails naming the first required field left unset.
         pub struct ServerUpdateRequest {
             backlink_url: ::std::result::Result<
                 ::std::option::Option<::std::option::Option<::std::string::String>>,
@@ -12633,7 +12633,7 @@ Sets [`ServerUpdateRequest::unlisted`](super::ServerUpdateRequest::unlisted), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerUpdateResponse`](super::ServerUpdateResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerUpdateResponse`](super::ServerUpdateResponse) fails naming the first required field left unset.
+        ///Builder for [`ServerUpdateResponse`](super::ServerUpdateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerUpdateResponse`](super::ServerUpdateResponse) fails naming the first required field left unset.
         pub struct ServerUpdateResponse {
             namespace: ::std::result::Result<
                 ::std::string::String,
@@ -12721,7 +12721,7 @@ Sets [`ServerUpdateResponse::success`](super::ServerUpdateResponse::success), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServersListResponse`](super::ServersListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServersListResponse`](super::ServersListResponse) fails naming the first required field left unset.
+        ///Builder for [`ServersListResponse`](super::ServersListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServersListResponse`](super::ServersListResponse) fails naming the first required field left unset.
         pub struct ServersListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             servers: ::std::result::Result<
@@ -12790,7 +12790,7 @@ Sets [`ServersListResponse::servers`](super::ServersListResponse::servers), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Skill`](super::Skill), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Skill`](super::Skill) fails naming the first required field left unset.
+        ///Builder for [`Skill`](super::Skill), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Skill`](super::Skill) fails naming the first required field left unset.
         pub struct Skill {
             categories: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -13195,7 +13195,7 @@ Sets [`Skill::verified`](super::Skill::verified), from any value that converts i
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillCreateRequest`](super::SkillCreateRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillCreateRequest`](super::SkillCreateRequest) fails naming the first required field left unset.
+        ///Builder for [`SkillCreateRequest`](super::SkillCreateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillCreateRequest`](super::SkillCreateRequest) fails naming the first required field left unset.
         pub struct SkillCreateRequest {
             git_url: ::std::result::Result<::std::string::String, ::std::string::String>,
             namespace: ::std::result::Result<
@@ -13282,7 +13282,7 @@ Sets [`SkillCreateRequest::slug`](super::SkillCreateRequest::slug), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillCreateResponse`](super::SkillCreateResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillCreateResponse`](super::SkillCreateResponse) fails naming the first required field left unset.
+        ///Builder for [`SkillCreateResponse`](super::SkillCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillCreateResponse`](super::SkillCreateResponse) fails naming the first required field left unset.
         pub struct SkillCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -13472,7 +13472,7 @@ Sets [`SkillCreateResponse::slug`](super::SkillCreateResponse::slug), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillDeleteResponse`](super::SkillDeleteResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillDeleteResponse`](super::SkillDeleteResponse) fails naming the first required field left unset.
+        ///Builder for [`SkillDeleteResponse`](super::SkillDeleteResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillDeleteResponse`](super::SkillDeleteResponse) fails naming the first required field left unset.
         pub struct SkillDeleteResponse {
             qualified_name: ::std::result::Result<
                 ::std::string::String,
@@ -13545,7 +13545,7 @@ Sets [`SkillDeleteResponse::success`](super::SkillDeleteResponse::success), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillSetRequest`](super::SkillSetRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillSetRequest`](super::SkillSetRequest) fails naming the first required field left unset.
+        ///Builder for [`SkillSetRequest`](super::SkillSetRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSetRequest`](super::SkillSetRequest) fails naming the first required field left unset.
         pub struct SkillSetRequest {
             git_url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -13615,7 +13615,7 @@ Sets [`SkillSetRequest::extra`](super::SkillSetRequest::extra), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillSetResponse`](super::SkillSetResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillSetResponse`](super::SkillSetResponse) fails naming the first required field left unset.
+        ///Builder for [`SkillSetResponse`](super::SkillSetResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSetResponse`](super::SkillSetResponse) fails naming the first required field left unset.
         pub struct SkillSetResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -13852,7 +13852,7 @@ Sets [`SkillSetResponse::updated_at`](super::SkillSetResponse::updated_at), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillSummary`](super::SkillSummary), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillSummary`](super::SkillSummary) fails naming the first required field left unset.
+        ///Builder for [`SkillSummary`](super::SkillSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSummary`](super::SkillSummary) fails naming the first required field left unset.
         pub struct SkillSummary {
             categories: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -14244,7 +14244,7 @@ Sets [`SkillSummary::verified`](super::SkillSummary::verified), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillSyncResponse`](super::SkillSyncResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillSyncResponse`](super::SkillSyncResponse) fails naming the first required field left unset.
+        ///Builder for [`SkillSyncResponse`](super::SkillSyncResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSyncResponse`](super::SkillSyncResponse) fails naming the first required field left unset.
         pub struct SkillSyncResponse {
             description: ::std::result::Result<
                 ::std::string::String,
@@ -14437,7 +14437,7 @@ Sets [`SkillSyncResponse::updated_at`](super::SkillSyncResponse::updated_at), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillUploadRequest`](super::SkillUploadRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillUploadRequest`](super::SkillUploadRequest) fails naming the first required field left unset.
+        ///Builder for [`SkillUploadRequest`](super::SkillUploadRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillUploadRequest`](super::SkillUploadRequest) fails naming the first required field left unset.
         pub struct SkillUploadRequest {
             archive: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -14479,7 +14479,7 @@ Sets [`SkillUploadRequest::archive`](super::SkillUploadRequest::archive), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillUploadResponse`](super::SkillUploadResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillUploadResponse`](super::SkillUploadResponse) fails naming the first required field left unset.
+        ///Builder for [`SkillUploadResponse`](super::SkillUploadResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillUploadResponse`](super::SkillUploadResponse) fails naming the first required field left unset.
         pub struct SkillUploadResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -14717,7 +14717,7 @@ Sets [`SkillUploadResponse::updated_at`](super::SkillUploadResponse::updated_at)
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SkillsListResponse`](super::SkillsListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SkillsListResponse`](super::SkillsListResponse) fails naming the first required field left unset.
+        ///Builder for [`SkillsListResponse`](super::SkillsListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillsListResponse`](super::SkillsListResponse) fails naming the first required field left unset.
         pub struct SkillsListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             skills: ::std::result::Result<
@@ -14785,7 +14785,7 @@ Sets [`SkillsListResponse::skills`](super::SkillsListResponse::skills), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SourceFile`](super::SourceFile), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SourceFile`](super::SourceFile) fails naming the first required field left unset.
+        ///Builder for [`SourceFile`](super::SourceFile), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SourceFile`](super::SourceFile) fails naming the first required field left unset.
         pub struct SourceFile {
             contents: ::std::result::Result<
                 ::std::string::String,
@@ -14853,7 +14853,7 @@ Sets [`SourceFile::path`](super::SourceFile::path), from any value that converts
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`StdioConnection`](super::StdioConnection), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`StdioConnection`](super::StdioConnection) fails naming the first required field left unset.
+        ///Builder for [`StdioConnection`](super::StdioConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioConnection`](super::StdioConnection) fails naming the first required field left unset.
         pub struct StdioConnection {
             bundle_url: ::std::result::Result<
                 ::std::string::String,
@@ -14969,7 +14969,7 @@ Sets [`StdioConnection::type_`](super::StdioConnection::type_), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`StdioDeployPayload`](super::StdioDeployPayload), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`StdioDeployPayload`](super::StdioDeployPayload) fails naming the first required field left unset.
+        ///Builder for [`StdioDeployPayload`](super::StdioDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioDeployPayload`](super::StdioDeployPayload) fails naming the first required field left unset.
         pub struct StdioDeployPayload {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15083,7 +15083,7 @@ Sets [`StdioDeployPayload::type_`](super::StdioDeployPayload::type_), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`SuccessResponse`](super::SuccessResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`SuccessResponse`](super::SuccessResponse) fails naming the first required field left unset.
+        ///Builder for [`SuccessResponse`](super::SuccessResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SuccessResponse`](super::SuccessResponse) fails naming the first required field left unset.
         pub struct SuccessResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -15125,7 +15125,7 @@ Sets [`SuccessResponse::success`](super::SuccessResponse::success), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Tool`](super::Tool), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Tool`](super::Tool) fails naming the first required field left unset.
+        ///Builder for [`Tool`](super::Tool), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Tool`](super::Tool) fails naming the first required field left unset.
         pub struct Tool {
             annotations: ::std::result::Result<
                 ::std::option::Option<super::ToolAnnotations>,
@@ -15351,7 +15351,7 @@ Sets [`Tool::title`](super::Tool::title), from any value that converts into its 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolAnnotations`](super::ToolAnnotations), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolAnnotations`](super::ToolAnnotations) fails naming the first required field left unset.
+        ///Builder for [`ToolAnnotations`](super::ToolAnnotations), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolAnnotations`](super::ToolAnnotations) fails naming the first required field left unset.
         pub struct ToolAnnotations {
             destructive_hint: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -15496,7 +15496,7 @@ Sets [`ToolAnnotations::title`](super::ToolAnnotations::title), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolExecution`](super::ToolExecution), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolExecution`](super::ToolExecution) fails naming the first required field left unset.
+        ///Builder for [`ToolExecution`](super::ToolExecution), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolExecution`](super::ToolExecution) fails naming the first required field left unset.
         pub struct ToolExecution {
             task_support: ::std::result::Result<
                 ::std::option::Option<super::ToolExecutionTaskSupport>,
@@ -15547,7 +15547,7 @@ Sets [`ToolExecution::task_support`](super::ToolExecution::task_support), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolInputSchema`](super::ToolInputSchema), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolInputSchema`](super::ToolInputSchema) fails naming the first required field left unset.
+        ///Builder for [`ToolInputSchema`](super::ToolInputSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolInputSchema`](super::ToolInputSchema) fails naming the first required field left unset.
         pub struct ToolInputSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15620,7 +15620,7 @@ Sets [`ToolInputSchema::type_`](super::ToolInputSchema::type_), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolList`](super::ToolList), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolList`](super::ToolList) fails naming the first required field left unset.
+        ///Builder for [`ToolList`](super::ToolList), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolList`](super::ToolList) fails naming the first required field left unset.
         pub struct ToolList {
             tools: ::std::result::Result<
                 ::std::vec::Vec<super::Tool>,
@@ -15665,7 +15665,7 @@ Sets [`ToolList::tools`](super::ToolList::tools), from any value that converts i
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolOutputSchema`](super::ToolOutputSchema), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolOutputSchema`](super::ToolOutputSchema) fails naming the first required field left unset.
+        ///Builder for [`ToolOutputSchema`](super::ToolOutputSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolOutputSchema`](super::ToolOutputSchema) fails naming the first required field left unset.
         pub struct ToolOutputSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15760,7 +15760,7 @@ Sets [`ToolOutputSchema::type_`](super::ToolOutputSchema::type_), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolSchema`](super::ToolSchema), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolSchema`](super::ToolSchema) fails naming the first required field left unset.
+        ///Builder for [`ToolSchema`](super::ToolSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolSchema`](super::ToolSchema) fails naming the first required field left unset.
         pub struct ToolSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15876,7 +15876,7 @@ Sets [`ToolSchema::extra`](super::ToolSchema::extra), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`TriggerDefinition`](super::TriggerDefinition), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`TriggerDefinition`](super::TriggerDefinition) fails naming the first required field left unset.
+        ///Builder for [`TriggerDefinition`](super::TriggerDefinition), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerDefinition`](super::TriggerDefinition) fails naming the first required field left unset.
         pub struct TriggerDefinition {
             delivery: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -16016,7 +16016,7 @@ Sets [`TriggerDefinition::payload_schema`](super::TriggerDefinition::payload_sch
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`TriggerDelivery`](super::TriggerDelivery), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`TriggerDelivery`](super::TriggerDelivery) fails naming the first required field left unset.
+        ///Builder for [`TriggerDelivery`](super::TriggerDelivery), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerDelivery`](super::TriggerDelivery) fails naming the first required field left unset.
         pub struct TriggerDelivery {
             secret: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -16081,7 +16081,7 @@ Sets [`TriggerDelivery::url`](super::TriggerDelivery::url), from any value that 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`TriggerSubscribeRequest`](super::TriggerSubscribeRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`TriggerSubscribeRequest`](super::TriggerSubscribeRequest) fails naming the first required field left unset.
+        ///Builder for [`TriggerSubscribeRequest`](super::TriggerSubscribeRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerSubscribeRequest`](super::TriggerSubscribeRequest) fails naming the first required field left unset.
         pub struct TriggerSubscribeRequest {
             delivery: ::std::result::Result<
                 super::TriggerDelivery,
@@ -16156,7 +16156,7 @@ Sets [`TriggerSubscribeRequest::params`](super::TriggerSubscribeRequest::params)
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`TriggerSubscription`](super::TriggerSubscription), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`TriggerSubscription`](super::TriggerSubscription) fails naming the first required field left unset.
+        ///Builder for [`TriggerSubscription`](super::TriggerSubscription), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerSubscription`](super::TriggerSubscription) fails naming the first required field left unset.
         pub struct TriggerSubscription {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             refresh_before: ::std::result::Result<
@@ -16227,7 +16227,7 @@ Sets [`TriggerSubscription::refresh_before`](super::TriggerSubscription::refresh
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`TriggerUnsubscribeRequest`](super::TriggerUnsubscribeRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`TriggerUnsubscribeRequest`](super::TriggerUnsubscribeRequest) fails naming the first required field left unset.
+        ///Builder for [`TriggerUnsubscribeRequest`](super::TriggerUnsubscribeRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerUnsubscribeRequest`](super::TriggerUnsubscribeRequest) fails naming the first required field left unset.
         pub struct TriggerUnsubscribeRequest {
             delivery: ::std::result::Result<
                 super::TriggerUnsubscribeRequestDelivery,
@@ -16302,7 +16302,7 @@ Sets [`TriggerUnsubscribeRequest::params`](super::TriggerUnsubscribeRequest::par
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`TriggerUnsubscribeRequestDelivery`](super::TriggerUnsubscribeRequestDelivery), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`TriggerUnsubscribeRequestDelivery`](super::TriggerUnsubscribeRequestDelivery) fails naming the first required field left unset.
+        ///Builder for [`TriggerUnsubscribeRequestDelivery`](super::TriggerUnsubscribeRequestDelivery), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerUnsubscribeRequestDelivery`](super::TriggerUnsubscribeRequestDelivery) fails naming the first required field left unset.
         pub struct TriggerUnsubscribeRequestDelivery {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }

@@ -49,8 +49,35 @@ paths:
           content:
             application/json:
               schema: {$ref: "#/components/schemas/Item"}
+  /items/{itemId}/label:
+    put:
+      operationId: putLabel
+      parameters:
+        - {name: itemId, in: path, required: true, schema: {type: string}}
+      requestBody:
+        required: true
+        content:
+          multipart/form-data:
+            schema:
+              type: object
+              required: [label]
+              properties:
+                label:
+                  type: string
+                  description: The label, as a JSON string.
+                  contentMediaType: application/json
+                  contentSchema: {$ref: "#/components/schemas/Label"}
+      responses:
+        "200":
+          description: ok
 components:
   schemas:
+    Label:
+      type: object
+      description: What the label says.
+      required: [text]
+      properties:
+        text: {type: string}
     Item:
       type: object
       required: [name, createdAt]
@@ -78,6 +105,9 @@ actions:
   - target: $.paths['/items'].get
     update:
       x-pagination: {style: page, page: page, items: items}
+  - target: $.paths['/items/{itemId}/label'].put.requestBody.content['multipart/form-data'].schema.properties.label
+    update:
+      x-rust-example: types::Label::plain("fragile")
 "#;
 
 fn generate(settings: &Settings) -> String {
@@ -98,12 +128,17 @@ fn with_runtime() -> Settings {
     }
 }
 
-/// The doc text of the one function or method named `name` (in any module, impl or trait).
+/// The doc text of the functions or methods named `name` (in any module, impl or trait),
+/// which must all have the same (a path parameter shared by two operations, say).
 fn doc_of(code: &str, name: &str) -> String {
     let file = syn::parse_file(code).expect("the output parses");
     let mut found = Vec::new();
     collect_fn_docs(&file.items, name, &mut found);
-    assert_eq!(found.len(), 1, "expected one `{name}`, found {}", found.len());
+    assert!(!found.is_empty(), "no `{name}` in the output");
+    assert!(
+        found.iter().all(|d| *d == found[0]),
+        "`{name}` documented differently: {found:#?}"
+    );
     found.remove(0)
 }
 
@@ -237,6 +272,26 @@ fn error_tables_name_the_rust_variants_and_types() {
         ),
         "{list}"
     );
+}
+
+#[test]
+fn a_typed_json_part_is_documented_and_exemplified_as_the_type_it_takes() {
+    let code = generate(&with_runtime());
+    let label = doc_of(&code, "label");
+    assert!(
+        label.starts_with("What the label says.\n\nTakes a [`types::Label`](types::Label)"),
+        "{label}"
+    );
+    assert!(
+        !label.contains("JSON string"),
+        "the setter takes a typed value: {label}"
+    );
+    let operation = doc_of(&code, "put_label");
+    assert!(
+        operation.contains(".label(shelf::types::Label::plain(\"fragile\"))"),
+        "the example uses the overlay's constructor: {operation}"
+    );
+    assert!(!operation.contains("serde_json::from_str"), "{operation}");
 }
 
 #[test]

@@ -1044,7 +1044,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        ///Builder for [`DeployRequest`](super::DeployRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeployRequest`](super::DeployRequest) fails naming the first required field left unset.
+        ///Builder for [`DeployRequest`](super::DeployRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeployRequest`](super::DeployRequest) fails naming the first required field left unset.
         pub struct DeployRequest {
             module: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1134,7 +1134,7 @@ Sets [`DeployRequest::sourcemap`](super::DeployRequest::sourcemap), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DeployResponse`](super::DeployResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeployResponse`](super::DeployResponse) fails naming the first required field left unset.
+        ///Builder for [`DeployResponse`](super::DeployResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeployResponse`](super::DeployResponse) fails naming the first required field left unset.
         pub struct DeployResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -1245,7 +1245,7 @@ Sets [`DeployResponse::warnings`](super::DeployResponse::warnings), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DeploymentError`](super::DeploymentError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeploymentError`](super::DeploymentError) fails naming the first required field left unset.
+        ///Builder for [`DeploymentError`](super::DeploymentError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentError`](super::DeploymentError) fails naming the first required field left unset.
         pub struct DeploymentError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -1287,7 +1287,7 @@ Sets [`DeploymentError::error`](super::DeploymentError::error), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DeploymentInfo`](super::DeploymentInfo), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeploymentInfo`](super::DeploymentInfo) fails naming the first required field left unset.
+        ///Builder for [`DeploymentInfo`](super::DeploymentInfo), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentInfo`](super::DeploymentInfo) fails naming the first required field left unset.
         pub struct DeploymentInfo {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -1438,7 +1438,7 @@ Sets [`DeploymentInfo::updated_at`](super::DeploymentInfo::updated_at), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DeploymentList`](super::DeploymentList), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeploymentList`](super::DeploymentList) fails naming the first required field left unset.
+        ///Builder for [`DeploymentList`](super::DeploymentList), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentList`](super::DeploymentList) fails naming the first required field left unset.
         pub struct DeploymentList {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -1567,7 +1567,7 @@ Sets [`DeploymentList::updated_at`](super::DeploymentList::updated_at), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DeploymentLogEntry`](super::DeploymentLogEntry), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeploymentLogEntry`](super::DeploymentLogEntry) fails naming the first required field left unset.
+        ///Builder for [`DeploymentLogEntry`](super::DeploymentLogEntry), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentLogEntry`](super::DeploymentLogEntry) fails naming the first required field left unset.
         pub struct DeploymentLogEntry {
             error: ::std::result::Result<
                 ::std::option::Option<super::DeploymentLogEntryError>,
@@ -1700,7 +1700,7 @@ Sets [`DeploymentLogEntry::timestamp`](super::DeploymentLogEntry::timestamp), fr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`DeploymentLogEntryError`](super::DeploymentLogEntryError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`DeploymentLogEntryError`](super::DeploymentLogEntryError) fails naming the first required field left unset.
+        ///Builder for [`DeploymentLogEntryError`](super::DeploymentLogEntryError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentLogEntryError`](super::DeploymentLogEntryError) fails naming the first required field left unset.
         pub struct DeploymentLogEntryError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1747,7 +1747,7 @@ Sets [`DeploymentLogEntryError::message`](super::DeploymentLogEntryError::messag
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ExternalDeployPayload`](super::ExternalDeployPayload), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ExternalDeployPayload`](super::ExternalDeployPayload) fails naming the first required field left unset.
+        ///Builder for [`ExternalDeployPayload`](super::ExternalDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ExternalDeployPayload`](super::ExternalDeployPayload) fails naming the first required field left unset.
         pub struct ExternalDeployPayload {
             config_schema: ::std::result::Result<
                 ::std::option::Option<::serde_json::Value>,
@@ -1842,7 +1842,7 @@ Sets [`ExternalDeployPayload::upstream_url`](super::ExternalDeployPayload::upstr
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Health`](super::Health), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Health`](super::Health) fails naming the first required field left unset.
+        ///Builder for [`Health`](super::Health), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Health`](super::Health) fails naming the first required field left unset.
         pub struct Health {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             timestamp: ::std::result::Result<
@@ -1910,7 +1910,7 @@ Sets [`Health::timestamp`](super::Health::timestamp), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`HealthError`](super::HealthError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`HealthError`](super::HealthError) fails naming the first required field left unset.
+        ///Builder for [`HealthError`](super::HealthError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HealthError`](super::HealthError) fails naming the first required field left unset.
         pub struct HealthError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -1952,7 +1952,7 @@ Sets [`HealthError::error`](super::HealthError::error), from any value that conv
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`HostedDeployPayload`](super::HostedDeployPayload), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`HostedDeployPayload`](super::HostedDeployPayload) fails naming the first required field left unset.
+        ///Builder for [`HostedDeployPayload`](super::HostedDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HostedDeployPayload`](super::HostedDeployPayload) fails naming the first required field left unset.
         pub struct HostedDeployPayload {
             type_: ::std::result::Result<
                 super::HostedDeployPayloadType,
@@ -1998,7 +1998,7 @@ Sets [`HostedDeployPayload::type_`](super::HostedDeployPayload::type_), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`HttpConnection`](super::HttpConnection), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`HttpConnection`](super::HttpConnection) fails naming the first required field left unset.
+        ///Builder for [`HttpConnection`](super::HttpConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HttpConnection`](super::HttpConnection) fails naming the first required field left unset.
         pub struct HttpConnection {
             config_schema: ::std::result::Result<
                 ::serde_json::Value,
@@ -2097,7 +2097,7 @@ Sets [`HttpConnection::type_`](super::HttpConnection::type_), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Invocation`](super::Invocation), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Invocation`](super::Invocation) fails naming the first required field left unset.
+        ///Builder for [`Invocation`](super::Invocation), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Invocation`](super::Invocation) fails naming the first required field left unset.
         pub struct Invocation {
             duration: ::std::result::Result<
                 super::InvocationDuration,
@@ -2273,7 +2273,7 @@ Sets [`Invocation::timestamp`](super::Invocation::timestamp), from any value tha
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationDuration`](super::InvocationDuration), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationDuration`](super::InvocationDuration) fails naming the first required field left unset.
+        ///Builder for [`InvocationDuration`](super::InvocationDuration), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationDuration`](super::InvocationDuration) fails naming the first required field left unset.
         pub struct InvocationDuration {
             cpu_ms: ::std::result::Result<f64, ::std::string::String>,
             wall_ms: ::std::result::Result<f64, ::std::string::String>,
@@ -2338,7 +2338,7 @@ Sets [`InvocationDuration::wall_ms`](super::InvocationDuration::wall_ms), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationException`](super::InvocationException), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationException`](super::InvocationException) fails naming the first required field left unset.
+        ///Builder for [`InvocationException`](super::InvocationException), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationException`](super::InvocationException) fails naming the first required field left unset.
         pub struct InvocationException {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2448,7 +2448,7 @@ Sets [`InvocationException::timestamp`](super::InvocationException::timestamp), 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationLog`](super::InvocationLog), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationLog`](super::InvocationLog) fails naming the first required field left unset.
+        ///Builder for [`InvocationLog`](super::InvocationLog), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationLog`](super::InvocationLog) fails naming the first required field left unset.
         pub struct InvocationLog {
             level: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2535,7 +2535,7 @@ Sets [`InvocationLog::timestamp`](super::InvocationLog::timestamp), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationRequest`](super::InvocationRequest), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationRequest`](super::InvocationRequest) fails naming the first required field left unset.
+        ///Builder for [`InvocationRequest`](super::InvocationRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationRequest`](super::InvocationRequest) fails naming the first required field left unset.
         pub struct InvocationRequest {
             method: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2600,7 +2600,7 @@ Sets [`InvocationRequest::url`](super::InvocationRequest::url), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`InvocationResponse`](super::InvocationResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`InvocationResponse`](super::InvocationResponse) fails naming the first required field left unset.
+        ///Builder for [`InvocationResponse`](super::InvocationResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationResponse`](super::InvocationResponse) fails naming the first required field left unset.
         pub struct InvocationResponse {
             outcome: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<f64, ::std::string::String>,
@@ -2665,7 +2665,7 @@ Sets [`InvocationResponse::status`](super::InvocationResponse::status), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
+        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
         pub struct Pagination {
             current_page: ::std::result::Result<f64, ::std::string::String>,
             page_size: ::std::result::Result<f64, ::std::string::String>,
@@ -2768,7 +2768,7 @@ Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`RegistryError`](super::RegistryError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`RegistryError`](super::RegistryError) fails naming the first required field left unset.
+        ///Builder for [`RegistryError`](super::RegistryError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RegistryError`](super::RegistryError) fails naming the first required field left unset.
         pub struct RegistryError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -2810,7 +2810,7 @@ Sets [`RegistryError::error`](super::RegistryError::error), from any value that 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`RuntimeLogsError`](super::RuntimeLogsError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`RuntimeLogsError`](super::RuntimeLogsError) fails naming the first required field left unset.
+        ///Builder for [`RuntimeLogsError`](super::RuntimeLogsError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RuntimeLogsError`](super::RuntimeLogsError) fails naming the first required field left unset.
         pub struct RuntimeLogsError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -2852,7 +2852,7 @@ Sets [`RuntimeLogsError::error`](super::RuntimeLogsError::error), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`RuntimeLogsResponse`](super::RuntimeLogsResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`RuntimeLogsResponse`](super::RuntimeLogsResponse) fails naming the first required field left unset.
+        ///Builder for [`RuntimeLogsResponse`](super::RuntimeLogsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RuntimeLogsResponse`](super::RuntimeLogsResponse) fails naming the first required field left unset.
         pub struct RuntimeLogsResponse {
             invocations: ::std::result::Result<
                 ::std::vec::Vec<super::Invocation>,
@@ -2921,7 +2921,7 @@ Sets [`RuntimeLogsResponse::total`](super::RuntimeLogsResponse::total), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Server`](super::Server), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Server`](super::Server) fails naming the first required field left unset.
+        ///Builder for [`Server`](super::Server), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Server`](super::Server) fails naming the first required field left unset.
         pub struct Server {
             connections: ::std::result::Result<
                 ::std::vec::Vec<super::Connection>,
@@ -3153,7 +3153,7 @@ Sets [`Server::tools`](super::Server::tools), from any value that converts into 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerSecurity`](super::ServerSecurity), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerSecurity`](super::ServerSecurity) fails naming the first required field left unset.
+        ///Builder for [`ServerSecurity`](super::ServerSecurity), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerSecurity`](super::ServerSecurity) fails naming the first required field left unset.
         pub struct ServerSecurity {
             scan_passed: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -3199,7 +3199,7 @@ Sets [`ServerSecurity::scan_passed`](super::ServerSecurity::scan_passed), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerSummary`](super::ServerSummary), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerSummary`](super::ServerSummary) fails naming the first required field left unset.
+        ///Builder for [`ServerSummary`](super::ServerSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerSummary`](super::ServerSummary) fails naming the first required field left unset.
         pub struct ServerSummary {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -3441,7 +3441,7 @@ Sets [`ServerSummary::verified`](super::ServerSummary::verified), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServerTool`](super::ServerTool), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServerTool`](super::ServerTool) fails naming the first required field left unset.
+        ///Builder for [`ServerTool`](super::ServerTool), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTool`](super::ServerTool) fails naming the first required field left unset.
         pub struct ServerTool {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3531,7 +3531,7 @@ Sets [`ServerTool::name`](super::ServerTool::name), from any value that converts
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ServersListResponse`](super::ServersListResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ServersListResponse`](super::ServersListResponse) fails naming the first required field left unset.
+        ///Builder for [`ServersListResponse`](super::ServersListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServersListResponse`](super::ServersListResponse) fails naming the first required field left unset.
         pub struct ServersListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             servers: ::std::result::Result<
@@ -3600,7 +3600,7 @@ Sets [`ServersListResponse::servers`](super::ServersListResponse::servers), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`StdioConnection`](super::StdioConnection), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`StdioConnection`](super::StdioConnection) fails naming the first required field left unset.
+        ///Builder for [`StdioConnection`](super::StdioConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioConnection`](super::StdioConnection) fails naming the first required field left unset.
         pub struct StdioConnection {
             bundle_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3741,7 +3741,7 @@ Sets [`StdioConnection::type_`](super::StdioConnection::type_), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`StdioDeployPayload`](super::StdioDeployPayload), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`StdioDeployPayload`](super::StdioDeployPayload) fails naming the first required field left unset.
+        ///Builder for [`StdioDeployPayload`](super::StdioDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioDeployPayload`](super::StdioDeployPayload) fails naming the first required field left unset.
         pub struct StdioDeployPayload {
             type_: ::std::result::Result<
                 super::StdioDeployPayloadType,
@@ -3786,7 +3786,7 @@ Sets [`StdioDeployPayload::type_`](super::StdioDeployPayload::type_), from any v
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ToolInputSchema`](super::ToolInputSchema), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ToolInputSchema`](super::ToolInputSchema) fails naming the first required field left unset.
+        ///Builder for [`ToolInputSchema`](super::ToolInputSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolInputSchema`](super::ToolInputSchema) fails naming the first required field left unset.
         pub struct ToolInputSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3859,7 +3859,7 @@ Sets [`ToolInputSchema::type_`](super::ToolInputSchema::type_), from any value t
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`UplinkError`](super::UplinkError), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`UplinkError`](super::UplinkError) fails naming the first required field left unset.
+        ///Builder for [`UplinkError`](super::UplinkError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UplinkError`](super::UplinkError) fails naming the first required field left unset.
         pub struct UplinkError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -3901,7 +3901,7 @@ Sets [`UplinkError::error`](super::UplinkError::error), from any value that conv
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`UplinkTokenResponse`](super::UplinkTokenResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`UplinkTokenResponse`](super::UplinkTokenResponse) fails naming the first required field left unset.
+        ///Builder for [`UplinkTokenResponse`](super::UplinkTokenResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UplinkTokenResponse`](super::UplinkTokenResponse) fails naming the first required field left unset.
         pub struct UplinkTokenResponse {
             authtoken: ::std::result::Result<
                 ::std::string::String,

@@ -496,7 +496,7 @@ fn document_types(api: &OpenAPI, schemas: &SchemaIndex<'_>, file: &mut syn::File
                 let name = structure.ident.to_string();
                 let text = format!(
                     "Builder for [`{name}`](super::{name}), field by field. `Default` starts with every \
-                     required field unset and every optional one empty; converting it into a \
+                     required field unset and every optional one at its default; converting it into a \
                      [`{name}`](super::{name}) fails naming the first required field left unset."
                 );
                 push_doc(&mut structure.attrs, &text);

@@ -254,7 +254,7 @@ pub mod types {
     /// Types for composing complex structures.
     pub mod builder {
         #[derive(Clone, Debug)]
-        ///Builder for [`BuildEvent`](super::BuildEvent), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`BuildEvent`](super::BuildEvent) fails naming the first required field left unset.
+        ///Builder for [`BuildEvent`](super::BuildEvent), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`BuildEvent`](super::BuildEvent) fails naming the first required field left unset.
         pub struct BuildEvent {
             line: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -347,7 +347,7 @@ Sets [`BuildEvent::percent`](super::BuildEvent::percent), from any value that co
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`CheckHealthResponse`](super::CheckHealthResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`CheckHealthResponse`](super::CheckHealthResponse) fails naming the first required field left unset.
+        ///Builder for [`CheckHealthResponse`](super::CheckHealthResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CheckHealthResponse`](super::CheckHealthResponse) fails naming the first required field left unset.
         pub struct CheckHealthResponse {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -390,7 +390,7 @@ Sets [`CheckHealthResponse::status`](super::CheckHealthResponse::status), from a
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`LegacyWidget`](super::LegacyWidget), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`LegacyWidget`](super::LegacyWidget) fails naming the first required field left unset.
+        ///Builder for [`LegacyWidget`](super::LegacyWidget), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`LegacyWidget`](super::LegacyWidget) fails naming the first required field left unset.
         pub struct LegacyWidget {
             colour: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -457,7 +457,7 @@ Sets [`LegacyWidget::id`](super::LegacyWidget::id), from any value that converts
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ListGadgetsResponse`](super::ListGadgetsResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ListGadgetsResponse`](super::ListGadgetsResponse) fails naming the first required field left unset.
+        ///Builder for [`ListGadgetsResponse`](super::ListGadgetsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ListGadgetsResponse`](super::ListGadgetsResponse) fails naming the first required field left unset.
         pub struct ListGadgetsResponse {
             gadgets: ::std::result::Result<
                 ::std::vec::Vec<super::Widget>,
@@ -503,7 +503,7 @@ Sets [`ListGadgetsResponse::gadgets`](super::ListGadgetsResponse::gadgets), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`ListRelaysResponse`](super::ListRelaysResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`ListRelaysResponse`](super::ListRelaysResponse) fails naming the first required field left unset.
+        ///Builder for [`ListRelaysResponse`](super::ListRelaysResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ListRelaysResponse`](super::ListRelaysResponse) fails naming the first required field left unset.
         pub struct ListRelaysResponse {
             next_cursor: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -574,7 +574,7 @@ Sets [`ListRelaysResponse::relays`](super::ListRelaysResponse::relays), from any
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`NotFound`](super::NotFound), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`NotFound`](super::NotFound) fails naming the first required field left unset.
+        ///Builder for [`NotFound`](super::NotFound), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NotFound`](super::NotFound) fails naming the first required field left unset.
         pub struct NotFound {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -642,7 +642,7 @@ Sets [`NotFound::message`](super::NotFound::message), from any value that conver
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Outage`](super::Outage), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Outage`](super::Outage) fails naming the first required field left unset.
+        ///Builder for [`Outage`](super::Outage), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Outage`](super::Outage) fails naming the first required field left unset.
         pub struct Outage {
             retry_in_seconds: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -693,7 +693,7 @@ Sets [`Outage::retry_in_seconds`](super::Outage::retry_in_seconds), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
+        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
         pub struct Pagination {
             current_page: ::std::result::Result<i64, ::std::string::String>,
             total_pages: ::std::result::Result<i64, ::std::string::String>,
@@ -758,7 +758,7 @@ Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Problem`](super::Problem), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Problem`](super::Problem) fails naming the first required field left unset.
+        ///Builder for [`Problem`](super::Problem), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Problem`](super::Problem) fails naming the first required field left unset.
         pub struct Problem {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -800,7 +800,7 @@ Sets [`Problem::error`](super::Problem::error), from any value that converts int
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Relay`](super::Relay), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Relay`](super::Relay) fails naming the first required field left unset.
+        ///Builder for [`Relay`](super::Relay), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Relay`](super::Relay) fails naming the first required field left unset.
         pub struct Relay {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -863,7 +863,7 @@ Sets [`Relay::region`](super::Relay::region), from any value that converts into 
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`RetireWidgetBody`](super::RetireWidgetBody), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`RetireWidgetBody`](super::RetireWidgetBody) fails naming the first required field left unset.
+        ///Builder for [`RetireWidgetBody`](super::RetireWidgetBody), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RetireWidgetBody`](super::RetireWidgetBody) fails naming the first required field left unset.
         pub struct RetireWidgetBody {
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -905,7 +905,7 @@ Sets [`RetireWidgetBody::reason`](super::RetireWidgetBody::reason), from any val
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`UploadPhotosResponse`](super::UploadPhotosResponse), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`UploadPhotosResponse`](super::UploadPhotosResponse) fails naming the first required field left unset.
+        ///Builder for [`UploadPhotosResponse`](super::UploadPhotosResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UploadPhotosResponse`](super::UploadPhotosResponse) fails naming the first required field left unset.
         pub struct UploadPhotosResponse {
             stored: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -948,7 +948,7 @@ Sets [`UploadPhotosResponse::stored`](super::UploadPhotosResponse::stored), from
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`Widget`](super::Widget), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`Widget`](super::Widget) fails naming the first required field left unset.
+        ///Builder for [`Widget`](super::Widget), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Widget`](super::Widget) fails naming the first required field left unset.
         pub struct Widget {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1011,7 +1011,7 @@ Sets [`Widget::name`](super::Widget::name), from any value that converts into it
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`WidgetPage`](super::WidgetPage), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`WidgetPage`](super::WidgetPage) fails naming the first required field left unset.
+        ///Builder for [`WidgetPage`](super::WidgetPage), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`WidgetPage`](super::WidgetPage) fails naming the first required field left unset.
         pub struct WidgetPage {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             widgets: ::std::result::Result<
@@ -1079,7 +1079,7 @@ Sets [`WidgetPage::widgets`](super::WidgetPage::widgets), from any value that co
             }
         }
         #[derive(Clone, Debug)]
-        ///Builder for [`WidgetPatch`](super::WidgetPatch), field by field. `Default` starts with every required field unset and every optional one empty; converting it into a [`WidgetPatch`](super::WidgetPatch) fails naming the first required field left unset.
+        ///Builder for [`WidgetPatch`](super::WidgetPatch), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`WidgetPatch`](super::WidgetPatch) fails naming the first required field left unset.
         pub struct WidgetPatch {
             homepage: ::std::result::Result<
                 ::std::option::Option<::std::option::Option<::std::string::String>>,
