@@ -66,6 +66,7 @@ fn unexport_progenitor_error(file: &mut syn::File) {
         file.items.insert(
             position + 1,
             syn::parse_quote!(
+                #[allow(unused_imports)]
                 use progenitor_client::Error;
             ),
         );
