@@ -19,8 +19,8 @@ pub mod types {
     pub struct ApiError {
         ///What went wrong, in words meant for a person.
         pub error: ::std::string::String,
-        #[serde(flatten)]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ApiError {
@@ -29,7 +29,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ApiKeyCreateRequest`
+    ///The request body of `create_api_key`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeyCreateRequest {
         ///A name for the key.
@@ -41,11 +41,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ApiKeyCreateResponse`
+    ///The answer of `create_api_key`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeyCreateResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -60,11 +60,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ApiKeySummary`
+    ///An item of the `apiKeys` member of [`ApiKeysListResponse`](ApiKeysListResponse).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeySummary {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -77,11 +77,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ApiKeysListResponse`
+    ///The answer of `list_api_keys`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ApiKeysListResponse {
-        #[serde(rename = "apiKeys")]
         ///The `apiKeys` member: a list, each item an [`ApiKeySummary`](ApiKeySummary); always present.
+        #[serde(rename = "apiKeys")]
         pub api_keys: ::std::vec::Vec<ApiKeySummary>,
     }
     impl ApiKeysListResponse {
@@ -90,7 +90,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AuthRequiredStatus`
+    ///One shape of [`ConnectionStatus`](ConnectionStatus).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct AuthRequiredStatus {
         ///The same as `setupUrl`. Deprecated.
@@ -115,7 +115,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`AuthRequiredStatusState`
+    ///The `state` member of [`AuthRequiredStatus`](AuthRequiredStatus).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -129,8 +129,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum AuthRequiredStatusState {
-        #[serde(rename = "auth_required")]
         ///The value `auth_required`.
+        #[serde(rename = "auth_required")]
         AuthRequired,
     }
     impl ::std::fmt::Display for AuthRequiredStatusState {
@@ -180,17 +180,17 @@ pub mod types {
         PartialOrd
     )]
     pub enum BooleanFlag {
-        #[serde(rename = "true")]
         ///The value `true`.
+        #[serde(rename = "true")]
         True,
-        #[serde(rename = "false")]
         ///The value `false`.
+        #[serde(rename = "false")]
         False,
-        #[serde(rename = "1")]
         ///The value `1`.
+        #[serde(rename = "1")]
         X1,
-        #[serde(rename = "0")]
         ///The value `0`.
+        #[serde(rename = "0")]
         X0,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -237,29 +237,29 @@ pub mod types {
             value.parse()
         }
     }
-    ///`CardPrompt`
+    ///An item of the `prompts` member of [`ServerCard`](ServerCard).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CardPrompt {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `arguments` member: a list, each item a [`PromptArgument`](PromptArgument).
-        pub arguments: ::std::vec::Vec<PromptArgument>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
-        ///The `description` member: a string; `None` when the object leaves it out.
-        pub description: ::std::option::Option<::std::string::String>,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub arguments: ::std::vec::Vec<PromptArgument>,
+        ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The `icons` member: a list, each item an [`Icon`](Icon).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub icons: ::std::vec::Vec<Icon>,
+        ///The `_meta` member: a JSON object with any members.
         #[serde(
             rename = "_meta",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
-        ///The `_meta` member: a JSON object with any members.
         pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `title` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
     impl CardPrompt {
@@ -268,35 +268,35 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CardResource`
+    ///An item of the `resources` member of [`ServerCard`](ServerCard).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CardResource {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `annotations` member: a [`ResourceAnnotations`](ResourceAnnotations); `None` when the object leaves it out.
-        pub annotations: ::std::option::Option<ResourceAnnotations>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub annotations: ::std::option::Option<ResourceAnnotations>,
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `icons` member: a list, each item an [`Icon`](Icon).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub icons: ::std::vec::Vec<Icon>,
+        ///The `_meta` member: a JSON object with any members.
         #[serde(
             rename = "_meta",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
-        ///The `_meta` member: a JSON object with any members.
         pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+        ///The `mimeType` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "mimeType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `mimeType` member: a string; `None` when the object leaves it out.
         pub mime_type: ::std::option::Option<::std::string::String>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `title` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///The `uri` member: a string; always present.
         pub uri: ::std::string::String,
@@ -319,7 +319,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ConnectedStatus`
+    ///One shape of [`ConnectionStatus`](ConnectionStatus).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectedStatus {
         ///The `state` member: always `connected`; always present.
@@ -331,7 +331,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ConnectedStatusState`
+    ///The `state` member of [`ConnectedStatus`](ConnectedStatus).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -345,8 +345,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConnectedStatusState {
-        #[serde(rename = "connected")]
         ///The value `connected`.
+        #[serde(rename = "connected")]
         Connected,
     }
     impl ::std::fmt::Display for ConnectedStatusState {
@@ -383,23 +383,23 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Connection`
+    ///An item of the `connections` member of [`ConnectionsListResponse`](ConnectionsListResponse), the answer of `create_connection`, the answer of `get_connection` and the answer of `set_connection`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Connection {
         ///The connection's id, unique within its namespace.
         #[serde(rename = "connectionId")]
         pub connection_id: ::std::string::String,
+        ///The `createdAt` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "createdAt",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `createdAt` member: a string; `None` when the object leaves it out.
         pub created_at: ::std::option::Option<::std::string::String>,
+        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "iconUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         pub icon_url: ::std::option::Option<::std::string::String>,
         ///The MCP server's URL; null for uplink connections.
         #[serde(
@@ -412,22 +412,22 @@ pub mod types {
         pub metadata: ::std::option::Option<
             ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `mock` member: a [`ConnectionMock`](ConnectionMock); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mock: ::std::option::Option<ConnectionMock>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
+        ///The `serverInfo` member: a [`ServerInfo`](ServerInfo); `None` when the object leaves it out.
         #[serde(
             rename = "serverInfo",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `serverInfo` member: a [`ServerInfo`](ServerInfo); `None` when the object leaves it out.
         pub server_info: ::std::option::Option<ServerInfo>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `status` member: a [`ConnectionStatus`](ConnectionStatus); `None` when the object leaves it out.
-        pub status: ::std::option::Option<ConnectionStatus>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub status: ::std::option::Option<ConnectionStatus>,
         ///The `transport` member: a [`ConnectionTransport`](ConnectionTransport) (one of `http`, `uplink`); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transport: ::std::option::Option<ConnectionTransport>,
     }
     impl Connection {
@@ -472,8 +472,8 @@ pub mod types {
         ///Any metadata of the caller's; usable as a list filter.
         #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub metadata: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `mock` member: a [`ConnectionMock`](ConnectionMock); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub mock: ::std::option::Option<ConnectionMock>,
         ///A display name; the connection id when left out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
@@ -481,11 +481,11 @@ pub mod types {
         ///A registry server's qualified name; the preferred way to name a registry server.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub server: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `source` member: a [`ConnectionSource`](ConnectionSource); `None` when the object leaves it out.
-        pub source: ::std::option::Option<ConnectionSource>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub source: ::std::option::Option<ConnectionSource>,
         ///The `transport` member: a [`ConnectionTransport`](ConnectionTransport) (one of `http`, `uplink`); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub transport: ::std::option::Option<ConnectionTransport>,
     }
     impl ConnectionRequest {
@@ -501,8 +501,8 @@ pub mod types {
         pub entrypoint: ::std::string::String,
         ///The `kind` member: always `module`; always present.
         pub kind: ConnectionSourceKind,
-        #[serde(rename = "sourceFiles")]
         ///The `sourceFiles` member: a list, each item a [`SourceFile`](SourceFile); always present.
+        #[serde(rename = "sourceFiles")]
         pub source_files: ::std::vec::Vec<SourceFile>,
     }
     impl ConnectionSource {
@@ -511,7 +511,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ConnectionSourceKind`
+    ///The `kind` member of [`ConnectionSource`](ConnectionSource).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -525,8 +525,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConnectionSourceKind {
-        #[serde(rename = "module")]
         ///The value `module`.
+        #[serde(rename = "module")]
         Module,
     }
     impl ::std::fmt::Display for ConnectionSourceKind {
@@ -618,11 +618,11 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConnectionTransport {
-        #[serde(rename = "http")]
         ///The value `http`.
+        #[serde(rename = "http")]
         Http,
-        #[serde(rename = "uplink")]
         ///The value `uplink`.
+        #[serde(rename = "uplink")]
         Uplink,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -665,7 +665,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ConnectionsListResponse`
+    ///The answer of `list_connections`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ConnectionsListResponse {
         ///The `connections` member: a list, each item a [`Connection`](Connection); always present.
@@ -683,7 +683,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Constraint`
+    ///An item of the `policy` member of [`CreateTokenRequest`](CreateTokenRequest).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Constraint {
         ///Metadata the touched resources must carry: with one object, every pair must match; with a list, any one object must match.
@@ -756,7 +756,7 @@ pub mod types {
             Self::Array(value)
         }
     }
-    ///`ConstraintOperation`
+    ///One shape of [`ConstraintOperations`](ConstraintOperations).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -769,14 +769,14 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConstraintOperation {
-        #[serde(rename = "read")]
         ///The value `read`.
+        #[serde(rename = "read")]
         Read,
-        #[serde(rename = "write")]
         ///The value `write`.
+        #[serde(rename = "write")]
         Write,
-        #[serde(rename = "execute")]
         ///The value `execute`.
+        #[serde(rename = "execute")]
         Execute,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -843,7 +843,7 @@ pub mod types {
             Self::Array(value)
         }
     }
-    ///`ConstraintResource`
+    ///One shape of [`ConstraintResources`](ConstraintResources).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -856,17 +856,17 @@ pub mod types {
         PartialOrd
     )]
     pub enum ConstraintResource {
-        #[serde(rename = "connections")]
         ///The value `connections`.
+        #[serde(rename = "connections")]
         Connections,
-        #[serde(rename = "servers")]
         ///The value `servers`.
+        #[serde(rename = "servers")]
         Servers,
-        #[serde(rename = "namespaces")]
         ///The value `namespaces`.
+        #[serde(rename = "namespaces")]
         Namespaces,
-        #[serde(rename = "skills")]
         ///The value `skills`.
+        #[serde(rename = "skills")]
         Skills,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -960,7 +960,7 @@ pub mod types {
             Self::Number(value)
         }
     }
-    ///`CreateTokenRequest`
+    ///The request body of `create_token`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct CreateTokenRequest {
         ///Mint the token in this organisation's name; the caller must be its admin or owner.
@@ -979,7 +979,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`CreateTokenResponse`
+    ///The answer of `create_token`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CreateTokenResponse {
         ///When the token expires (ISO 8601).
@@ -1022,7 +1022,7 @@ pub mod types {
             Self::StdioDeployPayload(value)
         }
     }
-    ///`DisconnectedStatus`
+    ///One shape of [`ConnectionStatus`](ConnectionStatus).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DisconnectedStatus {
         ///The `state` member: always `disconnected`; always present.
@@ -1034,7 +1034,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DisconnectedStatusState`
+    ///The `state` member of [`DisconnectedStatus`](DisconnectedStatus).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1048,8 +1048,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum DisconnectedStatusState {
-        #[serde(rename = "disconnected")]
         ///The value `disconnected`.
+        #[serde(rename = "disconnected")]
         Disconnected,
     }
     impl ::std::fmt::Display for DisconnectedStatusState {
@@ -1089,8 +1089,8 @@ pub mod types {
     ///A server's managed domain under `run.tools`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Domain {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The full host name the server answers on.
         pub hostname: ::std::string::String,
@@ -1098,11 +1098,11 @@ pub mod types {
         pub id: DomainId,
         ///The subdomain part of `hostname`.
         pub subdomain: ::std::string::String,
-        #[serde(rename = "type")]
         ///The `type` member: always `managed`; always present.
+        #[serde(rename = "type")]
         pub type_: DomainType,
-        #[serde(rename = "updatedAt")]
         ///The `updatedAt` member: a string; always present.
+        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
     impl Domain {
@@ -1111,7 +1111,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DomainId`
+    ///The `id` member of [`Domain`](Domain).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1125,8 +1125,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum DomainId {
-        #[serde(rename = "managed")]
         ///The value `managed`.
+        #[serde(rename = "managed")]
         Managed,
     }
     impl ::std::fmt::Display for DomainId {
@@ -1163,7 +1163,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`DomainType`
+    ///The `type` member of [`Domain`](Domain).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1177,8 +1177,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum DomainType {
-        #[serde(rename = "managed")]
         ///The value `managed`.
+        #[serde(rename = "managed")]
         Managed,
     }
     impl ::std::fmt::Display for DomainType {
@@ -1215,7 +1215,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`DomainUpdateRequest`
+    ///The request body of `update_domain`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DomainUpdateRequest {
         ///The new subdomain under `run.tools`.
@@ -1227,7 +1227,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DomainsListResponse`
+    ///The answer of `list_domains`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DomainsListResponse {
         ///The `domains` member: a list, each item a [`Domain`](Domain); always present.
@@ -1239,7 +1239,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ErrorStatus`
+    ///One shape of [`ConnectionStatus`](ConnectionStatus).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ErrorStatus {
         ///The `message` member: a string; always present.
@@ -1253,7 +1253,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ErrorStatusState`
+    ///The `state` member of [`ErrorStatus`](ErrorStatus).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1267,8 +1267,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ErrorStatusState {
-        #[serde(rename = "error")]
         ///The value `error`.
+        #[serde(rename = "error")]
         Error,
     }
     impl ::std::fmt::Display for ErrorStatusState {
@@ -1325,11 +1325,11 @@ pub mod types {
             ::std::string::String,
             ::std::string::String,
         >,
-        #[serde(rename = "type")]
         ///The `type` member: always `external`; always present.
+        #[serde(rename = "type")]
         pub type_: ExternalDeployPayloadType,
-        #[serde(rename = "upstreamUrl")]
         ///The `upstreamUrl` member: a string; always present.
+        #[serde(rename = "upstreamUrl")]
         pub upstream_url: ::std::string::String,
     }
     impl ExternalDeployPayload {
@@ -1338,7 +1338,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ExternalDeployPayloadType`
+    ///The `type` member of [`ExternalDeployPayload`](ExternalDeployPayload).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1352,8 +1352,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ExternalDeployPayloadType {
-        #[serde(rename = "external")]
         ///The value `external`.
+        #[serde(rename = "external")]
         External,
     }
     impl ::std::fmt::Display for ExternalDeployPayloadType {
@@ -1390,7 +1390,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Health`
+    ///The answer of `check_health`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Health {
         ///The service's own word for its state.
@@ -1424,19 +1424,19 @@ pub mod types {
             skip_serializing_if = "::std::vec::Vec::is_empty"
         )]
         pub secret_names: ::std::vec::Vec<::std::string::String>,
+        ///The `serverCard` member: a [`ServerCard`](ServerCard); `None` when the object leaves it out.
         #[serde(
             rename = "serverCard",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `serverCard` member: a [`ServerCard`](ServerCard); `None` when the object leaves it out.
         pub server_card: ::std::option::Option<ServerCard>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `source` member: a [`ReleaseSource`](ReleaseSource); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub source: ::std::option::Option<ReleaseSource>,
         ///Whether the server keeps state between requests of a session.
         pub stateful: bool,
-        #[serde(rename = "type")]
         ///The `type` member: always `hosted`; always present.
+        #[serde(rename = "type")]
         pub type_: HostedDeployPayloadType,
     }
     impl HostedDeployPayload {
@@ -1445,7 +1445,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HostedDeployPayloadType`
+    ///The `type` member of [`HostedDeployPayload`](HostedDeployPayload).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1459,8 +1459,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum HostedDeployPayloadType {
-        #[serde(rename = "hosted")]
         ///The value `hosted`.
+        #[serde(rename = "hosted")]
         Hosted,
     }
     impl ::std::fmt::Display for HostedDeployPayloadType {
@@ -1506,8 +1506,8 @@ pub mod types {
         ///The server's HTTP endpoint.
         #[serde(rename = "deploymentUrl")]
         pub deployment_url: ::std::string::String,
-        #[serde(rename = "type")]
         ///The `type` member: always `http`; always present.
+        #[serde(rename = "type")]
         pub type_: HttpConnectionType,
     }
     impl HttpConnection {
@@ -1516,7 +1516,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HttpConnectionType`
+    ///The `type` member of [`HttpConnection`](HttpConnection).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1530,8 +1530,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum HttpConnectionType {
-        #[serde(rename = "http")]
         ///The value `http`.
+        #[serde(rename = "http")]
         Http,
     }
     impl ::std::fmt::Display for HttpConnectionType {
@@ -1571,17 +1571,17 @@ pub mod types {
     ///The headers and query parameters the server asks for, by name.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct HttpInputs {
-        #[serde(
-            default,
-            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
-        )]
         ///The `headers` member: a JSON object with any members.
-        pub headers: ::std::collections::HashMap<::std::string::String, InputField>,
         #[serde(
             default,
             skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
         )]
+        pub headers: ::std::collections::HashMap<::std::string::String, InputField>,
         ///The `query` member: a JSON object with any members.
+        #[serde(
+            default,
+            skip_serializing_if = ":: std :: collections :: HashMap::is_empty"
+        )]
         pub query: ::std::collections::HashMap<::std::string::String, InputField>,
     }
     impl HttpInputs {
@@ -1590,22 +1590,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Icon`
+    ///An item of the `icons` member of [`CardPrompt`](CardPrompt), an item of the `icons` member of [`CardResource`](CardResource), an item of the `icons` member of [`ServerInfo`](ServerInfo) and an item of the `icons` member of [`Tool`](Tool).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Icon {
+        ///The `mimeType` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "mimeType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `mimeType` member: a string; `None` when the object leaves it out.
         pub mime_type: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `sizes` member: a list, each item a string.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub sizes: ::std::vec::Vec<::std::string::String>,
         ///The `src` member: a string; always present.
         pub src: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `theme` member: one of `light`, `dark`; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub theme: ::std::option::Option<IconTheme>,
     }
     impl Icon {
@@ -1614,7 +1614,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`IconTheme`
+    ///The `theme` member of [`Icon`](Icon).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1627,11 +1627,11 @@ pub mod types {
         PartialOrd
     )]
     pub enum IconTheme {
-        #[serde(rename = "light")]
         ///The value `light`.
+        #[serde(rename = "light")]
         Light,
-        #[serde(rename = "dark")]
         ///The value `dark`.
+        #[serde(rename = "dark")]
         Dark,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -1674,7 +1674,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`IconUploadRequest`
+    ///The request body of `upload_icon`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IconUploadRequest {
         ///The image (PNG, JPEG, GIF, SVG or WebP), at most 1 MB.
@@ -1686,11 +1686,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`IconUploadResponse`
+    ///The answer of `upload_icon`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct IconUploadResponse {
-        #[serde(rename = "iconUrl")]
         ///The `iconUrl` member: a string; always present.
+        #[serde(rename = "iconUrl")]
         pub icon_url: ::std::string::String,
     }
     impl IconUploadResponse {
@@ -1702,13 +1702,13 @@ pub mod types {
     ///`InputField`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InputField {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The `label` member: a string; always present.
         pub label: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `required` member: `true` or `false`; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
     }
     impl InputField {
@@ -1717,18 +1717,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InputRequiredStatus`
+    ///One shape of [`ConnectionStatus`](ConnectionStatus).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InputRequiredStatus {
         ///The `http` member: a [`HttpInputs`](HttpInputs); always present.
         pub http: HttpInputs,
         ///The `missing` member: a [`MissingInputs`](MissingInputs); always present.
         pub missing: MissingInputs,
+        ///The `setupUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "setupUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `setupUrl` member: a string; `None` when the object leaves it out.
         pub setup_url: ::std::option::Option<::std::string::String>,
         ///The `state` member: always `input_required`; always present.
         pub state: InputRequiredStatusState,
@@ -1739,7 +1739,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InputRequiredStatusState`
+    ///The `state` member of [`InputRequiredStatus`](InputRequiredStatus).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -1753,8 +1753,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum InputRequiredStatusState {
-        #[serde(rename = "input_required")]
         ///The value `input_required`.
+        #[serde(rename = "input_required")]
         InputRequired,
     }
     impl ::std::fmt::Display for InputRequiredStatusState {
@@ -1791,7 +1791,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Invocation`
+    ///An item of the `invocations` member of [`RuntimeLogsResponse`](RuntimeLogsResponse).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Invocation {
         ///The `duration` member: an [`InvocationDuration`](InvocationDuration); always present.
@@ -1815,7 +1815,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationDuration`
+    ///The `duration` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationDuration {
         ///CPU time spent, in milliseconds.
@@ -1831,7 +1831,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationException`
+    ///An item of the `exceptions` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationException {
         ///The `message` member: a string; always present.
@@ -1847,7 +1847,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationLog`
+    ///An item of the `logs` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationLog {
         ///The `level` member: a string; always present.
@@ -1863,7 +1863,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationRequest`
+    ///The `request` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationRequest {
         ///The HTTP method of the request the server handled.
@@ -1877,7 +1877,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationResponse`
+    ///The `response` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationResponse {
         ///How the invocation ended, in the hosting runtime's words.
@@ -1891,7 +1891,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`MetadataMatch`
+    ///One shape of [`ConstraintMetadata`](ConstraintMetadata).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct MetadataMatch(
@@ -1941,11 +1941,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`NamespaceCreateResponse`
+    ///The answer of `create_namespace`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespaceCreateResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
@@ -1956,7 +1956,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`NamespaceDeleteResponse`
+    ///The answer of `delete_namespace`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespaceDeleteResponse {
         ///The `name` member: a string; always present.
@@ -1970,7 +1970,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`NamespaceSetRequest`
+    ///The request body of `set_namespace`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct NamespaceSetRequest {
         ///Make the namespace the organisation's rather than the caller's.
@@ -1986,11 +1986,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`NamespaceSetResponse`
+    ///The answer of `set_namespace`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespaceSetResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
@@ -2001,7 +2001,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`NamespaceSummary`
+    ///An item of the `namespaces` member of [`NamespacesListResponse`](NamespacesListResponse).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespaceSummary {
         ///The `name` member: a string; always present.
@@ -2013,7 +2013,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`NamespacesListResponse`
+    ///The answer of `list_namespaces`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NamespacesListResponse {
         ///The `namespaces` member: a list, each item a [`NamespaceSummary`](NamespaceSummary); always present.
@@ -2061,16 +2061,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///`PromptArgument`
+    ///An item of the `arguments` member of [`CardPrompt`](CardPrompt) and an item of the `arguments` member of [`ServerPrompt`](ServerPrompt).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct PromptArgument {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `required` member: `true` or `false`; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub required: ::std::option::Option<bool>,
     }
     impl PromptArgument {
@@ -2082,25 +2082,25 @@ pub mod types {
     ///One release, with its pipeline log.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Release {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `branch` member: a string; `None` when the object leaves it out.
-        pub branch: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub branch: ::std::option::Option<::std::string::String>,
         ///The `commit` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub commit: ::std::option::Option<::std::string::String>,
+        ///The `commitMessage` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "commitMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `commitMessage` member: a string; `None` when the object leaves it out.
         pub commit_message: ::std::option::Option<::std::string::String>,
         ///When the release was created (ISO 8601).
         #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `logs` member: a list, each item a [`ReleaseLogEntry`](ReleaseLogEntry).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub logs: ::std::vec::Vec<ReleaseLogEntry>,
         ///The MCP endpoint of this release.
         #[serde(
@@ -2110,17 +2110,17 @@ pub mod types {
         pub mcp_url: ::std::option::Option<::std::string::String>,
         ///The `status` member: a [`ReleaseStatus`](ReleaseStatus); always present.
         pub status: ReleaseStatus,
-        #[serde(rename = "type")]
         ///The `type` member: a [`ReleaseType`](ReleaseType); always present.
+        #[serde(rename = "type")]
         pub type_: ReleaseType,
         ///When the status last changed (ISO 8601).
         #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
+        ///The `upstreamUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "upstreamUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `upstreamUrl` member: a string; `None` when the object leaves it out.
         pub upstream_url: ::std::option::Option<::std::string::String>,
     }
     impl Release {
@@ -2162,7 +2162,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ReleaseDeployResponse`
+    ///The answer of `deploy_release`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseDeployResponse {
         ///The new release's id (the member kept its older name).
@@ -2186,17 +2186,17 @@ pub mod types {
     ///The JSON value in the `data` field of one release stream event. The event name tells which shape to expect: `init`, `log`, `status` (a bare string) or `complete`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ReleaseEventData {
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         pub subtype_0: ::std::option::Option<ReleaseInitEventData>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         pub subtype_1: ::std::option::Option<ReleaseCompleteEventData>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         pub subtype_2: ::std::option::Option<ReleaseLogEventData>,
-        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten, skip_serializing_if = "::std::option::Option::is_none")]
         pub subtype_3: ::std::option::Option<ReleaseStatusEventData>,
     }
     impl ReleaseEventData {
@@ -2220,8 +2220,8 @@ pub mod types {
     ///One line of a release's pipeline log.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseLogEntry {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `error` member: a JSON object; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ReleaseLogEntryError>,
         ///Known values start, end, info, success, failure.
         pub level: ::std::string::String,
@@ -2241,8 +2241,8 @@ pub mod types {
     ///Present when the stage failed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ReleaseLogEntryError {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `message` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReleaseLogEntryError {
@@ -2264,17 +2264,17 @@ pub mod types {
         PartialOrd
     )]
     pub enum ReleaseLogEntryStage {
-        #[serde(rename = "deploy")]
         ///The value `deploy`.
+        #[serde(rename = "deploy")]
         Deploy,
-        #[serde(rename = "scan")]
         ///The value `scan`.
+        #[serde(rename = "scan")]
         Scan,
-        #[serde(rename = "metadata")]
         ///The value `metadata`.
+        #[serde(rename = "metadata")]
         Metadata,
-        #[serde(rename = "publish")]
         ///The value `publish`.
+        #[serde(rename = "publish")]
         Publish,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -2324,23 +2324,23 @@ pub mod types {
     ///Data of a `log` event: one new log line. Its members are those of a pipeline log line, none of them guaranteed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseLogEventData {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `error` member: a JSON object; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<ReleaseLogEventDataError>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `level` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub level: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `message` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `stage` member: a string; `None` when the object leaves it out.
-        pub stage: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub stage: ::std::option::Option<::std::string::String>,
         ///The `timestamp` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub timestamp: ::std::option::Option<::std::string::String>,
-        #[serde(flatten)]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ReleaseLogEventData {
@@ -2349,11 +2349,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ReleaseLogEventDataError`
+    ///The `error` member of [`ReleaseLogEventData`](ReleaseLogEventData).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ReleaseLogEventDataError {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `message` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl ReleaseLogEventDataError {
@@ -2362,7 +2362,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ReleaseResumeResponse`
+    ///The answer of `resume_release`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleaseResumeResponse {
         ///The id of the release that resumed.
@@ -2380,11 +2380,11 @@ pub mod types {
     ///The git revision a hosted release was built from.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ReleaseSource {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `branch` member: a string; `None` when the object leaves it out.
-        pub branch: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub branch: ::std::option::Option<::std::string::String>,
         ///The `commit` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub commit: ::std::option::Option<::std::string::String>,
     }
     impl ReleaseSource {
@@ -2437,7 +2437,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    ///`ReleaseStatusEventData`
+    ///One shape of [`ReleaseEventData`](ReleaseEventData).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     #[serde(transparent)]
     pub struct ReleaseStatusEventData(
@@ -2492,11 +2492,11 @@ pub mod types {
         ///The git commit SHA the release was built from.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub commit: ::std::option::Option<::std::string::String>,
+        ///The `commitMessage` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "commitMessage",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `commitMessage` member: a string; `None` when the object leaves it out.
         pub commit_message: ::std::option::Option<::std::string::String>,
         ///When the release was created (ISO 8601).
         #[serde(rename = "createdAt")]
@@ -2511,8 +2511,8 @@ pub mod types {
         pub mcp_url: ::std::option::Option<::std::string::String>,
         ///The `status` member: a [`ReleaseStatus`](ReleaseStatus); always present.
         pub status: ReleaseStatus,
-        #[serde(rename = "type")]
         ///The `type` member: a [`ReleaseType`](ReleaseType); always present.
+        #[serde(rename = "type")]
         pub type_: ReleaseType,
         ///When the status last changed (ISO 8601).
         #[serde(rename = "updatedAt")]
@@ -2574,7 +2574,7 @@ pub mod types {
             Ok(Self(value.to_string()))
         }
     }
-    ///`ReleasesListResponse`
+    ///The answer of `list_releases`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ReleasesListResponse {
         ///The `pagination` member: a [`Pagination`](Pagination); always present.
@@ -2588,20 +2588,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceAnnotations`
+    ///The `annotations` member of [`CardResource`](CardResource).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ResourceAnnotations {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `audience` member: a list, each item one of `user`, `assistant`.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub audience: ::std::vec::Vec<ResourceAnnotationsAudienceItem>,
+        ///The `lastModified` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "lastModified",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `lastModified` member: a string; `None` when the object leaves it out.
         pub last_modified: ::std::option::Option<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `priority` member: a number; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub priority: ::std::option::Option<f64>,
     }
     impl ResourceAnnotations {
@@ -2610,7 +2610,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ResourceAnnotationsAudienceItem`
+    ///An item of the `audience` member of [`ResourceAnnotations`](ResourceAnnotations).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -2623,11 +2623,11 @@ pub mod types {
         PartialOrd
     )]
     pub enum ResourceAnnotationsAudienceItem {
-        #[serde(rename = "user")]
         ///The value `user`.
+        #[serde(rename = "user")]
         User,
-        #[serde(rename = "assistant")]
         ///The value `assistant`.
+        #[serde(rename = "assistant")]
         Assistant,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -2671,7 +2671,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`RuntimeLogsResponse`
+    ///The answer of `list_logs`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RuntimeLogsResponse {
         ///The `invocations` member: a list, each item an [`Invocation`](Invocation); always present.
@@ -2690,8 +2690,8 @@ pub mod types {
     pub struct Secret {
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
-        #[serde(rename = "type")]
         ///The `type` member: a string; always present.
+        #[serde(rename = "type")]
         pub type_: ::std::string::String,
     }
     impl Secret {
@@ -2700,7 +2700,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SecretSetRequest`
+    ///The request body of `set_secret`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SecretSetRequest {
         ///The `name` member: a string; always present.
@@ -2727,7 +2727,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Server`
+    ///The answer of `get_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Server {
         ///The `connections` member: a list, each item a [`ServerConnection`](ServerConnection); always present.
@@ -2740,31 +2740,31 @@ pub mod types {
         pub deployment_url: ::std::option::Option<::std::string::String>,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
+        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "iconUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         pub icon_url: ::std::option::Option<::std::string::String>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `prompts` member: a list, each item a [`ServerPrompt`](ServerPrompt); `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub prompts: ::std::option::Option<::std::vec::Vec<ServerPrompt>>,
-        #[serde(rename = "qualifiedName")]
         ///The `qualifiedName` member: a string; always present.
+        #[serde(rename = "qualifiedName")]
         pub qualified_name: ::std::string::String,
         ///`true` for a server reached by URL, `false` for one run locally over standard input and output; absent or `null` when not known.
         pub remote: bool,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `resources` member: a list, each item a [`ServerResource`](ServerResource); `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub resources: ::std::option::Option<::std::vec::Vec<ServerResource>>,
         ///The security scan's result; null when the server was not scanned.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub security: ::std::option::Option<SecurityScan>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `tools` member: a list, each item a [`ServerTool`](ServerTool); `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub tools: ::std::option::Option<::std::vec::Vec<ServerTool>>,
     }
     impl Server {
@@ -2776,20 +2776,20 @@ pub mod types {
     ///What the server says about itself, for servers that cannot be asked at release time. Other top-level members are allowed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerCard {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `prompts` member: a list, each item a [`CardPrompt`](CardPrompt).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub prompts: ::std::vec::Vec<CardPrompt>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `resources` member: a list, each item a [`CardResource`](CardResource).
-        pub resources: ::std::vec::Vec<CardResource>,
-        #[serde(rename = "serverInfo")]
-        ///The `serverInfo` member: a [`ServerInfo`](ServerInfo); always present.
-        pub server_info: ServerInfo,
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
+        pub resources: ::std::vec::Vec<CardResource>,
+        ///The `serverInfo` member: a [`ServerInfo`](ServerInfo); always present.
+        #[serde(rename = "serverInfo")]
+        pub server_info: ServerInfo,
         ///The `tools` member: a list, each item a [`Tool`](Tool).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub tools: ::std::vec::Vec<Tool>,
-        #[serde(flatten)]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ServerCard {
@@ -2819,17 +2819,17 @@ pub mod types {
             Self::HttpConnection(value)
         }
     }
-    ///`ServerCreateRequest`
+    ///The request body of `create_namespace_server` and the request body of `create_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ServerCreateRequest {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///The `displayName` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `displayName` member: a string; `None` when the object leaves it out.
         pub display_name: ::std::option::Option<::std::string::String>,
     }
     impl ServerCreateRequest {
@@ -2838,16 +2838,16 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerCreateResponse`
+    ///The answer of `create_namespace_server` and the answer of `create_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerCreateResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///The `namespace` member: a string; always present.
         pub namespace: ::std::string::String,
@@ -2860,7 +2860,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerDeleteResponse`
+    ///The answer of `delete_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerDeleteResponse {
         ///The `namespace` member: a string; always present.
@@ -2879,24 +2879,24 @@ pub mod types {
     ///An MCP server's name and version, as it reports them.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerInfo {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `icons` member: a list, each item an [`Icon`](Icon).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub icons: ::std::vec::Vec<Icon>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `title` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
         ///The `version` member: a string; always present.
         pub version: ::std::string::String,
+        ///The `websiteUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "websiteUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `websiteUrl` member: a string; `None` when the object leaves it out.
         pub website_url: ::std::option::Option<::std::string::String>,
     }
     impl ServerInfo {
@@ -2905,14 +2905,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerPrompt`
+    ///An item of the `prompts` member of [`Server`](Server).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerPrompt {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `arguments` member: a list, each item a [`PromptArgument`](PromptArgument).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub arguments: ::std::vec::Vec<PromptArgument>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
@@ -2923,17 +2923,17 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerResource`
+    ///An item of the `resources` member of [`Server`](Server).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerResource {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///The `mimeType` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "mimeType",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `mimeType` member: a string; `None` when the object leaves it out.
         pub mime_type: ::std::option::Option<::std::string::String>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
@@ -2957,16 +2957,16 @@ pub mod types {
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///The owner's homepage, else the server's Smithery page. Announced to become nullable.
         pub homepage: ::std::string::String,
+        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "iconUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         pub icon_url: ::std::option::Option<::std::string::String>,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -2979,8 +2979,8 @@ pub mod types {
         ///The owner's user id; null for community servers.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub owner: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "qualifiedName")]
         ///The `qualifiedName` member: a string; always present.
+        #[serde(rename = "qualifiedName")]
         pub qualified_name: ::std::string::String,
         ///Reached by URL (true) or run locally over stdio (false); null when unknown.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
@@ -3003,22 +3003,22 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerTool`
+    ///An item of the `tools` member of [`Server`](Server).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerTool {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "inputSchema")]
         ///The `inputSchema` member: a [`ToolInputSchema`](ToolInputSchema); always present.
+        #[serde(rename = "inputSchema")]
         pub input_schema: ToolInputSchema,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
+        ///The `outputSchema` member: a [`ToolOutputSchema`](ToolOutputSchema); `None` when the object leaves it out.
         #[serde(
             rename = "outputSchema",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `outputSchema` member: a [`ToolOutputSchema`](ToolOutputSchema); `None` when the object leaves it out.
         pub output_schema: ::std::option::Option<ToolOutputSchema>,
     }
     impl ServerTool {
@@ -3027,7 +3027,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerTransferRequest`
+    ///The request body of `transfer_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerTransferRequest {
         ///The namespace to move the server into.
@@ -3049,7 +3049,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerTransferResponse`
+    ///The answer of `transfer_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerTransferResponse {
         ///The `namespace` member: a string; always present.
@@ -3084,14 +3084,14 @@ pub mod types {
         pub backlink_url: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///The `displayName` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "displayName",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `displayName` member: a string; `None` when the object leaves it out.
         pub display_name: ::std::option::Option<::std::string::String>,
         ///The server's home page; `null` removes it.
         ///
@@ -3151,7 +3151,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerUpdateResponse`
+    ///The answer of `update_server`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerUpdateResponse {
         ///The `namespace` member: a string; always present.
@@ -3167,7 +3167,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServersListResponse`
+    ///The answer of `list_servers`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServersListResponse {
         ///The `pagination` member: a [`Pagination`](Pagination); always present.
@@ -3181,18 +3181,18 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Skill`
+    ///The answer of `get_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Skill {
         ///The `categories` member: a list, each item a string; always present.
         pub categories: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///The forks of the skill's GitHub repository.
         #[serde(rename = "externalForks")]
@@ -3239,7 +3239,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillCreateRequest`
+    ///The request body of `create_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillCreateRequest {
         ///The GitHub repository holding the `SKILL.md`.
@@ -3256,19 +3256,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillCreateResponse`
+    ///The answer of `create_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillCreateResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
-        #[serde(rename = "gitUrl")]
         ///The `gitUrl` member: a string; always present.
+        #[serde(rename = "gitUrl")]
         pub git_url: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -3285,11 +3285,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillDeleteResponse`
+    ///The answer of `delete_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillDeleteResponse {
-        #[serde(rename = "qualifiedName")]
         ///The `qualifiedName` member: a string; always present.
+        #[serde(rename = "qualifiedName")]
         pub qualified_name: ::std::string::String,
         ///The `success` member: `true` or `false`; always present.
         pub success: bool,
@@ -3306,8 +3306,8 @@ pub mod types {
         ///The GitHub repository holding the `SKILL.md`.
         #[serde(rename = "gitUrl")]
         pub git_url: ::std::string::String,
-        #[serde(flatten)]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl SkillSetRequest {
@@ -3316,25 +3316,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillSetResponse`
+    ///The answer of `set_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillSetResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///The stars of the skill's GitHub repository.
         #[serde(rename = "externalStars")]
         pub external_stars: f64,
+        ///The `gitUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "gitUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `gitUrl` member: a string; `None` when the object leaves it out.
         pub git_url: ::std::option::Option<::std::string::String>,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -3344,8 +3344,8 @@ pub mod types {
         pub namespace: ::std::string::String,
         ///The `slug` member: a string; always present.
         pub slug: ::std::string::String,
-        #[serde(rename = "updatedAt")]
         ///The `updatedAt` member: a string; always present.
+        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
     impl SkillSetResponse {
@@ -3357,16 +3357,16 @@ pub mod types {
     ///A skill as listed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillSummary {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `categories` member: a list, each item a string.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub categories: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///GitHub forks.
         #[serde(
@@ -3424,19 +3424,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillSyncResponse`
+    ///The answer of `sync_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillSyncResponse {
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///The stars of the skill's GitHub repository, as just read.
         #[serde(rename = "externalStars")]
         pub external_stars: f64,
-        #[serde(rename = "gitUrl")]
         ///The `gitUrl` member: a string; always present.
+        #[serde(rename = "gitUrl")]
         pub git_url: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -3444,8 +3444,8 @@ pub mod types {
         pub namespace: ::std::string::String,
         ///The `slug` member: a string; always present.
         pub slug: ::std::string::String,
-        #[serde(rename = "updatedAt")]
         ///The `updatedAt` member: a string; always present.
+        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
     impl SkillSyncResponse {
@@ -3454,7 +3454,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillUploadRequest`
+    ///The request body of `upload_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillUploadRequest {
         ///A ZIP archive of the skill folder, with its `SKILL.md`.
@@ -3466,25 +3466,25 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillUploadResponse`
+    ///The answer of `upload_skill`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillUploadResponse {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
         ///The stars of the skill's GitHub repository.
         #[serde(rename = "externalStars")]
         pub external_stars: f64,
+        ///The `gitUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "gitUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `gitUrl` member: a string; `None` when the object leaves it out.
         pub git_url: ::std::option::Option<::std::string::String>,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
@@ -3494,8 +3494,8 @@ pub mod types {
         pub namespace: ::std::string::String,
         ///The `slug` member: a string; always present.
         pub slug: ::std::string::String,
-        #[serde(rename = "updatedAt")]
         ///The `updatedAt` member: a string; always present.
+        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
     impl SkillUploadResponse {
@@ -3504,7 +3504,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SkillsListResponse`
+    ///The answer of `list_skills`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SkillsListResponse {
         ///The `pagination` member: a [`Pagination`](Pagination); always present.
@@ -3518,7 +3518,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`SourceFile`
+    ///An item of the `sourceFiles` member of [`ConnectionSource`](ConnectionSource).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SourceFile {
         ///The `contents` member: a string; always present.
@@ -3543,8 +3543,8 @@ pub mod types {
         pub config_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The `runtime` member: a [`StdioRuntime`](StdioRuntime) (one of `node`, `binary`, `python`, `bun`); always present.
         pub runtime: StdioRuntime,
-        #[serde(rename = "type")]
         ///The `type` member: always `stdio`; always present.
+        #[serde(rename = "type")]
         pub type_: StdioConnectionType,
     }
     impl StdioConnection {
@@ -3553,7 +3553,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`StdioConnectionType`
+    ///The `type` member of [`StdioConnection`](StdioConnection).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3567,8 +3567,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum StdioConnectionType {
-        #[serde(rename = "stdio")]
         ///The value `stdio`.
+        #[serde(rename = "stdio")]
         Stdio,
     }
     impl ::std::fmt::Display for StdioConnectionType {
@@ -3617,14 +3617,14 @@ pub mod types {
         pub config_schema: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The `runtime` member: a [`StdioRuntime`](StdioRuntime) (one of `node`, `binary`, `python`, `bun`); always present.
         pub runtime: StdioRuntime,
+        ///The `serverCard` member: a [`ServerCard`](ServerCard); `None` when the object leaves it out.
         #[serde(
             rename = "serverCard",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `serverCard` member: a [`ServerCard`](ServerCard); `None` when the object leaves it out.
         pub server_card: ::std::option::Option<ServerCard>,
-        #[serde(rename = "type")]
         ///The `type` member: always `stdio`; always present.
+        #[serde(rename = "type")]
         pub type_: StdioDeployPayloadType,
     }
     impl StdioDeployPayload {
@@ -3633,7 +3633,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`StdioDeployPayloadType`
+    ///The `type` member of [`StdioDeployPayload`](StdioDeployPayload).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3647,8 +3647,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum StdioDeployPayloadType {
-        #[serde(rename = "stdio")]
         ///The value `stdio`.
+        #[serde(rename = "stdio")]
         Stdio,
     }
     impl ::std::fmt::Display for StdioDeployPayloadType {
@@ -3698,17 +3698,17 @@ pub mod types {
         PartialOrd
     )]
     pub enum StdioRuntime {
-        #[serde(rename = "node")]
         ///The value `node`.
+        #[serde(rename = "node")]
         Node,
-        #[serde(rename = "binary")]
         ///The value `binary`.
+        #[serde(rename = "binary")]
         Binary,
-        #[serde(rename = "python")]
         ///The value `python`.
+        #[serde(rename = "python")]
         Python,
-        #[serde(rename = "bun")]
         ///The value `bun`.
+        #[serde(rename = "bun")]
         Bun,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -3755,7 +3755,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`SuccessResponse`
+    ///The answer of `delete_api_key`, the answer of `delete_icon`, the answer of `set_secret` and the answer of `delete_secret`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct SuccessResponse {
         ///Whether the change was made.
@@ -3770,38 +3770,38 @@ pub mod types {
     ///An MCP tool, as the server describes it.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Tool {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `annotations` member: a [`ToolAnnotations`](ToolAnnotations); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub annotations: ::std::option::Option<ToolAnnotations>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
-        pub description: ::std::option::Option<::std::string::String>,
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
+        pub description: ::std::option::Option<::std::string::String>,
         ///The `execution` member: a [`ToolExecution`](ToolExecution); `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub execution: ::std::option::Option<ToolExecution>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `icons` member: a list, each item an [`Icon`](Icon).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub icons: ::std::vec::Vec<Icon>,
-        #[serde(rename = "inputSchema")]
         ///The `inputSchema` member: a [`ToolSchema`](ToolSchema); always present.
+        #[serde(rename = "inputSchema")]
         pub input_schema: ToolSchema,
+        ///The `_meta` member: a JSON object with any members.
         #[serde(
             rename = "_meta",
             default,
             skip_serializing_if = "::serde_json::Map::is_empty"
         )]
-        ///The `_meta` member: a JSON object with any members.
         pub meta: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
+        ///The `outputSchema` member: a [`ToolSchema`](ToolSchema); `None` when the object leaves it out.
         #[serde(
             rename = "outputSchema",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `outputSchema` member: a [`ToolSchema`](ToolSchema); `None` when the object leaves it out.
         pub output_schema: ::std::option::Option<ToolSchema>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `title` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
     impl Tool {
@@ -3810,7 +3810,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ToolAnnotations`
+    ///The `annotations` member of [`Tool`](Tool).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ToolAnnotations {
         ///A hint from the server: the tool may delete or overwrite things.
@@ -3837,8 +3837,8 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub read_only_hint: ::std::option::Option<bool>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `title` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub title: ::std::option::Option<::std::string::String>,
     }
     impl ToolAnnotations {
@@ -3877,7 +3877,7 @@ pub mod types {
             Self(value)
         }
     }
-    ///`ToolExecution`
+    ///The `execution` member of [`Tool`](Tool).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ToolExecution {
         ///Whether the tool can, must or must not be run as a long-lived task.
@@ -3906,14 +3906,14 @@ pub mod types {
         PartialOrd
     )]
     pub enum ToolExecutionTaskSupport {
-        #[serde(rename = "required")]
         ///The value `required`.
+        #[serde(rename = "required")]
         Required,
-        #[serde(rename = "optional")]
         ///The value `optional`.
+        #[serde(rename = "optional")]
         Optional,
-        #[serde(rename = "forbidden")]
         ///The value `forbidden`.
+        #[serde(rename = "forbidden")]
         Forbidden,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -3958,14 +3958,14 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ToolInputSchema`
+    ///The `inputSchema` member of [`ServerTool`](ServerTool).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolInputSchema {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         ///The `properties` member: a JSON object with any members.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(rename = "type")]
         ///The `type` member: always `object`; always present.
+        #[serde(rename = "type")]
         pub type_: ToolInputSchemaType,
     }
     impl ToolInputSchema {
@@ -3974,7 +3974,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ToolInputSchemaType`
+    ///The `type` member of [`ToolInputSchema`](ToolInputSchema).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -3988,8 +3988,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ToolInputSchemaType {
-        #[serde(rename = "object")]
         ///The value `object`.
+        #[serde(rename = "object")]
         Object,
     }
     impl ::std::fmt::Display for ToolInputSchemaType {
@@ -4026,7 +4026,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ToolList`
+    ///One shape of [`ToolOrToolList`](ToolOrToolList) and the answer of `list_tools`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolList {
         ///The `tools` member: a list, each item a [`Tool`](Tool); always present.
@@ -4059,17 +4059,17 @@ pub mod types {
             Self::Variant1(value)
         }
     }
-    ///`ToolOutputSchema`
+    ///The `outputSchema` member of [`ServerTool`](ServerTool).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolOutputSchema {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         ///The `properties` member: a JSON object with any members.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `required` member: a list, each item a string.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub required: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "type")]
         ///The `type` member: always `object`; always present.
+        #[serde(rename = "type")]
         pub type_: ToolOutputSchemaType,
     }
     impl ToolOutputSchema {
@@ -4078,7 +4078,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ToolOutputSchemaType`
+    ///The `type` member of [`ToolOutputSchema`](ToolOutputSchema).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4092,8 +4092,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ToolOutputSchemaType {
-        #[serde(rename = "object")]
         ///The value `object`.
+        #[serde(rename = "object")]
         Object,
     }
     impl ::std::fmt::Display for ToolOutputSchemaType {
@@ -4163,17 +4163,17 @@ pub mod types {
     ///A JSON Schema of an object; other members are allowed.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolSchema {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         ///The `properties` member: a JSON object with any members.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `required` member: a list, each item a string.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub required: ::std::vec::Vec<::std::string::String>,
-        #[serde(rename = "type")]
         ///The `type` member: always `object`; always present.
+        #[serde(rename = "type")]
         pub type_: ToolSchemaType,
-        #[serde(flatten)]
         ///The object's members that the schema does not name, kept as received (and sent back as they are).
+        #[serde(flatten)]
         pub extra: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
     }
     impl ToolSchema {
@@ -4182,7 +4182,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ToolSchemaType`
+    ///The `type` member of [`ToolSchema`](ToolSchema).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -4196,8 +4196,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ToolSchemaType {
-        #[serde(rename = "object")]
         ///The value `object`.
+        #[serde(rename = "object")]
         Object,
     }
     impl ::std::fmt::Display for ToolSchemaType {
@@ -4234,13 +4234,13 @@ pub mod types {
             value.parse()
         }
     }
-    ///`TriggerDefinition`
+    ///The answer of `get_trigger`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TriggerDefinition {
         ///The delivery modes the trigger supports.
         pub delivery: ::std::vec::Vec<::std::string::String>,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub description: ::std::option::Option<::std::string::String>,
         ///JSON Schema of the subscription's `params`.
         #[serde(
@@ -4268,7 +4268,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TriggerDelivery`
+    ///The `delivery` member of [`TriggerSubscribeRequest`](TriggerSubscribeRequest).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TriggerDelivery {
         ///The Standard Webhooks signing secret the MCP server signs each delivery with: `whsec_` and the base64 of 24 to 64 random bytes.
@@ -4282,7 +4282,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TriggerSubscribeRequest`
+    ///The request body of `subscribe_trigger`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TriggerSubscribeRequest {
         ///The `delivery` member: a [`TriggerDelivery`](TriggerDelivery); always present.
@@ -4296,7 +4296,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TriggerSubscription`
+    ///The answer of `subscribe_trigger`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TriggerSubscription {
         ///The subscription's stable id, derived from what identifies it; deliveries carry it in their `X-MCP-Subscription-Id` header.
@@ -4311,7 +4311,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TriggerUnsubscribeRequest`
+    ///The request body of `unsubscribe_trigger`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TriggerUnsubscribeRequest {
         ///The `delivery` member: a JSON object; always present.
@@ -4325,7 +4325,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`TriggerUnsubscribeRequestDelivery`
+    ///The `delivery` member of [`TriggerUnsubscribeRequest`](TriggerUnsubscribeRequest).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct TriggerUnsubscribeRequestDelivery {
         ///The webhook URL given when subscribing.
@@ -4339,8 +4339,8 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
         ///Builder for [`ApiError`](super::ApiError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiError`](super::ApiError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ApiError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -4409,8 +4409,8 @@ Sets [`ApiError::extra`](super::ApiError::extra), from any value that converts i
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ApiKeyCreateRequest`](super::ApiKeyCreateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeyCreateRequest`](super::ApiKeyCreateRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ApiKeyCreateRequest {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -4452,8 +4452,8 @@ Sets [`ApiKeyCreateRequest::name`](super::ApiKeyCreateRequest::name), from any v
                 Self { name: Ok(value.name) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ApiKeyCreateResponse`](super::ApiKeyCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeyCreateResponse`](super::ApiKeyCreateResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ApiKeyCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -4557,8 +4557,8 @@ Sets [`ApiKeyCreateResponse::name`](super::ApiKeyCreateResponse::name), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ApiKeySummary`](super::ApiKeySummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeySummary`](super::ApiKeySummary) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ApiKeySummary {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -4642,8 +4642,8 @@ Sets [`ApiKeySummary::name`](super::ApiKeySummary::name), from any value that co
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ApiKeysListResponse`](super::ApiKeysListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ApiKeysListResponse`](super::ApiKeysListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ApiKeysListResponse {
             api_keys: ::std::result::Result<
                 ::std::vec::Vec<super::ApiKeySummary>,
@@ -4690,8 +4690,8 @@ Sets [`ApiKeysListResponse::api_keys`](super::ApiKeysListResponse::api_keys), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`AuthRequiredStatus`](super::AuthRequiredStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`AuthRequiredStatus`](super::AuthRequiredStatus) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct AuthRequiredStatus {
             authorization_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -4716,10 +4716,10 @@ Sets [`ApiKeysListResponse::api_keys`](super::ApiKeysListResponse::api_keys), fr
             }
         }
         impl AuthRequiredStatus {
-            #[deprecated(note = "The same as `setupUrl`.")]
             /**The same as `setupUrl`. Deprecated.
 
 Sets [`AuthRequiredStatus::authorization_url`](super::AuthRequiredStatus::authorization_url), from any value that converts into its type.*/
+            #[deprecated(note = "The same as `setupUrl`.")]
             pub fn authorization_url<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -4786,8 +4786,8 @@ Sets [`AuthRequiredStatus::state`](super::AuthRequiredStatus::state), from any v
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`CardPrompt`](super::CardPrompt), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CardPrompt`](super::CardPrompt) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct CardPrompt {
             arguments: ::std::result::Result<
                 ::std::vec::Vec<super::PromptArgument>,
@@ -4944,8 +4944,8 @@ Sets [`CardPrompt::title`](super::CardPrompt::title), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`CardResource`](super::CardResource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CardResource`](super::CardResource) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct CardResource {
             annotations: ::std::result::Result<
                 ::std::option::Option<super::ResourceAnnotations>,
@@ -5145,8 +5145,8 @@ Sets [`CardResource::uri`](super::CardResource::uri), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ConfirmedResponse`](super::ConfirmedResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConfirmedResponse`](super::ConfirmedResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ConfirmedResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -5187,8 +5187,8 @@ Sets [`ConfirmedResponse::success`](super::ConfirmedResponse::success), from any
                 Self { success: Ok(value.success) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ConnectedStatus`](super::ConnectedStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectedStatus`](super::ConnectedStatus) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ConnectedStatus {
             state: ::std::result::Result<
                 super::ConnectedStatusState,
@@ -5232,8 +5232,8 @@ Sets [`ConnectedStatus::state`](super::ConnectedStatus::state), from any value t
                 Self { state: Ok(value.state) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Connection`](super::Connection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Connection`](super::Connection) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Connection {
             connection_id: ::std::result::Result<
                 ::std::string::String,
@@ -5488,8 +5488,8 @@ Sets [`Connection::transport`](super::Connection::transport), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ConnectionMock`](super::ConnectionMock), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionMock`](super::ConnectionMock) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ConnectionMock {
             enabled: ::std::result::Result<bool, ::std::string::String>,
             scenario: ::std::result::Result<
@@ -5556,8 +5556,8 @@ Sets [`ConnectionMock::scenario`](super::ConnectionMock::scenario), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ConnectionRequest`](super::ConnectionRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionRequest`](super::ConnectionRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ConnectionRequest {
             headers: ::std::result::Result<
                 ::std::collections::HashMap<
@@ -5773,8 +5773,8 @@ Sets [`ConnectionRequest::transport`](super::ConnectionRequest::transport), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ConnectionSource`](super::ConnectionSource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionSource`](super::ConnectionSource) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ConnectionSource {
             entrypoint: ::std::result::Result<
                 ::std::string::String,
@@ -5866,8 +5866,8 @@ Sets [`ConnectionSource::source_files`](super::ConnectionSource::source_files), 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ConnectionsListResponse`](super::ConnectionsListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ConnectionsListResponse`](super::ConnectionsListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ConnectionsListResponse {
             connections: ::std::result::Result<
                 ::std::vec::Vec<super::Connection>,
@@ -5939,8 +5939,8 @@ Sets [`ConnectionsListResponse::next_cursor`](super::ConnectionsListResponse::ne
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Constraint`](super::Constraint), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Constraint`](super::Constraint) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Constraint {
             metadata: ::std::result::Result<
                 ::std::option::Option<super::ConstraintMetadata>,
@@ -6114,8 +6114,8 @@ Sets [`Constraint::ttl`](super::Constraint::ttl), from any value that converts i
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`CreateTokenRequest`](super::CreateTokenRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CreateTokenRequest`](super::CreateTokenRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct CreateTokenRequest {
             organization_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -6187,8 +6187,8 @@ Sets [`CreateTokenRequest::policy`](super::CreateTokenRequest::policy), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`CreateTokenResponse`](super::CreateTokenResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CreateTokenResponse`](super::CreateTokenResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct CreateTokenResponse {
             expires_at: ::std::result::Result<
                 ::std::string::String,
@@ -6256,8 +6256,8 @@ Sets [`CreateTokenResponse::token`](super::CreateTokenResponse::token), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DisconnectedStatus`](super::DisconnectedStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DisconnectedStatus`](super::DisconnectedStatus) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DisconnectedStatus {
             state: ::std::result::Result<
                 super::DisconnectedStatusState,
@@ -6301,8 +6301,8 @@ Sets [`DisconnectedStatus::state`](super::DisconnectedStatus::state), from any v
                 Self { state: Ok(value.state) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Domain`](super::Domain), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Domain`](super::Domain) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Domain {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -6452,8 +6452,8 @@ Sets [`Domain::updated_at`](super::Domain::updated_at), from any value that conv
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DomainUpdateRequest`](super::DomainUpdateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DomainUpdateRequest`](super::DomainUpdateRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DomainUpdateRequest {
             subdomain: ::std::result::Result<
                 ::std::string::String,
@@ -6502,8 +6502,8 @@ Sets [`DomainUpdateRequest::subdomain`](super::DomainUpdateRequest::subdomain), 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DomainsListResponse`](super::DomainsListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DomainsListResponse`](super::DomainsListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DomainsListResponse {
             domains: ::std::result::Result<
                 ::std::vec::Vec<super::Domain>,
@@ -6548,8 +6548,8 @@ Sets [`DomainsListResponse::domains`](super::DomainsListResponse::domains), from
                 Self { domains: Ok(value.domains) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ErrorStatus`](super::ErrorStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ErrorStatus`](super::ErrorStatus) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ErrorStatus {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             state: ::std::result::Result<super::ErrorStatusState, ::std::string::String>,
@@ -6613,8 +6613,8 @@ Sets [`ErrorStatus::state`](super::ErrorStatus::state), from any value that conv
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ExternalDeployPayload`](super::ExternalDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ExternalDeployPayload`](super::ExternalDeployPayload) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ExternalDeployPayload {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6742,8 +6742,8 @@ Sets [`ExternalDeployPayload::upstream_url`](super::ExternalDeployPayload::upstr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Health`](super::Health), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Health`](super::Health) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Health {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             timestamp: ::std::result::Result<
@@ -6810,8 +6810,8 @@ Sets [`Health::timestamp`](super::Health::timestamp), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`HostedDeployPayload`](super::HostedDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HostedDeployPayload`](super::HostedDeployPayload) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct HostedDeployPayload {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -6992,8 +6992,8 @@ Sets [`HostedDeployPayload::type_`](super::HostedDeployPayload::type_), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`HttpConnection`](super::HttpConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HttpConnection`](super::HttpConnection) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct HttpConnection {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -7093,8 +7093,8 @@ Sets [`HttpConnection::type_`](super::HttpConnection::type_), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`HttpInputs`](super::HttpInputs), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HttpInputs`](super::HttpInputs) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct HttpInputs {
             headers: ::std::result::Result<
                 ::std::collections::HashMap<::std::string::String, super::InputField>,
@@ -7168,8 +7168,8 @@ Sets [`HttpInputs::query`](super::HttpInputs::query), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Icon`](super::Icon), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Icon`](super::Icon) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Icon {
             mime_type: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7280,8 +7280,8 @@ Sets [`Icon::theme`](super::Icon::theme), from any value that converts into its 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`IconUploadRequest`](super::IconUploadRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`IconUploadRequest`](super::IconUploadRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct IconUploadRequest {
             file: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -7322,8 +7322,8 @@ Sets [`IconUploadRequest::file`](super::IconUploadRequest::file), from any value
                 Self { file: Ok(value.file) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`IconUploadResponse`](super::IconUploadResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`IconUploadResponse`](super::IconUploadResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct IconUploadResponse {
             icon_url: ::std::result::Result<
                 ::std::string::String,
@@ -7369,8 +7369,8 @@ Sets [`IconUploadResponse::icon_url`](super::IconUploadResponse::icon_url), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InputField`](super::InputField), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InputField`](super::InputField) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InputField {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -7459,8 +7459,8 @@ Sets [`InputField::required`](super::InputField::required), from any value that 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InputRequiredStatus`](super::InputRequiredStatus), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InputRequiredStatus`](super::InputRequiredStatus) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InputRequiredStatus {
             http: ::std::result::Result<super::HttpInputs, ::std::string::String>,
             missing: ::std::result::Result<super::MissingInputs, ::std::string::String>,
@@ -7569,8 +7569,8 @@ Sets [`InputRequiredStatus::state`](super::InputRequiredStatus::state), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Invocation`](super::Invocation), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Invocation`](super::Invocation) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Invocation {
             duration: ::std::result::Result<
                 super::InvocationDuration,
@@ -7745,8 +7745,8 @@ Sets [`Invocation::timestamp`](super::Invocation::timestamp), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationDuration`](super::InvocationDuration), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationDuration`](super::InvocationDuration) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationDuration {
             cpu_ms: ::std::result::Result<f64, ::std::string::String>,
             wall_ms: ::std::result::Result<f64, ::std::string::String>,
@@ -7810,8 +7810,8 @@ Sets [`InvocationDuration::wall_ms`](super::InvocationDuration::wall_ms), from a
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationException`](super::InvocationException), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationException`](super::InvocationException) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationException {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7898,8 +7898,8 @@ Sets [`InvocationException::timestamp`](super::InvocationException::timestamp), 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationLog`](super::InvocationLog), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationLog`](super::InvocationLog) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationLog {
             level: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -7985,8 +7985,8 @@ Sets [`InvocationLog::timestamp`](super::InvocationLog::timestamp), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationRequest`](super::InvocationRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationRequest`](super::InvocationRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationRequest {
             method: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -8050,8 +8050,8 @@ Sets [`InvocationRequest::url`](super::InvocationRequest::url), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationResponse`](super::InvocationResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationResponse`](super::InvocationResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationResponse {
             outcome: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<f64, ::std::string::String>,
@@ -8115,8 +8115,8 @@ Sets [`InvocationResponse::status`](super::InvocationResponse::status), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`MissingInputs`](super::MissingInputs), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`MissingInputs`](super::MissingInputs) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct MissingInputs {
             headers: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -8186,8 +8186,8 @@ Sets [`MissingInputs::query`](super::MissingInputs::query), from any value that 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NamespaceCreateResponse`](super::NamespaceCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceCreateResponse`](super::NamespaceCreateResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NamespaceCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -8256,8 +8256,8 @@ Sets [`NamespaceCreateResponse::name`](super::NamespaceCreateResponse::name), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NamespaceDeleteResponse`](super::NamespaceDeleteResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceDeleteResponse`](super::NamespaceDeleteResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NamespaceDeleteResponse {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             success: ::std::result::Result<bool, ::std::string::String>,
@@ -8323,8 +8323,8 @@ Sets [`NamespaceDeleteResponse::success`](super::NamespaceDeleteResponse::succes
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NamespaceSetRequest`](super::NamespaceSetRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceSetRequest`](super::NamespaceSetRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NamespaceSetRequest {
             organization_id: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8375,8 +8375,8 @@ Sets [`NamespaceSetRequest::organization_id`](super::NamespaceSetRequest::organi
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NamespaceSetResponse`](super::NamespaceSetResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceSetResponse`](super::NamespaceSetResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NamespaceSetResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -8444,8 +8444,8 @@ Sets [`NamespaceSetResponse::name`](super::NamespaceSetResponse::name), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NamespaceSummary`](super::NamespaceSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespaceSummary`](super::NamespaceSummary) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NamespaceSummary {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -8486,8 +8486,8 @@ Sets [`NamespaceSummary::name`](super::NamespaceSummary::name), from any value t
                 Self { name: Ok(value.name) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NamespacesListResponse`](super::NamespacesListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NamespacesListResponse`](super::NamespacesListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NamespacesListResponse {
             namespaces: ::std::result::Result<
                 ::std::vec::Vec<super::NamespaceSummary>,
@@ -8556,8 +8556,8 @@ Sets [`NamespacesListResponse::pagination`](super::NamespacesListResponse::pagin
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Pagination {
             current_page: ::std::result::Result<
                 ::std::option::Option<f64>,
@@ -8671,8 +8671,8 @@ Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`PromptArgument`](super::PromptArgument), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`PromptArgument`](super::PromptArgument) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct PromptArgument {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -8761,8 +8761,8 @@ Sets [`PromptArgument::required`](super::PromptArgument::required), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Release`](super::Release), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Release`](super::Release) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Release {
             branch: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9021,8 +9021,8 @@ Sets [`Release::upstream_url`](super::Release::upstream_url), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseCompleteEventData`](super::ReleaseCompleteEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseCompleteEventData`](super::ReleaseCompleteEventData) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseCompleteEventData {
             status: ::std::result::Result<super::ReleaseStatus, ::std::string::String>,
         }
@@ -9065,8 +9065,8 @@ Sets [`ReleaseCompleteEventData::status`](super::ReleaseCompleteEventData::statu
                 Self { status: Ok(value.status) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseDeployRequest`](super::ReleaseDeployRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseDeployRequest`](super::ReleaseDeployRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseDeployRequest {
             bundle: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9178,8 +9178,8 @@ Sets [`ReleaseDeployRequest::sourcemap`](super::ReleaseDeployRequest::sourcemap)
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseDeployResponse`](super::ReleaseDeployResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseDeployResponse`](super::ReleaseDeployResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseDeployResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -9291,8 +9291,8 @@ Sets [`ReleaseDeployResponse::warnings`](super::ReleaseDeployResponse::warnings)
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseEventData`](super::ReleaseEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseEventData`](super::ReleaseEventData) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseEventData {
             subtype_0: ::std::result::Result<
                 ::std::option::Option<super::ReleaseInitEventData>,
@@ -9414,8 +9414,8 @@ Sets [`ReleaseEventData::subtype_3`](super::ReleaseEventData::subtype_3), from a
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseInitEventData`](super::ReleaseInitEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseInitEventData`](super::ReleaseInitEventData) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseInitEventData {
             logs: ::std::result::Result<
                 ::std::vec::Vec<super::ReleaseLogEntry>,
@@ -9460,8 +9460,8 @@ Sets [`ReleaseInitEventData::logs`](super::ReleaseInitEventData::logs), from any
                 Self { logs: Ok(value.logs) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseLogEntry`](super::ReleaseLogEntry), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEntry`](super::ReleaseLogEntry) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseLogEntry {
             error: ::std::result::Result<
                 ::std::option::Option<super::ReleaseLogEntryError>,
@@ -9593,8 +9593,8 @@ Sets [`ReleaseLogEntry::timestamp`](super::ReleaseLogEntry::timestamp), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseLogEntryError`](super::ReleaseLogEntryError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEntryError`](super::ReleaseLogEntryError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseLogEntryError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9639,8 +9639,8 @@ Sets [`ReleaseLogEntryError::message`](super::ReleaseLogEntryError::message), fr
                 Self { message: Ok(value.message) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseLogEventData`](super::ReleaseLogEventData), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEventData`](super::ReleaseLogEventData) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseLogEventData {
             error: ::std::result::Result<
                 ::std::option::Option<super::ReleaseLogEventDataError>,
@@ -9803,8 +9803,8 @@ Sets [`ReleaseLogEventData::extra`](super::ReleaseLogEventData::extra), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseLogEventDataError`](super::ReleaseLogEventDataError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseLogEventDataError`](super::ReleaseLogEventDataError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseLogEventDataError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9850,8 +9850,8 @@ Sets [`ReleaseLogEventDataError::message`](super::ReleaseLogEventDataError::mess
                 Self { message: Ok(value.message) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseResumeResponse`](super::ReleaseResumeResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseResumeResponse`](super::ReleaseResumeResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseResumeResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -9922,8 +9922,8 @@ Sets [`ReleaseResumeResponse::status`](super::ReleaseResumeResponse::status), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseSource`](super::ReleaseSource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseSource`](super::ReleaseSource) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseSource {
             branch: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -9993,8 +9993,8 @@ Sets [`ReleaseSource::commit`](super::ReleaseSource::commit), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleaseSummary`](super::ReleaseSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleaseSummary`](super::ReleaseSummary) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleaseSummary {
             branch: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -10231,8 +10231,8 @@ Sets [`ReleaseSummary::upstream_url`](super::ReleaseSummary::upstream_url), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ReleasesListResponse`](super::ReleasesListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ReleasesListResponse`](super::ReleasesListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ReleasesListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             releases: ::std::result::Result<
@@ -10300,8 +10300,8 @@ Sets [`ReleasesListResponse::releases`](super::ReleasesListResponse::releases), 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ResourceAnnotations`](super::ResourceAnnotations), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ResourceAnnotations`](super::ResourceAnnotations) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ResourceAnnotations {
             audience: ::std::result::Result<
                 ::std::vec::Vec<super::ResourceAnnotationsAudienceItem>,
@@ -10396,8 +10396,8 @@ Sets [`ResourceAnnotations::priority`](super::ResourceAnnotations::priority), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`RuntimeLogsResponse`](super::RuntimeLogsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RuntimeLogsResponse`](super::RuntimeLogsResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct RuntimeLogsResponse {
             invocations: ::std::result::Result<
                 ::std::vec::Vec<super::Invocation>,
@@ -10465,8 +10465,8 @@ Sets [`RuntimeLogsResponse::total`](super::RuntimeLogsResponse::total), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Secret`](super::Secret), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Secret`](super::Secret) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Secret {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             type_: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10530,8 +10530,8 @@ Sets [`Secret::type_`](super::Secret::type_), from any value that converts into 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SecretSetRequest`](super::SecretSetRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SecretSetRequest`](super::SecretSetRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SecretSetRequest {
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
             value: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -10595,8 +10595,8 @@ Sets [`SecretSetRequest::value`](super::SecretSetRequest::value), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SecurityScan`](super::SecurityScan), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SecurityScan`](super::SecurityScan) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SecurityScan {
             scan_passed: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -10641,8 +10641,8 @@ Sets [`SecurityScan::scan_passed`](super::SecurityScan::scan_passed), from any v
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Server`](super::Server), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Server`](super::Server) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Server {
             connections: ::std::result::Result<
                 ::std::vec::Vec<super::ServerConnection>,
@@ -10921,8 +10921,8 @@ Sets [`Server::tools`](super::Server::tools), from any value that converts into 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerCard`](super::ServerCard), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerCard`](super::ServerCard) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerCard {
             prompts: ::std::result::Result<
                 ::std::vec::Vec<super::CardPrompt>,
@@ -11057,8 +11057,8 @@ Sets [`ServerCard::extra`](super::ServerCard::extra), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerCreateRequest`](super::ServerCreateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerCreateRequest`](super::ServerCreateRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerCreateRequest {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11129,8 +11129,8 @@ Sets [`ServerCreateRequest::display_name`](super::ServerCreateRequest::display_n
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerCreateResponse`](super::ServerCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerCreateResponse`](super::ServerCreateResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -11264,8 +11264,8 @@ Sets [`ServerCreateResponse::server`](super::ServerCreateResponse::server), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerDeleteResponse`](super::ServerDeleteResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerDeleteResponse`](super::ServerDeleteResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerDeleteResponse {
             namespace: ::std::result::Result<
                 ::std::string::String,
@@ -11352,8 +11352,8 @@ Sets [`ServerDeleteResponse::success`](super::ServerDeleteResponse::success), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerInfo`](super::ServerInfo), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerInfo`](super::ServerInfo) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerInfo {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11505,8 +11505,8 @@ Sets [`ServerInfo::website_url`](super::ServerInfo::website_url), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerPrompt`](super::ServerPrompt), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerPrompt`](super::ServerPrompt) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerPrompt {
             arguments: ::std::result::Result<
                 ::std::vec::Vec<super::PromptArgument>,
@@ -11595,8 +11595,8 @@ Sets [`ServerPrompt::name`](super::ServerPrompt::name), from any value that conv
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerResource`](super::ServerResource), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerResource`](super::ServerResource) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerResource {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -11704,8 +11704,8 @@ Sets [`ServerResource::uri`](super::ServerResource::uri), from any value that co
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerSummary`](super::ServerSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerSummary`](super::ServerSummary) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerSummary {
             by_smithery: ::std::result::Result<bool, ::std::string::String>,
             created_at: ::std::result::Result<
@@ -12070,8 +12070,8 @@ Sets [`ServerSummary::verified`](super::ServerSummary::verified), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerTool`](super::ServerTool), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTool`](super::ServerTool) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerTool {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -12184,8 +12184,8 @@ Sets [`ServerTool::output_schema`](super::ServerTool::output_schema), from any v
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerTransferRequest`](super::ServerTransferRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTransferRequest`](super::ServerTransferRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerTransferRequest {
             target_namespace: ::std::result::Result<
                 ::std::string::String,
@@ -12287,8 +12287,8 @@ Sets [`ServerTransferRequest::target_slug`](super::ServerTransferRequest::target
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerTransferResponse`](super::ServerTransferResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTransferResponse`](super::ServerTransferResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerTransferResponse {
             namespace: ::std::result::Result<
                 ::std::string::String,
@@ -12402,8 +12402,8 @@ Sets [`ServerTransferResponse::success`](super::ServerTransferResponse::success)
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerUpdateRequest`](super::ServerUpdateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerUpdateRequest`](super::ServerUpdateRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerUpdateRequest {
             backlink_url: ::std::result::Result<
                 ::std::option::Option<::std::option::Option<::std::string::String>>,
@@ -12633,8 +12633,8 @@ Sets [`ServerUpdateRequest::unlisted`](super::ServerUpdateRequest::unlisted), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerUpdateResponse`](super::ServerUpdateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerUpdateResponse`](super::ServerUpdateResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerUpdateResponse {
             namespace: ::std::result::Result<
                 ::std::string::String,
@@ -12721,8 +12721,8 @@ Sets [`ServerUpdateResponse::success`](super::ServerUpdateResponse::success), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServersListResponse`](super::ServersListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServersListResponse`](super::ServersListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServersListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             servers: ::std::result::Result<
@@ -12790,8 +12790,8 @@ Sets [`ServersListResponse::servers`](super::ServersListResponse::servers), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Skill`](super::Skill), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Skill`](super::Skill) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Skill {
             categories: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -13195,8 +13195,8 @@ Sets [`Skill::verified`](super::Skill::verified), from any value that converts i
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillCreateRequest`](super::SkillCreateRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillCreateRequest`](super::SkillCreateRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillCreateRequest {
             git_url: ::std::result::Result<::std::string::String, ::std::string::String>,
             namespace: ::std::result::Result<
@@ -13282,8 +13282,8 @@ Sets [`SkillCreateRequest::slug`](super::SkillCreateRequest::slug), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillCreateResponse`](super::SkillCreateResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillCreateResponse`](super::SkillCreateResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillCreateResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -13472,8 +13472,8 @@ Sets [`SkillCreateResponse::slug`](super::SkillCreateResponse::slug), from any v
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillDeleteResponse`](super::SkillDeleteResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillDeleteResponse`](super::SkillDeleteResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillDeleteResponse {
             qualified_name: ::std::result::Result<
                 ::std::string::String,
@@ -13545,8 +13545,8 @@ Sets [`SkillDeleteResponse::success`](super::SkillDeleteResponse::success), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillSetRequest`](super::SkillSetRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSetRequest`](super::SkillSetRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillSetRequest {
             git_url: ::std::result::Result<::std::string::String, ::std::string::String>,
             extra: ::std::result::Result<
@@ -13615,8 +13615,8 @@ Sets [`SkillSetRequest::extra`](super::SkillSetRequest::extra), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillSetResponse`](super::SkillSetResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSetResponse`](super::SkillSetResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillSetResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -13852,8 +13852,8 @@ Sets [`SkillSetResponse::updated_at`](super::SkillSetResponse::updated_at), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillSummary`](super::SkillSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSummary`](super::SkillSummary) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillSummary {
             categories: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -14244,8 +14244,8 @@ Sets [`SkillSummary::verified`](super::SkillSummary::verified), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillSyncResponse`](super::SkillSyncResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillSyncResponse`](super::SkillSyncResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillSyncResponse {
             description: ::std::result::Result<
                 ::std::string::String,
@@ -14437,8 +14437,8 @@ Sets [`SkillSyncResponse::updated_at`](super::SkillSyncResponse::updated_at), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillUploadRequest`](super::SkillUploadRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillUploadRequest`](super::SkillUploadRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillUploadRequest {
             archive: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -14479,8 +14479,8 @@ Sets [`SkillUploadRequest::archive`](super::SkillUploadRequest::archive), from a
                 Self { archive: Ok(value.archive) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillUploadResponse`](super::SkillUploadResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillUploadResponse`](super::SkillUploadResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillUploadResponse {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -14717,8 +14717,8 @@ Sets [`SkillUploadResponse::updated_at`](super::SkillUploadResponse::updated_at)
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SkillsListResponse`](super::SkillsListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SkillsListResponse`](super::SkillsListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SkillsListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             skills: ::std::result::Result<
@@ -14785,8 +14785,8 @@ Sets [`SkillsListResponse::skills`](super::SkillsListResponse::skills), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SourceFile`](super::SourceFile), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SourceFile`](super::SourceFile) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SourceFile {
             contents: ::std::result::Result<
                 ::std::string::String,
@@ -14853,8 +14853,8 @@ Sets [`SourceFile::path`](super::SourceFile::path), from any value that converts
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`StdioConnection`](super::StdioConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioConnection`](super::StdioConnection) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct StdioConnection {
             bundle_url: ::std::result::Result<
                 ::std::string::String,
@@ -14969,8 +14969,8 @@ Sets [`StdioConnection::type_`](super::StdioConnection::type_), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`StdioDeployPayload`](super::StdioDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioDeployPayload`](super::StdioDeployPayload) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct StdioDeployPayload {
             config_schema: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15083,8 +15083,8 @@ Sets [`StdioDeployPayload::type_`](super::StdioDeployPayload::type_), from any v
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`SuccessResponse`](super::SuccessResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`SuccessResponse`](super::SuccessResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct SuccessResponse {
             success: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -15125,8 +15125,8 @@ Sets [`SuccessResponse::success`](super::SuccessResponse::success), from any val
                 Self { success: Ok(value.success) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Tool`](super::Tool), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Tool`](super::Tool) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Tool {
             annotations: ::std::result::Result<
                 ::std::option::Option<super::ToolAnnotations>,
@@ -15351,8 +15351,8 @@ Sets [`Tool::title`](super::Tool::title), from any value that converts into its 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolAnnotations`](super::ToolAnnotations), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolAnnotations`](super::ToolAnnotations) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolAnnotations {
             destructive_hint: ::std::result::Result<
                 ::std::option::Option<bool>,
@@ -15496,8 +15496,8 @@ Sets [`ToolAnnotations::title`](super::ToolAnnotations::title), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolExecution`](super::ToolExecution), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolExecution`](super::ToolExecution) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolExecution {
             task_support: ::std::result::Result<
                 ::std::option::Option<super::ToolExecutionTaskSupport>,
@@ -15547,8 +15547,8 @@ Sets [`ToolExecution::task_support`](super::ToolExecution::task_support), from a
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolInputSchema`](super::ToolInputSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolInputSchema`](super::ToolInputSchema) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolInputSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15620,8 +15620,8 @@ Sets [`ToolInputSchema::type_`](super::ToolInputSchema::type_), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolList`](super::ToolList), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolList`](super::ToolList) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolList {
             tools: ::std::result::Result<
                 ::std::vec::Vec<super::Tool>,
@@ -15665,8 +15665,8 @@ Sets [`ToolList::tools`](super::ToolList::tools), from any value that converts i
                 Self { tools: Ok(value.tools) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolOutputSchema`](super::ToolOutputSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolOutputSchema`](super::ToolOutputSchema) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolOutputSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15760,8 +15760,8 @@ Sets [`ToolOutputSchema::type_`](super::ToolOutputSchema::type_), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolSchema`](super::ToolSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolSchema`](super::ToolSchema) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -15876,8 +15876,8 @@ Sets [`ToolSchema::extra`](super::ToolSchema::extra), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`TriggerDefinition`](super::TriggerDefinition), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerDefinition`](super::TriggerDefinition) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct TriggerDefinition {
             delivery: ::std::result::Result<
                 ::std::vec::Vec<::std::string::String>,
@@ -16016,8 +16016,8 @@ Sets [`TriggerDefinition::payload_schema`](super::TriggerDefinition::payload_sch
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`TriggerDelivery`](super::TriggerDelivery), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerDelivery`](super::TriggerDelivery) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct TriggerDelivery {
             secret: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -16081,8 +16081,8 @@ Sets [`TriggerDelivery::url`](super::TriggerDelivery::url), from any value that 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`TriggerSubscribeRequest`](super::TriggerSubscribeRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerSubscribeRequest`](super::TriggerSubscribeRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct TriggerSubscribeRequest {
             delivery: ::std::result::Result<
                 super::TriggerDelivery,
@@ -16156,8 +16156,8 @@ Sets [`TriggerSubscribeRequest::params`](super::TriggerSubscribeRequest::params)
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`TriggerSubscription`](super::TriggerSubscription), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerSubscription`](super::TriggerSubscription) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct TriggerSubscription {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             refresh_before: ::std::result::Result<
@@ -16227,8 +16227,8 @@ Sets [`TriggerSubscription::refresh_before`](super::TriggerSubscription::refresh
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`TriggerUnsubscribeRequest`](super::TriggerUnsubscribeRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerUnsubscribeRequest`](super::TriggerUnsubscribeRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct TriggerUnsubscribeRequest {
             delivery: ::std::result::Result<
                 super::TriggerUnsubscribeRequestDelivery,
@@ -16302,8 +16302,8 @@ Sets [`TriggerUnsubscribeRequest::params`](super::TriggerUnsubscribeRequest::par
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`TriggerUnsubscribeRequestDelivery`](super::TriggerUnsubscribeRequestDelivery), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`TriggerUnsubscribeRequestDelivery`](super::TriggerUnsubscribeRequestDelivery) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct TriggerUnsubscribeRequestDelivery {
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -19672,10 +19672,10 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
                 });
             self
         }
-        #[deprecated(note = "Only the server with this exact qualified name.")]
         /**Only the server with this exact qualified name. Deprecated; fetch the server by name instead.
 
 Sent as the query parameter `qualifiedName`: a string. Optional: left out of the request when not set.*/
+        #[deprecated(note = "Only the server with this exact qualified name.")]
         pub fn qualified_name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -22616,10 +22616,10 @@ Sent as the query parameter `seed`: an integer. Optional: left out of the reques
                 .map_err(|_| "conversion to `i64` for seed failed".to_string());
             self
         }
-        #[deprecated(note = "Only the skill with this exact slug.")]
         /**Only the skill with this exact slug. Deprecated; fetch the skill by name instead.
 
 Sent as the query parameter `slug`: a string. Optional: left out of the request when not set.*/
+        #[deprecated(note = "Only the skill with this exact slug.")]
         pub fn slug<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

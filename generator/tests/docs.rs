@@ -240,6 +240,23 @@ fn fields_and_variants_without_a_description_get_their_wire_name_and_type() {
 }
 
 #[test]
+fn a_type_the_spec_does_not_describe_says_where_it_is_used() {
+    let code = generate(&with_runtime());
+    assert!(code.contains("///The answer of `list_items`.\n"), "ItemPage");
+    assert!(code.contains("///The error body of `list_items`.\n"), "NotFound");
+    assert!(code.contains("///The `kind` member of [`Item`](Item).\n"), "ItemKind");
+    assert!(
+        code.contains(
+            "///An item of the `items` member of [`ItemPage`](ItemPage), the request body of `put_item` and the answer of `put_item`.\n"
+        ),
+        "Item"
+    );
+    // A described type keeps the spec's words.
+    assert!(code.contains("///What the label says.\n"));
+    assert!(!code.contains("///`ItemPage`\n"), "no bare name left as the doc");
+}
+
+#[test]
 fn a_paged_list_links_to_its_item_stream() {
     let code = generate(&with_runtime());
     let list = doc_of(&code, "list_items");

@@ -62,7 +62,7 @@ pub mod types {
             Self::StdioDeployPayload(value)
         }
     }
-    ///`DeployRequest`
+    ///The request body of `deploy`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeployRequest {
         ///The server's JavaScript module (hosted deployments).
@@ -80,19 +80,19 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeployResponse`
+    ///The answer of `deploy`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeployResponse {
-        #[serde(rename = "deploymentId")]
         ///The `deploymentId` member: a string; always present.
+        #[serde(rename = "deploymentId")]
         pub deployment_id: ::std::string::String,
-        #[serde(rename = "mcpUrl")]
         ///The `mcpUrl` member: a string; always present.
+        #[serde(rename = "mcpUrl")]
         pub mcp_url: ::std::string::String,
         ///The `status` member: a string; always present.
         pub status: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `warnings` member: a list, each item a string.
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub warnings: ::std::vec::Vec<::std::string::String>,
     }
     impl DeployResponse {
@@ -101,7 +101,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeploymentError`
+    ///The error body of `list_deployments` and the error body of `deploy`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentError {
         ///The `error` member: a string; always present.
@@ -113,27 +113,27 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeploymentInfo`
+    ///The answer of `get_deployment_status`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentInfo {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `logs` member: a list, each item a [`DeploymentLogEntry`](DeploymentLogEntry).
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub logs: ::std::vec::Vec<DeploymentLogEntry>,
+        ///The `mcpUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "mcpUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `mcpUrl` member: a string; `None` when the object leaves it out.
         pub mcp_url: ::std::option::Option<::std::string::String>,
         ///PENDING, WORKING, SUCCESS, AUTH_REQUIRED (paused until OAuth is authorized), or one of the failures FAILURE, FAILURE_SCAN, INTERNAL_ERROR, CANCELLED. New values may appear.
         pub status: ::std::string::String,
-        #[serde(rename = "updatedAt")]
         ///The `updatedAt` member: a string; always present.
+        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
     impl DeploymentInfo {
@@ -145,21 +145,21 @@ pub mod types {
     ///`DeploymentList`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentList {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
         ///The `id` member: a string; always present.
         pub id: ::std::string::String,
+        ///The `mcpUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "mcpUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `mcpUrl` member: a string; `None` when the object leaves it out.
         pub mcp_url: ::std::option::Option<::std::string::String>,
         ///The `status` member: a string; always present.
         pub status: ::std::string::String,
-        #[serde(rename = "updatedAt")]
         ///The `updatedAt` member: a string; always present.
+        #[serde(rename = "updatedAt")]
         pub updated_at: ::std::string::String,
     }
     impl DeploymentList {
@@ -168,11 +168,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeploymentLogEntry`
+    ///An item of the `logs` member of [`DeploymentInfo`](DeploymentInfo).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct DeploymentLogEntry {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `error` member: a JSON object; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub error: ::std::option::Option<DeploymentLogEntryError>,
         ///The `level` member: a string; always present.
         pub level: ::std::string::String,
@@ -189,11 +189,11 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeploymentLogEntryError`
+    ///The `error` member of [`DeploymentLogEntry`](DeploymentLogEntry).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct DeploymentLogEntryError {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `message` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub message: ::std::option::Option<::std::string::String>,
     }
     impl DeploymentLogEntryError {
@@ -202,7 +202,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`DeploymentLogEntryStage`
+    ///The `stage` member of [`DeploymentLogEntry`](DeploymentLogEntry).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -215,17 +215,17 @@ pub mod types {
         PartialOrd
     )]
     pub enum DeploymentLogEntryStage {
-        #[serde(rename = "deploy")]
         ///The value `deploy`.
+        #[serde(rename = "deploy")]
         Deploy,
-        #[serde(rename = "scan")]
         ///The value `scan`.
+        #[serde(rename = "scan")]
         Scan,
-        #[serde(rename = "metadata")]
         ///The value `metadata`.
+        #[serde(rename = "metadata")]
         Metadata,
-        #[serde(rename = "publish")]
         ///The value `publish`.
+        #[serde(rename = "publish")]
         Publish,
         /// A value this version of the API description does not list yet.
         #[serde(untagged)]
@@ -281,11 +281,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub config_schema: ::std::option::Option<::serde_json::Value>,
-        #[serde(rename = "type")]
         ///The `type` member: always `external`; always present.
+        #[serde(rename = "type")]
         pub type_: ExternalDeployPayloadType,
-        #[serde(rename = "upstreamUrl")]
         ///The `upstreamUrl` member: a URL; always present.
+        #[serde(rename = "upstreamUrl")]
         pub upstream_url: ::std::string::String,
     }
     impl ExternalDeployPayload {
@@ -294,7 +294,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ExternalDeployPayloadType`
+    ///The `type` member of [`ExternalDeployPayload`](ExternalDeployPayload).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -308,8 +308,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ExternalDeployPayloadType {
-        #[serde(rename = "external")]
         ///The value `external`.
+        #[serde(rename = "external")]
         External,
     }
     impl ::std::fmt::Display for ExternalDeployPayloadType {
@@ -346,7 +346,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Health`
+    ///The answer of `health_check`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Health {
         ///The `status` member: a string; always present.
@@ -360,7 +360,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HealthError`
+    ///The error body of `health_check`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HealthError {
         ///The `error` member: a string; always present.
@@ -375,8 +375,8 @@ pub mod types {
     ///Deploy the uploaded JavaScript module on Smithery's hosting.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct HostedDeployPayload {
-        #[serde(rename = "type")]
         ///The `type` member: always `hosted`; always present.
+        #[serde(rename = "type")]
         pub type_: HostedDeployPayloadType,
     }
     impl HostedDeployPayload {
@@ -385,7 +385,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HostedDeployPayloadType`
+    ///The `type` member of [`HostedDeployPayload`](HostedDeployPayload).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -399,8 +399,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum HostedDeployPayloadType {
-        #[serde(rename = "hosted")]
         ///The value `hosted`.
+        #[serde(rename = "hosted")]
         Hosted,
     }
     impl ::std::fmt::Display for HostedDeployPayloadType {
@@ -443,11 +443,11 @@ pub mod types {
         ///JSON Schema of the configuration the server accepts.
         #[serde(rename = "configSchema")]
         pub config_schema: ::serde_json::Value,
-        #[serde(rename = "deploymentUrl")]
         ///The `deploymentUrl` member: a string; always present.
+        #[serde(rename = "deploymentUrl")]
         pub deployment_url: ::std::string::String,
-        #[serde(rename = "type")]
         ///The `type` member: always `http`; always present.
+        #[serde(rename = "type")]
         pub type_: HttpConnectionType,
     }
     impl HttpConnection {
@@ -456,7 +456,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`HttpConnectionType`
+    ///The `type` member of [`HttpConnection`](HttpConnection).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -470,8 +470,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum HttpConnectionType {
-        #[serde(rename = "http")]
         ///The value `http`.
+        #[serde(rename = "http")]
         Http,
     }
     impl ::std::fmt::Display for HttpConnectionType {
@@ -508,7 +508,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`Invocation`
+    ///An item of the `invocations` member of [`RuntimeLogsResponse`](RuntimeLogsResponse).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Invocation {
         ///The `duration` member: an [`InvocationDuration`](InvocationDuration); always present.
@@ -532,14 +532,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationDuration`
+    ///The `duration` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationDuration {
-        #[serde(rename = "cpuMs")]
         ///The `cpuMs` member: a number; always present.
+        #[serde(rename = "cpuMs")]
         pub cpu_ms: f64,
-        #[serde(rename = "wallMs")]
         ///The `wallMs` member: a number; always present.
+        #[serde(rename = "wallMs")]
         pub wall_ms: f64,
     }
     impl InvocationDuration {
@@ -548,15 +548,15 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationException`
+    ///An item of the `exceptions` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationException {
         ///The `message` member: a string; always present.
         pub message: ::std::string::String,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `stack` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub stack: ::std::option::Option<::std::string::String>,
         ///The `timestamp` member: a string; always present.
         pub timestamp: ::std::string::String,
@@ -567,7 +567,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationLog`
+    ///An item of the `logs` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationLog {
         ///The `level` member: a string; always present.
@@ -583,7 +583,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationRequest`
+    ///The `request` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationRequest {
         ///The `method` member: a string; always present.
@@ -597,7 +597,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`InvocationResponse`
+    ///The `response` member of [`Invocation`](Invocation).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct InvocationResponse {
         ///The `outcome` member: a string; always present.
@@ -611,20 +611,20 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Pagination`
+    ///The `pagination` member of [`ServersListResponse`](ServersListResponse).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Pagination {
-        #[serde(rename = "currentPage")]
         ///The `currentPage` member: a number; always present.
+        #[serde(rename = "currentPage")]
         pub current_page: f64,
-        #[serde(rename = "pageSize")]
         ///The `pageSize` member: a number; always present.
+        #[serde(rename = "pageSize")]
         pub page_size: f64,
-        #[serde(rename = "totalCount")]
         ///The `totalCount` member: a number; always present.
+        #[serde(rename = "totalCount")]
         pub total_count: f64,
-        #[serde(rename = "totalPages")]
         ///The `totalPages` member: a number; always present.
+        #[serde(rename = "totalPages")]
         pub total_pages: f64,
     }
     impl Pagination {
@@ -633,7 +633,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RegistryError`
+    ///The error body of `list` and the error body of `get_by_qualified_name`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RegistryError {
         ///The `error` member: a string; always present.
@@ -645,7 +645,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RuntimeLogsError`
+    ///The error body of `get_logs`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RuntimeLogsError {
         ///The `error` member: a string; always present.
@@ -657,7 +657,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`RuntimeLogsResponse`
+    ///The answer of `get_logs`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct RuntimeLogsResponse {
         ///The `invocations` member: a list, each item an [`Invocation`](Invocation); always present.
@@ -671,38 +671,38 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Server`
+    ///The answer of `get_by_qualified_name`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Server {
         ///The `connections` member: a list, each item a [`Connection`](Connection); always present.
         pub connections: ::std::vec::Vec<Connection>,
+        ///The `deploymentUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "deploymentUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `deploymentUrl` member: a string; `None` when the object leaves it out.
         pub deployment_url: ::std::option::Option<::std::string::String>,
         ///The `description` member: a string; always present.
         pub description: ::std::string::String,
-        #[serde(rename = "displayName")]
         ///The `displayName` member: a string; always present.
+        #[serde(rename = "displayName")]
         pub display_name: ::std::string::String,
+        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "iconUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         pub icon_url: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "qualifiedName")]
         ///The `qualifiedName` member: a string; always present.
+        #[serde(rename = "qualifiedName")]
         pub qualified_name: ::std::string::String,
         ///The `remote` member: `true` or `false`; always present.
         pub remote: bool,
         ///The result of Smithery's security scan, when the server was scanned.
         #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub security: ::std::option::Option<ServerSecurity>,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `tools` member: a list, each item a [`ServerTool`](ServerTool); `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub tools: ::std::option::Option<::std::vec::Vec<ServerTool>>,
     }
     impl Server {
@@ -714,8 +714,8 @@ pub mod types {
     ///The result of Smithery's security scan, when the server was scanned.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerSecurity {
-        #[serde(rename = "scanPassed")]
         ///The `scanPassed` member: `true` or `false`; always present.
+        #[serde(rename = "scanPassed")]
         pub scan_passed: bool,
     }
     impl ServerSecurity {
@@ -724,40 +724,40 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerSummary`
+    ///An item of the `servers` member of [`ServersListResponse`](ServersListResponse).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerSummary {
-        #[serde(rename = "createdAt")]
         ///The `createdAt` member: a string; always present.
+        #[serde(rename = "createdAt")]
         pub created_at: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
+        ///The `displayName` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "displayName",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `displayName` member: a string; `None` when the object leaves it out.
         pub display_name: ::std::option::Option<::std::string::String>,
         ///The `homepage` member: a string; always present.
         pub homepage: ::std::string::String,
+        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "iconUrl",
             deserialize_with = "::std::option::Option::deserialize"
         )]
-        ///The `iconUrl` member: a string; `None` when the object leaves it out.
         pub icon_url: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "isDeployed")]
         ///The `isDeployed` member: `true` or `false`; always present.
+        #[serde(rename = "isDeployed")]
         pub is_deployed: bool,
-        #[serde(rename = "qualifiedName")]
         ///The `qualifiedName` member: a string; always present.
+        #[serde(rename = "qualifiedName")]
         pub qualified_name: ::std::string::String,
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `remote` member: `true` or `false`; `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub remote: ::std::option::Option<bool>,
-        #[serde(rename = "useCount")]
         ///The `useCount` member: a number; always present.
+        #[serde(rename = "useCount")]
         pub use_count: f64,
         ///The `verified` member: `true` or `false`; always present.
         pub verified: bool,
@@ -768,14 +768,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServerTool`
+    ///An item of the `tools` member of [`Server`](Server).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServerTool {
-        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         ///The `description` member: a string; `None` when the object leaves it out.
+        #[serde(deserialize_with = "::std::option::Option::deserialize")]
         pub description: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "inputSchema")]
         ///The `inputSchema` member: a [`ToolInputSchema`](ToolInputSchema); always present.
+        #[serde(rename = "inputSchema")]
         pub input_schema: ToolInputSchema,
         ///The `name` member: a string; always present.
         pub name: ::std::string::String,
@@ -786,7 +786,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ServersListResponse`
+    ///The answer of `list`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ServersListResponse {
         ///The `pagination` member: a [`Pagination`](Pagination); always present.
@@ -803,26 +803,26 @@ pub mod types {
     ///A server run locally over standard input and output.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StdioConnection {
+        ///The `bundleUrl` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "bundleUrl",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `bundleUrl` member: a string; `None` when the object leaves it out.
         pub bundle_url: ::std::option::Option<::std::string::String>,
         ///JSON Schema of the configuration the server accepts.
         #[serde(rename = "configSchema")]
         pub config_schema: ::serde_json::Value,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `runtime` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub runtime: ::std::option::Option<::std::string::String>,
+        ///The `stdioFunction` member: a string; `None` when the object leaves it out.
         #[serde(
             rename = "stdioFunction",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `stdioFunction` member: a string; `None` when the object leaves it out.
         pub stdio_function: ::std::option::Option<::std::string::String>,
-        #[serde(rename = "type")]
         ///The `type` member: always `stdio`; always present.
+        #[serde(rename = "type")]
         pub type_: StdioConnectionType,
     }
     impl StdioConnection {
@@ -831,7 +831,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`StdioConnectionType`
+    ///The `type` member of [`StdioConnection`](StdioConnection).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -845,8 +845,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum StdioConnectionType {
-        #[serde(rename = "stdio")]
         ///The value `stdio`.
+        #[serde(rename = "stdio")]
         Stdio,
     }
     impl ::std::fmt::Display for StdioConnectionType {
@@ -886,8 +886,8 @@ pub mod types {
     ///Publish a server that users run locally over standard input and output.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct StdioDeployPayload {
-        #[serde(rename = "type")]
         ///The `type` member: always `stdio`; always present.
+        #[serde(rename = "type")]
         pub type_: StdioDeployPayloadType,
     }
     impl StdioDeployPayload {
@@ -896,7 +896,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`StdioDeployPayloadType`
+    ///The `type` member of [`StdioDeployPayload`](StdioDeployPayload).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -910,8 +910,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum StdioDeployPayloadType {
-        #[serde(rename = "stdio")]
         ///The value `stdio`.
+        #[serde(rename = "stdio")]
         Stdio,
     }
     impl ::std::fmt::Display for StdioDeployPayloadType {
@@ -948,14 +948,14 @@ pub mod types {
             value.parse()
         }
     }
-    ///`ToolInputSchema`
+    ///The `inputSchema` member of [`ServerTool`](ServerTool).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct ToolInputSchema {
-        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         ///The `properties` member: a JSON object with any members.
+        #[serde(default, skip_serializing_if = "::serde_json::Map::is_empty")]
         pub properties: ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-        #[serde(rename = "type")]
         ///The `type` member: always `object`; always present.
+        #[serde(rename = "type")]
         pub type_: ToolInputSchemaType,
     }
     impl ToolInputSchema {
@@ -964,7 +964,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`ToolInputSchemaType`
+    ///The `type` member of [`ToolInputSchema`](ToolInputSchema).
     #[derive(
         ::serde::Deserialize,
         ::serde::Serialize,
@@ -978,8 +978,8 @@ pub mod types {
         PartialOrd
     )]
     pub enum ToolInputSchemaType {
-        #[serde(rename = "object")]
         ///The value `object`.
+        #[serde(rename = "object")]
         Object,
     }
     impl ::std::fmt::Display for ToolInputSchemaType {
@@ -1016,7 +1016,7 @@ pub mod types {
             value.parse()
         }
     }
-    ///`UplinkError`
+    ///The error body of `create_token`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UplinkError {
         ///The `error` member: a string; always present.
@@ -1028,7 +1028,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`UplinkTokenResponse`
+    ///The answer of `create_token`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UplinkTokenResponse {
         ///The `authtoken` member: a string; always present.
@@ -1044,8 +1044,8 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
         ///Builder for [`DeployRequest`](super::DeployRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeployRequest`](super::DeployRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeployRequest {
             module: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1134,8 +1134,8 @@ Sets [`DeployRequest::sourcemap`](super::DeployRequest::sourcemap), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DeployResponse`](super::DeployResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeployResponse`](super::DeployResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeployResponse {
             deployment_id: ::std::result::Result<
                 ::std::string::String,
@@ -1245,8 +1245,8 @@ Sets [`DeployResponse::warnings`](super::DeployResponse::warnings), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DeploymentError`](super::DeploymentError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentError`](super::DeploymentError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeploymentError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -1287,8 +1287,8 @@ Sets [`DeploymentError::error`](super::DeploymentError::error), from any value t
                 Self { error: Ok(value.error) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DeploymentInfo`](super::DeploymentInfo), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentInfo`](super::DeploymentInfo) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeploymentInfo {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -1438,8 +1438,8 @@ Sets [`DeploymentInfo::updated_at`](super::DeploymentInfo::updated_at), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DeploymentList`](super::DeploymentList), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentList`](super::DeploymentList) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeploymentList {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -1567,8 +1567,8 @@ Sets [`DeploymentList::updated_at`](super::DeploymentList::updated_at), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DeploymentLogEntry`](super::DeploymentLogEntry), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentLogEntry`](super::DeploymentLogEntry) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeploymentLogEntry {
             error: ::std::result::Result<
                 ::std::option::Option<super::DeploymentLogEntryError>,
@@ -1700,8 +1700,8 @@ Sets [`DeploymentLogEntry::timestamp`](super::DeploymentLogEntry::timestamp), fr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`DeploymentLogEntryError`](super::DeploymentLogEntryError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`DeploymentLogEntryError`](super::DeploymentLogEntryError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct DeploymentLogEntryError {
             message: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -1747,8 +1747,8 @@ Sets [`DeploymentLogEntryError::message`](super::DeploymentLogEntryError::messag
                 Self { message: Ok(value.message) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ExternalDeployPayload`](super::ExternalDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ExternalDeployPayload`](super::ExternalDeployPayload) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ExternalDeployPayload {
             config_schema: ::std::result::Result<
                 ::std::option::Option<::serde_json::Value>,
@@ -1842,8 +1842,8 @@ Sets [`ExternalDeployPayload::upstream_url`](super::ExternalDeployPayload::upstr
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Health`](super::Health), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Health`](super::Health) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Health {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
             timestamp: ::std::result::Result<
@@ -1910,8 +1910,8 @@ Sets [`Health::timestamp`](super::Health::timestamp), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`HealthError`](super::HealthError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HealthError`](super::HealthError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct HealthError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -1952,8 +1952,8 @@ Sets [`HealthError::error`](super::HealthError::error), from any value that conv
                 Self { error: Ok(value.error) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`HostedDeployPayload`](super::HostedDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HostedDeployPayload`](super::HostedDeployPayload) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct HostedDeployPayload {
             type_: ::std::result::Result<
                 super::HostedDeployPayloadType,
@@ -1998,8 +1998,8 @@ Sets [`HostedDeployPayload::type_`](super::HostedDeployPayload::type_), from any
                 Self { type_: Ok(value.type_) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`HttpConnection`](super::HttpConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`HttpConnection`](super::HttpConnection) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct HttpConnection {
             config_schema: ::std::result::Result<
                 ::serde_json::Value,
@@ -2097,8 +2097,8 @@ Sets [`HttpConnection::type_`](super::HttpConnection::type_), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Invocation`](super::Invocation), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Invocation`](super::Invocation) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Invocation {
             duration: ::std::result::Result<
                 super::InvocationDuration,
@@ -2273,8 +2273,8 @@ Sets [`Invocation::timestamp`](super::Invocation::timestamp), from any value tha
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationDuration`](super::InvocationDuration), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationDuration`](super::InvocationDuration) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationDuration {
             cpu_ms: ::std::result::Result<f64, ::std::string::String>,
             wall_ms: ::std::result::Result<f64, ::std::string::String>,
@@ -2338,8 +2338,8 @@ Sets [`InvocationDuration::wall_ms`](super::InvocationDuration::wall_ms), from a
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationException`](super::InvocationException), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationException`](super::InvocationException) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationException {
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2448,8 +2448,8 @@ Sets [`InvocationException::timestamp`](super::InvocationException::timestamp), 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationLog`](super::InvocationLog), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationLog`](super::InvocationLog) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationLog {
             level: ::std::result::Result<::std::string::String, ::std::string::String>,
             message: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2535,8 +2535,8 @@ Sets [`InvocationLog::timestamp`](super::InvocationLog::timestamp), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationRequest`](super::InvocationRequest), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationRequest`](super::InvocationRequest) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationRequest {
             method: ::std::result::Result<::std::string::String, ::std::string::String>,
             url: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -2600,8 +2600,8 @@ Sets [`InvocationRequest::url`](super::InvocationRequest::url), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`InvocationResponse`](super::InvocationResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`InvocationResponse`](super::InvocationResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct InvocationResponse {
             outcome: ::std::result::Result<::std::string::String, ::std::string::String>,
             status: ::std::result::Result<f64, ::std::string::String>,
@@ -2665,8 +2665,8 @@ Sets [`InvocationResponse::status`](super::InvocationResponse::status), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Pagination {
             current_page: ::std::result::Result<f64, ::std::string::String>,
             page_size: ::std::result::Result<f64, ::std::string::String>,
@@ -2768,8 +2768,8 @@ Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`RegistryError`](super::RegistryError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RegistryError`](super::RegistryError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct RegistryError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -2810,8 +2810,8 @@ Sets [`RegistryError::error`](super::RegistryError::error), from any value that 
                 Self { error: Ok(value.error) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`RuntimeLogsError`](super::RuntimeLogsError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RuntimeLogsError`](super::RuntimeLogsError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct RuntimeLogsError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -2852,8 +2852,8 @@ Sets [`RuntimeLogsError::error`](super::RuntimeLogsError::error), from any value
                 Self { error: Ok(value.error) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`RuntimeLogsResponse`](super::RuntimeLogsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RuntimeLogsResponse`](super::RuntimeLogsResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct RuntimeLogsResponse {
             invocations: ::std::result::Result<
                 ::std::vec::Vec<super::Invocation>,
@@ -2921,8 +2921,8 @@ Sets [`RuntimeLogsResponse::total`](super::RuntimeLogsResponse::total), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Server`](super::Server), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Server`](super::Server) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Server {
             connections: ::std::result::Result<
                 ::std::vec::Vec<super::Connection>,
@@ -3153,8 +3153,8 @@ Sets [`Server::tools`](super::Server::tools), from any value that converts into 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerSecurity`](super::ServerSecurity), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerSecurity`](super::ServerSecurity) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerSecurity {
             scan_passed: ::std::result::Result<bool, ::std::string::String>,
         }
@@ -3199,8 +3199,8 @@ Sets [`ServerSecurity::scan_passed`](super::ServerSecurity::scan_passed), from a
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerSummary`](super::ServerSummary), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerSummary`](super::ServerSummary) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerSummary {
             created_at: ::std::result::Result<
                 ::std::string::String,
@@ -3441,8 +3441,8 @@ Sets [`ServerSummary::verified`](super::ServerSummary::verified), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServerTool`](super::ServerTool), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServerTool`](super::ServerTool) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServerTool {
             description: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3531,8 +3531,8 @@ Sets [`ServerTool::name`](super::ServerTool::name), from any value that converts
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ServersListResponse`](super::ServersListResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ServersListResponse`](super::ServersListResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ServersListResponse {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             servers: ::std::result::Result<
@@ -3600,8 +3600,8 @@ Sets [`ServersListResponse::servers`](super::ServersListResponse::servers), from
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`StdioConnection`](super::StdioConnection), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioConnection`](super::StdioConnection) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct StdioConnection {
             bundle_url: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -3741,8 +3741,8 @@ Sets [`StdioConnection::type_`](super::StdioConnection::type_), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`StdioDeployPayload`](super::StdioDeployPayload), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`StdioDeployPayload`](super::StdioDeployPayload) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct StdioDeployPayload {
             type_: ::std::result::Result<
                 super::StdioDeployPayloadType,
@@ -3786,8 +3786,8 @@ Sets [`StdioDeployPayload::type_`](super::StdioDeployPayload::type_), from any v
                 Self { type_: Ok(value.type_) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ToolInputSchema`](super::ToolInputSchema), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ToolInputSchema`](super::ToolInputSchema) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ToolInputSchema {
             properties: ::std::result::Result<
                 ::serde_json::Map<::std::string::String, ::serde_json::Value>,
@@ -3859,8 +3859,8 @@ Sets [`ToolInputSchema::type_`](super::ToolInputSchema::type_), from any value t
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`UplinkError`](super::UplinkError), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UplinkError`](super::UplinkError) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct UplinkError {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -3901,8 +3901,8 @@ Sets [`UplinkError::error`](super::UplinkError::error), from any value that conv
                 Self { error: Ok(value.error) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`UplinkTokenResponse`](super::UplinkTokenResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UplinkTokenResponse`](super::UplinkTokenResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct UplinkTokenResponse {
             authtoken: ::std::result::Result<
                 ::std::string::String,

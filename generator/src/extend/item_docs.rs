@@ -37,6 +37,9 @@ pub fn apply(api: &OpenAPI, multipart: &[multipart::MultipartOperation], file: &
     if runtime {
         unexport_progenitor_error(file);
     }
+    // The sentences quote names from the adapted document, which may still hold the adapt
+    // stage's placeholders for renamed parameters and properties.
+    crate::generate::restore_docs(api, file);
 }
 
 /// Turns `pub use progenitor_client::{.., Error, ..}` into the same re-export without
@@ -78,8 +81,10 @@ pub(crate) fn has_doc(attrs: &[syn::Attribute]) -> bool {
     attrs.iter().any(|a| a.path().is_ident("doc"))
 }
 
+/// Adds `text` as the item's documentation, first among its attributes as a doc comment
+/// written by hand would be.
 fn push_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
-    attrs.push(syn::parse_quote!(#[doc = #text]));
+    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
 }
 
 /// The joined text of an item's doc comments.
@@ -100,12 +105,16 @@ fn is_pub(vis: &syn::Visibility) -> bool {
 /// items as `{Parent}{Property}Item`), which is how typify names them.
 struct SchemaIndex<'a> {
     by_type: BTreeMap<String, &'a Schema>,
+    /// Where each type is used, as phrases ("the answer of `list_items`", "the `state`
+    /// member of [`Status`](Status)"), for types the spec does not describe.
+    uses: BTreeMap<String, Vec<String>>,
 }
 
 impl<'a> SchemaIndex<'a> {
     fn new(api: &'a OpenAPI) -> Self {
         let mut index = Self {
             by_type: BTreeMap::new(),
+            uses: BTreeMap::new(),
         };
         if let Some(components) = &api.components {
             for (name, schema) in &components.schemas {
@@ -114,7 +123,52 @@ impl<'a> SchemaIndex<'a> {
                 }
             }
         }
+        index.add_operation_uses(api);
         index
+    }
+
+    fn used(&mut self, type_name: String, phrase: String) {
+        let uses = self.uses.entry(type_name).or_default();
+        if !uses.contains(&phrase) {
+            uses.push(phrase);
+        }
+    }
+
+    /// Request bodies, answers and error bodies that name a component.
+    fn add_operation_uses(&mut self, api: &OpenAPI) {
+        for (_, item) in api.paths.paths.iter() {
+            let ReferenceOr::Item(item) = item else { continue };
+            for (_, operation) in item.iter() {
+                let Some(id) = &operation.operation_id else { continue };
+                let method = id.to_snake_case();
+                if let Some(ReferenceOr::Item(body)) = &operation.request_body {
+                    for media in body.content.values() {
+                        if let Some(name) = media.schema.as_ref().and_then(component_name) {
+                            self.used(name, format!("the request body of `{method}`"));
+                        }
+                    }
+                }
+                for (status, response) in &operation.responses.responses {
+                    let ReferenceOr::Item(response) = response else {
+                        continue;
+                    };
+                    let success = match status {
+                        openapiv3::StatusCode::Code(code) => *code < 400,
+                        openapiv3::StatusCode::Range(range) => *range < 4,
+                    };
+                    for media in response.content.values() {
+                        if let Some(name) = media.schema.as_ref().and_then(component_name) {
+                            let phrase = if success {
+                                format!("the answer of `{method}`")
+                            } else {
+                                format!("the error body of `{method}`")
+                            };
+                            self.used(name, phrase);
+                        }
+                    }
+                }
+            }
+        }
     }
 
     fn add(&mut self, name: &str, schema: &'a Schema, depth: usize) {
@@ -125,21 +179,79 @@ impl<'a> SchemaIndex<'a> {
         self.by_type.insert(name.to_owned(), schema);
         if let Some(properties) = properties(schema) {
             for (property, value) in properties {
-                if let ReferenceOr::Item(inner) = value {
-                    let inner_name = format!("{name}{}", property.to_pascal_case());
-                    self.add(&inner_name, inner, depth + 1);
-                    if let SchemaKind::Type(Type::Array(array)) = &inner.schema_kind
-                        && let Some(ReferenceOr::Item(item)) = &array.items
-                    {
-                        self.add(&format!("{inner_name}Item"), item, depth + 1);
+                let member = format!("the `{property}` member of [`{name}`]({name})");
+                match value {
+                    ReferenceOr::Reference { reference } => {
+                        if let Some(target) = reference.strip_prefix("#/components/schemas/") {
+                            self.used(target.to_pascal_case(), member);
+                        }
+                    }
+                    ReferenceOr::Item(inner) => {
+                        let inner_name = format!("{name}{}", property.to_pascal_case());
+                        self.used(inner_name.clone(), member.clone());
+                        self.add(&inner_name, inner, depth + 1);
+                        if let SchemaKind::Type(Type::Array(array)) = &inner.schema_kind {
+                            let items = format!("an item of {member}");
+                            match &array.items {
+                                Some(ReferenceOr::Item(item)) => {
+                                    self.used(format!("{inner_name}Item"), items);
+                                    self.add(&format!("{inner_name}Item"), item, depth + 1);
+                                }
+                                Some(ReferenceOr::Reference { reference }) => {
+                                    if let Some(target) = reference.strip_prefix("#/components/schemas/") {
+                                        self.used(target.to_pascal_case(), items);
+                                    }
+                                }
+                                None => {}
+                            }
+                        }
                     }
                 }
+            }
+        }
+        let alternatives = match &schema.schema_kind {
+            SchemaKind::OneOf { one_of } => Some(one_of),
+            SchemaKind::AnyOf { any_of } => Some(any_of),
+            _ => None,
+        };
+        for alternative in alternatives.into_iter().flatten() {
+            if let ReferenceOr::Reference { reference } = alternative
+                && let Some(target) = reference.strip_prefix("#/components/schemas/")
+            {
+                self.used(target.to_pascal_case(), format!("one shape of [`{name}`]({name})"));
             }
         }
     }
 
     fn get(&self, name: &str) -> Option<&'a Schema> {
         self.by_type.get(name).copied()
+    }
+
+    /// A type's documentation from where it is used, for a type the spec leaves undescribed.
+    fn usage_doc(&self, name: &str) -> Option<String> {
+        /// How many uses a sentence lists before it counts the rest.
+        const LISTED: usize = 4;
+        let uses = self.uses.get(name)?;
+        let mut listed: Vec<String> = uses.iter().take(LISTED).cloned().collect();
+        if uses.len() > LISTED {
+            listed.push(format!("{} more", uses.len() - LISTED));
+        }
+        let text = match listed.split_last() {
+            Some((last, [])) => last.clone(),
+            Some((last, rest)) => format!("{} and {last}", rest.join(", ")),
+            None => return None,
+        };
+        Some(format!("{}.", capitalized(&text)))
+    }
+}
+
+/// The component a `$ref` schema names, as its Rust type name.
+fn component_name(schema: &ReferenceOr<Schema>) -> Option<String> {
+    match schema {
+        ReferenceOr::Reference { reference } => reference
+            .strip_prefix("#/components/schemas/")
+            .map(|n| n.to_pascal_case()),
+        ReferenceOr::Item(_) => None,
     }
 }
 
@@ -429,6 +541,7 @@ fn document_types(api: &OpenAPI, schemas: &SchemaIndex<'_>, file: &mut syn::File
         match item {
             syn::Item::Struct(structure) if is_pub(&structure.vis) => {
                 let type_name = structure.ident.to_string();
+                describe_type(schemas, &type_name, &mut structure.attrs);
                 let schema = schemas.get(&type_name);
                 let fields = match &mut structure.fields {
                     syn::Fields::Named(named) => named.named.iter_mut().collect::<Vec<_>>(),
@@ -450,6 +563,7 @@ fn document_types(api: &OpenAPI, schemas: &SchemaIndex<'_>, file: &mut syn::File
             }
             syn::Item::Enum(enumeration) if is_pub(&enumeration.vis) => {
                 let type_name = enumeration.ident.to_string();
+                describe_type(schemas, &type_name, &mut enumeration.attrs);
                 for variant in &mut enumeration.variants {
                     if !has_doc(&variant.attrs) {
                         let text = variant_doc(variant, &type_name);
@@ -524,6 +638,23 @@ fn document_types(api: &OpenAPI, schemas: &SchemaIndex<'_>, file: &mut syn::File
             _ => {}
         }
     }
+}
+
+/// Replaces typify's placeholder documentation of a type the spec does not describe (the
+/// type's own name in backticks) with where the type is used.
+fn describe_type(schemas: &SchemaIndex<'_>, type_name: &str, attrs: &mut Vec<syn::Attribute>) {
+    let placeholder = format!("`{type_name}`");
+    if doc_of(attrs).as_deref().map(str::trim) != Some(placeholder.as_str()) {
+        return;
+    }
+    let Some(text) = schemas.usage_doc(type_name) else {
+        return;
+    };
+    let Some(position) = attrs.iter().position(|a| a.path().is_ident("doc")) else {
+        return;
+    };
+    attrs.retain(|a| !a.path().is_ident("doc"));
+    attrs.insert(position.min(attrs.len()), syn::parse_quote!(#[doc = #text]));
 }
 
 /// A field's documentation when its property has no description: its wire name, what it
@@ -862,10 +993,20 @@ fn parameter_doc(api: &OpenAPI, parameter: &Parameter) -> String {
     } else {
         "Optional: left out of the request when not set."
     };
-    let what = schema
-        .as_ref()
-        .map(|s| describe(api, s, "types::"))
-        .unwrap_or_else(|| "a value".to_owned());
+    let stand_in = schema_item
+        .and_then(|s| s.schema_data.extensions.get(crate::adapt::STAND_INS))
+        .and_then(|m| m.as_object())
+        .and_then(|m| m.values().next())
+        .and_then(|v| v.as_str());
+    let what = match stand_in {
+        // An object query parameter: progenitor sees a one-value enum standing in for the
+        // struct the setter takes.
+        Some(real) => format!("a [`{real}`](types::{real}), each member its own query parameter"),
+        None => schema
+            .as_ref()
+            .map(|s| describe(api, s, "types::"))
+            .unwrap_or_else(|| "a value".to_owned()),
+    };
     let default = default_of(schema_item)
         .map(|d| format!(" The server's default is {d}."))
         .unwrap_or_default();

@@ -14,7 +14,7 @@ use progenitor_client::{encode_path, ClientHooks, OperationInfo, RequestBuilderE
 #[allow(clippy::all)]
 #[allow(deprecated)]
 pub mod types {
-    ///`BuildEvent`
+    ///The answer of `stream_build`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BuildEvent {
         ///A line of output, on `log` events.
@@ -64,8 +64,8 @@ pub mod types {
     ///`ListGadgetsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListGadgetsResponse {
-        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         ///The `gadgets` member: a list, each item a [`Widget`].
+        #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub gadgets: ::std::vec::Vec<Widget>,
     }
     impl ListGadgetsResponse {
@@ -95,8 +95,8 @@ pub mod types {
     ///An error body whose message is in `message`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NotFound {
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `code` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
         ///The `message` member: a string; always present.
         pub message: ::std::string::String,
@@ -110,11 +110,11 @@ pub mod types {
     ///An error body without a message field.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Outage {
+        ///The `retryInSeconds` member: an integer; `None` when the object leaves it out.
         #[serde(
             rename = "retryInSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
         )]
-        ///The `retryInSeconds` member: an integer; `None` when the object leaves it out.
         pub retry_in_seconds: ::std::option::Option<i64>,
     }
     impl Outage {
@@ -123,14 +123,14 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Pagination`
+    ///The `pagination` member of [`WidgetPage`](WidgetPage).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Pagination {
-        #[serde(rename = "currentPage")]
         ///The `currentPage` member: an integer; always present.
+        #[serde(rename = "currentPage")]
         pub current_page: i64,
-        #[serde(rename = "totalPages")]
         ///The `totalPages` member: an integer; always present.
+        #[serde(rename = "totalPages")]
         pub total_pages: i64,
     }
     impl Pagination {
@@ -151,7 +151,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Relay`
+    ///The answer of `get_relay`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Relay {
         ///The `id` member: a string; always present.
@@ -189,7 +189,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`Widget`
+    ///An item of the `widgets` member of [`WidgetPage`](WidgetPage), the answer of `get_widget` and the answer of `patch_widget`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Widget {
         ///The `id` member: a string; always present.
@@ -203,7 +203,7 @@ pub mod types {
             Default::default()
         }
     }
-    ///`WidgetPage`
+    ///The answer of `list_widgets`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WidgetPage {
         ///The `pagination` member: a [`Pagination`](Pagination); always present.
@@ -232,8 +232,8 @@ pub mod types {
         pub homepage: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         >,
-        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         ///The `name` member: a string; `None` when the object leaves it out.
+        #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///A free note; null removes it.
         ///
@@ -254,8 +254,8 @@ pub mod types {
     }
     /// Types for composing complex structures.
     pub mod builder {
-        #[derive(Clone, Debug)]
         ///Builder for [`BuildEvent`](super::BuildEvent), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`BuildEvent`](super::BuildEvent) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct BuildEvent {
             line: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -347,8 +347,8 @@ Sets [`BuildEvent::percent`](super::BuildEvent::percent), from any value that co
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`CheckHealthResponse`](super::CheckHealthResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CheckHealthResponse`](super::CheckHealthResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct CheckHealthResponse {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -390,8 +390,8 @@ Sets [`CheckHealthResponse::status`](super::CheckHealthResponse::status), from a
                 Self { status: Ok(value.status) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`LegacyWidget`](super::LegacyWidget), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`LegacyWidget`](super::LegacyWidget) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct LegacyWidget {
             colour: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -408,10 +408,10 @@ Sets [`CheckHealthResponse::status`](super::CheckHealthResponse::status), from a
             }
         }
         impl LegacyWidget {
-            #[deprecated(note = "Always empty since widgets lost their colours.")]
             /**Always empty since widgets lost their colours.
 
 Sets [`LegacyWidget::colour`](super::LegacyWidget::colour), from any value that converts into its type.*/
+            #[deprecated(note = "Always empty since widgets lost their colours.")]
             pub fn colour<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -457,8 +457,8 @@ Sets [`LegacyWidget::id`](super::LegacyWidget::id), from any value that converts
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ListGadgetsResponse`](super::ListGadgetsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ListGadgetsResponse`](super::ListGadgetsResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ListGadgetsResponse {
             gadgets: ::std::result::Result<
                 ::std::vec::Vec<super::Widget>,
@@ -503,8 +503,8 @@ Sets [`ListGadgetsResponse::gadgets`](super::ListGadgetsResponse::gadgets), from
                 Self { gadgets: Ok(value.gadgets) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`ListRelaysResponse`](super::ListRelaysResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ListRelaysResponse`](super::ListRelaysResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct ListRelaysResponse {
             next_cursor: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -574,8 +574,8 @@ Sets [`ListRelaysResponse::relays`](super::ListRelaysResponse::relays), from any
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`NotFound`](super::NotFound), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NotFound`](super::NotFound) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct NotFound {
             code: ::std::result::Result<
                 ::std::option::Option<::std::string::String>,
@@ -642,8 +642,8 @@ Sets [`NotFound::message`](super::NotFound::message), from any value that conver
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Outage`](super::Outage), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Outage`](super::Outage) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Outage {
             retry_in_seconds: ::std::result::Result<
                 ::std::option::Option<i64>,
@@ -693,8 +693,8 @@ Sets [`Outage::retry_in_seconds`](super::Outage::retry_in_seconds), from any val
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Pagination {
             current_page: ::std::result::Result<i64, ::std::string::String>,
             total_pages: ::std::result::Result<i64, ::std::string::String>,
@@ -758,8 +758,8 @@ Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Problem`](super::Problem), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Problem`](super::Problem) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Problem {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -800,8 +800,8 @@ Sets [`Problem::error`](super::Problem::error), from any value that converts int
                 Self { error: Ok(value.error) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Relay`](super::Relay), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Relay`](super::Relay) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Relay {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             region: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -863,8 +863,8 @@ Sets [`Relay::region`](super::Relay::region), from any value that converts into 
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`RetireWidgetBody`](super::RetireWidgetBody), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RetireWidgetBody`](super::RetireWidgetBody) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct RetireWidgetBody {
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
         }
@@ -905,8 +905,8 @@ Sets [`RetireWidgetBody::reason`](super::RetireWidgetBody::reason), from any val
                 Self { reason: Ok(value.reason) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`UploadPhotosResponse`](super::UploadPhotosResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UploadPhotosResponse`](super::UploadPhotosResponse) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct UploadPhotosResponse {
             stored: ::std::result::Result<i64, ::std::string::String>,
         }
@@ -948,8 +948,8 @@ Sets [`UploadPhotosResponse::stored`](super::UploadPhotosResponse::stored), from
                 Self { stored: Ok(value.stored) }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`Widget`](super::Widget), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Widget`](super::Widget) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct Widget {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
             name: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -1011,8 +1011,8 @@ Sets [`Widget::name`](super::Widget::name), from any value that converts into it
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`WidgetPage`](super::WidgetPage), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`WidgetPage`](super::WidgetPage) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct WidgetPage {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
             widgets: ::std::result::Result<
@@ -1079,8 +1079,8 @@ Sets [`WidgetPage::widgets`](super::WidgetPage::widgets), from any value that co
                 }
             }
         }
-        #[derive(Clone, Debug)]
         ///Builder for [`WidgetPatch`](super::WidgetPatch), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`WidgetPatch`](super::WidgetPatch) fails naming the first required field left unset.
+        #[derive(Clone, Debug)]
         pub struct WidgetPatch {
             homepage: ::std::result::Result<
                 ::std::option::Option<::std::option::Option<::std::string::String>>,
@@ -2330,10 +2330,10 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
                 colour: Ok(None),
             }
         }
-        #[deprecated(note = "Ignored since widgets lost their colours.")]
         /**Ignored since widgets lost their colours.
 
 Sent as the query parameter `colour`: a string. Optional: left out of the request when not set.*/
+        #[deprecated(note = "Ignored since widgets lost their colours.")]
         pub fn colour<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
