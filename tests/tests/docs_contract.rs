@@ -12,10 +12,26 @@ use contract::{ErrorBody, OPERATIONS};
 /// Error type → status codes, as one table lists them (rows of one type merged).
 type Table = BTreeMap<String, Vec<String>>;
 
-/// Each trait method's doc comment in the generated code, by method name.
-fn operation_docs() -> BTreeMap<String, String> {
+/// The committed generated modules of the crate, with the overlay that names their
+/// operations.
+const GENERATED: [(&str, &str); 2] = [
+    ("generated-client/src/generated.rs", "spec/smithery.overlay.yaml"),
+    ("generated-client/src/seed/generated.rs", "spec/registry.overlay.yaml"),
+];
+
+fn read(path: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let code = std::fs::read_to_string(root.join("generated-client/src/seed/generated.rs")).expect("generated code");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Each trait method's doc comment in the seed module, by method name.
+fn operation_docs() -> BTreeMap<String, String> {
+    operation_docs_in("generated-client/src/seed/generated.rs")
+}
+
+/// Each trait method's doc comment in one generated file, by method name.
+fn operation_docs_in(path: &str) -> BTreeMap<String, String> {
+    let code = read(path);
     let mut docs = BTreeMap::new();
     let mut rest = code.as_str();
     while let Some(start) = rest.find("/**") {
@@ -183,4 +199,92 @@ fn the_error_tables_match_the_reference_sdks_documentation() {
         compared += 1;
     }
     assert_eq!(compared, 7, "the seed documents the seven `servers` operations");
+}
+
+/// `list_servers` → `ListServers`, as progenitor names an operation's builder.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn every_paged_list_links_to_its_item_stream() {
+    for (generated, overlay) in GENERATED {
+        let document = generator::load::load(overlay, read(overlay).as_bytes()).expect("the overlay loads");
+        let paged: Vec<String> = document.value["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .filter(|action| action["update"].get("x-pagination").is_some())
+            .map(|action| {
+                action["update"]["operationId"]
+                    .as_str()
+                    .expect("a paged operation is named")
+                    .to_owned()
+            })
+            .collect();
+        assert!(!paged.is_empty(), "{overlay} pages nothing");
+        let docs = operation_docs_in(generated);
+        for operation in paged {
+            let doc = docs
+                .get(&operation)
+                .unwrap_or_else(|| panic!("{generated}: no docs for `{operation}`"));
+            let builder = pascal(&operation);
+            let link = format!("[`{builder}::into_stream`](builder::{builder}::into_stream)");
+            assert!(doc.contains(&link), "{generated}: `{operation}` does not link {link}");
+        }
+    }
+}
+
+#[test]
+fn error_tables_name_the_rust_variants_not_another_sdks_classes() {
+    for (generated, _) in GENERATED {
+        let docs = operation_docs_in(generated);
+        assert!(docs.len() >= 9, "{generated}: {} operations", docs.len());
+        for (operation, doc) in docs {
+            assert!(
+                doc.contains("# Errors\n\n| Status codes | Error | Body |\n"),
+                "{generated}: `{operation}` has no error table"
+            );
+            assert!(!doc.contains("APIError"), "{generated}: `{operation}` names `APIError`");
+            assert!(
+                doc.contains("[`Error::Documented`](crate::runtime::Error::Documented)")
+                    || doc.contains("[`Error::Status`](crate::runtime::Error::Status)"),
+                "{generated}: `{operation}` names no Rust variant"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_deploy_examples_and_setters_use_the_typed_payload() {
+    for (generated, _) in GENERATED {
+        let code = read(generated);
+        assert!(
+            code.contains("    .payload(smithery_registry::") && code.contains("::types::DeployPayload::hosted())"),
+            "{generated}: the deploy example does not call the typed constructor"
+        );
+        assert!(
+            !code.contains("serde_json::from_str"),
+            "{generated}: an example parses JSON text"
+        );
+        // The operation builder's setter (`V: TryInto<types::DeployPayload>`), not typify's
+        // builder of the form struct, whose `payload` field is the JSON string.
+        let setter = code.find("pub fn payload<V>").expect("the payload setter");
+        let doc_start = code[..setter].rfind("/**").expect("the setter's doc");
+        let doc = &code[doc_start..setter];
+        assert!(!doc.contains("JSON string"), "{generated}: {doc}");
+        assert!(
+            doc.contains("Takes a [`types::DeployPayload`](types::DeployPayload)"),
+            "{generated}: {doc}"
+        );
+    }
 }
