@@ -52,6 +52,7 @@ paths:
   /items/{itemId}/label:
     put:
       operationId: putLabel
+      tags: [labels]
       parameters:
         - {name: itemId, in: path, required: true, schema: {type: string}}
       requestBody:
@@ -150,7 +151,8 @@ fn collect_fn_docs(items: &[syn::Item], name: &str, found: &mut Vec<String>) {
                     collect_fn_docs(items, name, found);
                 }
             }
-            syn::Item::Impl(i) => {
+            // A trait's implementation repeats its methods without their docs.
+            syn::Item::Impl(i) if i.trait_.is_none() => {
                 for member in &i.items {
                     if let syn::ImplItem::Fn(f) = member
                         && f.sig.ident == name
@@ -309,6 +311,15 @@ fn a_typed_json_part_is_documented_and_exemplified_as_the_type_it_takes() {
         "the example uses the overlay's constructor: {operation}"
     );
     assert!(!operation.contains("serde_json::from_str"), "{operation}");
+}
+
+#[test]
+fn a_tag_without_a_description_gets_a_sentence_for_its_trait() {
+    let code = generate(&with_runtime());
+    assert!(
+        code.contains("///The operations tagged `labels`, as methods of [`Client`]."),
+        "ClientLabelsExt"
+    );
 }
 
 #[test]

@@ -31,6 +31,7 @@ const MAX_LISTED_VALUES: usize = 12;
 /// two public `Error`s side by side would both be listed in the crate's index.
 pub fn apply(api: &OpenAPI, multipart: &[multipart::MultipartOperation], file: &mut syn::File, runtime: bool) {
     let schemas = SchemaIndex::new(api);
+    document_groups(api, file);
     document_types(api, &schemas, file);
     document_builders(api, multipart, file);
     link_item_streams(file);
@@ -525,6 +526,37 @@ fn capitalized(text: &str) -> String {
     match chars.next() {
         Some(first) => first.to_uppercase().chain(chars).collect(),
         None => String::new(),
+    }
+}
+
+// ----------------------------------------------------------------------------------------
+// The per-tag traits.
+
+/// Documents each `Client{Tag}Ext` trait progenitor emits for a tag: the tag's description
+/// when the spec gives one, else what the trait is for.
+fn document_groups(api: &OpenAPI, file: &mut syn::File) {
+    for item in &mut file.items {
+        let syn::Item::Trait(declaration) = item else { continue };
+        if !is_pub(&declaration.vis) || has_doc(&declaration.attrs) {
+            continue;
+        }
+        let name = declaration.ident.to_string();
+        let group = name
+            .strip_prefix("Client")
+            .and_then(|n| n.strip_suffix("Ext"))
+            .unwrap_or(&name)
+            .to_owned();
+        let tag = api.tags.iter().find(|t| t.name.to_pascal_case() == group);
+        let about = tag
+            .and_then(|t| t.description.as_deref())
+            .map(|d| format!("{}\n\n", d.trim()))
+            .unwrap_or_default();
+        let tag_name = tag.map(|t| t.name.clone()).unwrap_or_else(|| group.to_snake_case());
+        let text = format!(
+            "{about}The operations tagged `{tag_name}`, as methods of [`Client`]. \
+             `use` the `prelude` module to bring every group into scope."
+        );
+        push_doc(&mut declaration.attrs, &text);
     }
 }
 
