@@ -4,7 +4,9 @@
 //! name is known, that example is replaced by one that rustdoc compiles (so a renamed
 //! method or parameter breaks the docs build), calling the operation with its required
 //! parameters. Every operation also gets its error table: the documented error statuses
-//! with their typed bodies, and what every other status becomes.
+//! with the Rust variant each becomes and its typed body, and what every other status
+//! becomes. The tables name Rust items only (linked, so rustdoc checks them), never the
+//! class names of another language's SDK.
 
 use std::collections::BTreeMap;
 
