@@ -41,6 +41,39 @@ pub fn apply(api: &OpenAPI, multipart: &[multipart::MultipartOperation], file: &
     // The sentences quote names from the adapted document, which may still hold the adapt
     // stage's placeholders for renamed parameters and properties.
     crate::generate::restore_docs(api, file);
+    unlink_unknown_types(file);
+}
+
+/// Turns a link this module wrote to a type (`[`X`](X)`, `(types::X)`, `(super::X)`) into
+/// plain code when typify named no type `X` (its names follow the schema's name, but not
+/// always: a collision or an unusual character changes them), so that rustdoc finds no
+/// broken link in any generated crate.
+fn unlink_unknown_types(file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Links {
+        known: std::collections::BTreeSet<String>,
+    }
+    impl Links {
+        fn fix(&self, text: &str) -> Option<String> {
+            unlink(text, &self.known)
+        }
+    }
+    impl syn::visit_mut::VisitMut for Links {
+        fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+            if let syn::Meta::NameValue(pair) = &mut attribute.meta
+                && pair.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(lit),
+                    ..
+                }) = &mut pair.value
+                && let Some(fixed) = self.fix(&lit.value())
+            {
+                *lit = syn::LitStr::new(&fixed, lit.span());
+            }
+        }
+    }
+    let known = super::type_names(file).into_iter().collect();
+    Links { known }.visit_file_mut(file);
 }
 
 /// Turns `pub use progenitor_client::{.., Error, ..}` into the same re-export without
@@ -1129,5 +1162,67 @@ fn collect_returned_builders(items: &[syn::Item], out: &mut BTreeMap<String, Str
             }
             _ => {}
         }
+    }
+}
+
+/// `text` with each link `[`X`](X)`, `(types::X)` or `(super::X)` to a type not in `known`
+/// turned into plain code; `None` when there is none.
+fn unlink(text: &str, known: &std::collections::BTreeSet<String>) -> Option<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    let mut changed = false;
+    while let Some(open) = rest.find("[`") {
+        // `[`code`](target)`: the code span, then the target right after it.
+        let code_start = open + 2;
+        let Some(code_end) = rest[code_start..].find('`').map(|e| code_start + e) else {
+            break;
+        };
+        let after = &rest[code_end + 1..];
+        let target_end = after.strip_prefix("](").and_then(|t| t.find(')'));
+        let Some(target_end) = target_end else {
+            out.push_str(&rest[..code_end + 1]);
+            rest = after;
+            continue;
+        };
+        let target = &after[2..2 + target_end];
+        let link_end = code_end + 1 + 2 + target_end + 1;
+        let name = target
+            .strip_prefix("types::")
+            .or_else(|| target.strip_prefix("super::"))
+            .unwrap_or(target);
+        let type_like = name.starts_with(|c: char| c.is_ascii_uppercase())
+            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+        if type_like && !known.contains(name) {
+            out.push_str(&rest[..open]);
+            out.push_str(&rest[open + 1..=code_end]);
+            changed = true;
+        } else {
+            out.push_str(&rest[..link_end]);
+        }
+        rest = &rest[link_end..];
+    }
+    out.push_str(rest);
+    changed.then_some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::unlink;
+
+    #[test]
+    fn links_to_types_that_do_not_exist_become_plain_code() {
+        let known = ["Item".to_owned()].into_iter().collect();
+        assert_eq!(
+            unlink("a [`Item`](Item) and a [`Ghost`](types::Ghost).", &known).as_deref(),
+            Some("a [`Item`](Item) and a `Ghost`.")
+        );
+        assert_eq!(
+            unlink(
+                "[`builder::Item`] then [`List::into_stream`](builder::List::into_stream)",
+                &known
+            ),
+            None
+        );
+        assert_eq!(unlink("[`Ghost`](super::Ghost)", &known).as_deref(), Some("`Ghost`"));
     }
 }
