@@ -68,9 +68,10 @@
 //! written by hand.
 
 #![forbid(unsafe_code)]
+#![deny(missing_docs)]
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, rustdoc::all)]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used)]
 mod generated;
 
 mod extras;

@@ -221,6 +221,35 @@ fn needs_restoring(written: &str) -> bool {
     written.contains("\\u{1") || written.contains("u001") || written.contains("XGeneratorStandIn")
 }
 
+/// Restores placeholders and stand-in names in the documentation the extend stage wrote
+/// from the adapted document after [`fix_up`] ran (its sentences quote parameter and type
+/// names). Only doc comments that hold one are rewritten.
+pub(crate) fn restore_docs(api: &openapiv3::OpenAPI, file: &mut syn::File) {
+    use syn::visit_mut::VisitMut;
+    struct Docs<'a> {
+        fix: &'a FixUps,
+    }
+    impl syn::visit_mut::VisitMut for Docs<'_> {
+        fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
+            if let syn::Meta::NameValue(pair) = &mut attribute.meta
+                && pair.path.is_ident("doc")
+                && let syn::Expr::Lit(syn::ExprLit {
+                    lit: syn::Lit::Str(lit),
+                    ..
+                }) = &mut pair.value
+                && let Some(restored) = self.fix.restore(&lit.value())
+            {
+                *lit = syn::LitStr::new(&restored, lit.span());
+            }
+        }
+    }
+    let fix = FixUps::of(api);
+    if fix.names.is_empty() && fix.stand_ins.is_empty() {
+        return;
+    }
+    Docs { fix: &fix }.visit_file_mut(file);
+}
+
 struct FixVisitor<'a> {
     fix: &'a FixUps,
 }

@@ -12,10 +12,26 @@ use contract::{ErrorBody, OPERATIONS};
 /// Error type → status codes, as one table lists them (rows of one type merged).
 type Table = BTreeMap<String, Vec<String>>;
 
-/// Each trait method's doc comment in the generated code, by method name.
-fn operation_docs() -> BTreeMap<String, String> {
+/// The committed generated modules of the crate, with the overlay that names their
+/// operations.
+const GENERATED: [(&str, &str); 2] = [
+    ("generated-client/src/generated.rs", "spec/smithery.overlay.yaml"),
+    ("generated-client/src/seed/generated.rs", "spec/registry.overlay.yaml"),
+];
+
+fn read(path: &str) -> String {
     let root = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let code = std::fs::read_to_string(root.join("generated-client/src/seed/generated.rs")).expect("generated code");
+    std::fs::read_to_string(root.join(path)).unwrap_or_else(|e| panic!("{path}: {e}"))
+}
+
+/// Each trait method's doc comment in the seed module, by method name.
+fn operation_docs() -> BTreeMap<String, String> {
+    operation_docs_in("generated-client/src/seed/generated.rs")
+}
+
+/// Each trait method's doc comment in one generated file, by method name.
+fn operation_docs_in(path: &str) -> BTreeMap<String, String> {
+    let code = read(path);
     let mut docs = BTreeMap::new();
     let mut rest = code.as_str();
     while let Some(start) = rest.find("/**") {
@@ -33,21 +49,70 @@ fn operation_docs() -> BTreeMap<String, String> {
 }
 
 /// The rows of the first markdown table after `heading`.
-fn table_after(text: &str, heading: &str) -> Table {
-    let mut table = Table::new();
-    let Some(start) = text.find(heading) else { return table };
-    for line in text[start..]
+fn rows_after(text: &str, heading: &str) -> Vec<Vec<String>> {
+    let Some(start) = text.find(heading) else {
+        return Vec::new();
+    };
+    text[start..]
         .lines()
         .skip(1)
         .skip_while(|l| !l.starts_with('|'))
         .take_while(|l| l.starts_with('|'))
-    {
-        let cells: Vec<&str> = line.trim_matches('|').split('|').map(str::trim).collect();
-        if cells.len() < 2 || cells[0].starts_with("---") || cells[0] == "Error type" || cells[0] == "Error Type" {
-            continue;
-        }
-        let kind = cells[0].trim_matches('`').trim_start_matches("errors.").to_owned();
-        let statuses = table.entry(kind).or_default();
+        .map(|line| {
+            line.trim_matches('|')
+                .split('|')
+                .map(|c| c.trim().to_owned())
+                .collect::<Vec<_>>()
+        })
+        .filter(|cells| cells.len() >= 2 && !cells[0].starts_with("---"))
+        .skip(1) // the header row
+        .collect()
+}
+
+/// The crate's error table (`| Status codes | Error | Body |`), keyed by what a caller
+/// matches on: the body type of an `Error::Documented` row, or the variant itself for the
+/// generic row.
+fn crate_table(doc: &str) -> Table {
+    let mut table = Table::new();
+    for cells in rows_after(doc, "# Errors") {
+        assert_eq!(cells.len(), 3, "an error row has three cells: {cells:?}");
+        let variant = link_text(&cells[1]);
+        assert!(
+            !cells.iter().any(|c| c.contains("APIError")),
+            "the table names another SDK's class: {cells:?}"
+        );
+        let key = match variant.as_str() {
+            "Error::Documented" => link_text(&cells[2]).trim_start_matches("types::").to_owned(),
+            "Error::Status" => "Error::Status".to_owned(),
+            other => panic!("unexpected error variant `{other}` in {cells:?}"),
+        };
+        let statuses = table.entry(key).or_default();
+        let listed = cells[0].trim_start_matches("any other ");
+        statuses.extend(listed.split(',').map(|s| s.trim().to_owned()));
+        statuses.sort();
+    }
+    table
+}
+
+/// The text of a markdown link (`[`Error::Status`](crate::runtime::Error::Status)` →
+/// `Error::Status`).
+fn link_text(cell: &str) -> String {
+    let text = cell
+        .strip_prefix('[')
+        .and_then(|c| c.split_once(']'))
+        .map_or(cell, |(t, _)| t);
+    text.trim_matches('`').to_owned()
+}
+
+/// The reference SDK's table (`| Error Type | Status Codes | Content Type |`), with its
+/// classes translated to what the Rust client returns: `errors.APIError`, the SDK's generic
+/// class, is `Error::Status`; every other class is the typed body of `Error::Documented`.
+fn sdk_table(section: &str) -> Table {
+    let mut table = Table::new();
+    for cells in rows_after(section, "### Errors") {
+        let class = cells[0].trim_matches('`').trim_start_matches("errors.");
+        let key = if class == "APIError" { "Error::Status" } else { class };
+        let statuses = table.entry(key.to_owned()).or_default();
         statuses.extend(cells[1].split(',').map(|s| s.trim().to_owned()));
         statuses.sort();
     }
@@ -61,7 +126,7 @@ fn contract_table(name: &str) -> Table {
             table.entry((*schema).to_owned()).or_default().push(status.to_string());
         }
     }
-    table.insert("APIError".to_owned(), vec!["4XX".to_owned(), "5XX".to_owned()]);
+    table.insert("Error::Status".to_owned(), vec!["4XX".to_owned(), "5XX".to_owned()]);
     for statuses in table.values_mut() {
         statuses.sort();
     }
@@ -85,12 +150,7 @@ fn every_operation_documents_an_example_and_the_contracts_error_table() {
             "{}: the example does not call it",
             operation.name
         );
-        assert_eq!(
-            table_after(doc, "# Errors"),
-            contract_table(operation.name),
-            "{}",
-            operation.name
-        );
+        assert_eq!(crate_table(doc), contract_table(operation.name), "{}", operation.name);
         let bodiless: Vec<String> = operation
             .errors
             .iter()
@@ -99,7 +159,7 @@ fn every_operation_documents_an_example_and_the_contracts_error_table() {
             .collect();
         if !bodiless.is_empty() {
             let sentence = format!(
-                "Documented without a body schema, so returned as the generic error: {}.",
+                "Documented without a body schema, so returned as [`Error::Status`](crate::runtime::Error::Status): {}.",
                 bodiless.join(", ")
             );
             assert!(doc.contains(&sentence), "{}: missing `{sentence}`", operation.name);
@@ -133,10 +193,98 @@ fn the_error_tables_match_the_reference_sdks_documentation() {
             })
             .collect();
         let Some(doc) = docs.get(&rust_name) else { continue };
-        let expected = table_after(section, "### Errors");
+        let expected = sdk_table(section);
         assert!(!expected.is_empty(), "{sdk_name}: no error table in the seed");
-        assert_eq!(table_after(doc, "# Errors"), expected, "{sdk_name} ({rust_name})");
+        assert_eq!(crate_table(doc), expected, "{sdk_name} ({rust_name})");
         compared += 1;
     }
     assert_eq!(compared, 7, "the seed documents the seven `servers` operations");
+}
+
+/// `list_servers` → `ListServers`, as progenitor names an operation's builder.
+fn pascal(snake: &str) -> String {
+    snake
+        .split('_')
+        .map(|word| {
+            let mut chars = word.chars();
+            chars
+                .next()
+                .map(|c| c.to_ascii_uppercase().to_string() + chars.as_str())
+                .unwrap_or_default()
+        })
+        .collect()
+}
+
+#[test]
+fn every_paged_list_links_to_its_item_stream() {
+    for (generated, overlay) in GENERATED {
+        let document = generator::load::load(overlay, read(overlay).as_bytes()).expect("the overlay loads");
+        let paged: Vec<String> = document.value["actions"]
+            .as_array()
+            .expect("actions")
+            .iter()
+            .filter(|action| action["update"].get("x-pagination").is_some())
+            .map(|action| {
+                action["update"]["operationId"]
+                    .as_str()
+                    .expect("a paged operation is named")
+                    .to_owned()
+            })
+            .collect();
+        assert!(!paged.is_empty(), "{overlay} pages nothing");
+        let docs = operation_docs_in(generated);
+        for operation in paged {
+            let doc = docs
+                .get(&operation)
+                .unwrap_or_else(|| panic!("{generated}: no docs for `{operation}`"));
+            let builder = pascal(&operation);
+            let link = format!("[`{builder}::into_stream`](builder::{builder}::into_stream)");
+            assert!(doc.contains(&link), "{generated}: `{operation}` does not link {link}");
+        }
+    }
+}
+
+#[test]
+fn error_tables_name_the_rust_variants_not_another_sdks_classes() {
+    for (generated, _) in GENERATED {
+        let docs = operation_docs_in(generated);
+        assert!(docs.len() >= 9, "{generated}: {} operations", docs.len());
+        for (operation, doc) in docs {
+            assert!(
+                doc.contains("# Errors\n\n| Status codes | Error | Body |\n"),
+                "{generated}: `{operation}` has no error table"
+            );
+            assert!(!doc.contains("APIError"), "{generated}: `{operation}` names `APIError`");
+            assert!(
+                doc.contains("[`Error::Documented`](crate::runtime::Error::Documented)")
+                    || doc.contains("[`Error::Status`](crate::runtime::Error::Status)"),
+                "{generated}: `{operation}` names no Rust variant"
+            );
+        }
+    }
+}
+
+#[test]
+fn the_deploy_examples_and_setters_use_the_typed_payload() {
+    for (generated, _) in GENERATED {
+        let code = read(generated);
+        assert!(
+            code.contains("    .payload(smithery_registry::") && code.contains("::types::DeployPayload::hosted())"),
+            "{generated}: the deploy example does not call the typed constructor"
+        );
+        assert!(
+            !code.contains("serde_json::from_str"),
+            "{generated}: an example parses JSON text"
+        );
+        // The operation builder's setter (`V: TryInto<types::DeployPayload>`), not typify's
+        // builder of the form struct, whose `payload` field is the JSON string.
+        let setter = code.find("pub fn payload<V>").expect("the payload setter");
+        let doc_start = code[..setter].rfind("/**").expect("the setter's doc");
+        let doc = &code[doc_start..setter];
+        assert!(!doc.contains("JSON string"), "{generated}: {doc}");
+        assert!(
+            doc.contains("Takes a [`types::DeployPayload`](types::DeployPayload)"),
+            "{generated}: {doc}"
+        );
+    }
 }

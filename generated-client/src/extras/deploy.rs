@@ -38,15 +38,21 @@ impl DeployPayload {
 /// those this version does not know are kept in [`DeploymentStatus::Other`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub enum DeploymentStatus {
+    /// `PENDING`: accepted, not started yet.
     Pending,
+    /// `WORKING`: being built, scanned or published.
     Working,
+    /// `SUCCESS`: deployed.
     Success,
     /// Paused until the owner authorizes OAuth; resume it with `resume_deployment`.
     AuthRequired,
+    /// `FAILURE`: the deployment failed.
     Failure,
     /// The security scan rejected the server.
     FailureScan,
+    /// `INTERNAL_ERROR`: the registry failed on its side.
     InternalError,
+    /// `CANCELLED`: stopped before it finished.
     Cancelled,
     /// A status this version of the client does not know.
     Other(String),
@@ -132,7 +138,9 @@ pub enum WaitError {
     Request(Error<()>),
     /// The deployment was still in progress when the timeout passed.
     TimedOut {
+        /// The status the last request reported.
         last_status: DeploymentStatus,
+        /// How long the wait lasted.
         waited: Duration,
     },
 }

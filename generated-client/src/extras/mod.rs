@@ -4,5 +4,6 @@
 
 #[cfg(feature = "seed")]
 pub mod deploy;
+mod payload;
 pub mod profile;
 pub mod release;

@@ -100,23 +100,49 @@ impl From<String> for BearerToken {
 pub enum BuildError {
     /// `Client::from_env` found no token in `variable` (the profile's, such as
     /// [`TOKEN_ENV`]).
-    MissingToken { variable: &'static str },
+    MissingToken {
+        /// The environment variable that was read.
+        variable: &'static str,
+    },
     /// An environment variable holds a value the client cannot use (a URL that does not
     /// parse, a header line without a colon, a key with a newline). The value is not shown:
     /// it may be a secret.
-    InvalidEnv { variable: &'static str, reason: String },
+    InvalidEnv {
+        /// The environment variable holding the value.
+        variable: &'static str,
+        /// What is wrong with the value (never the value itself).
+        reason: String,
+    },
     /// A default header ([`ClientBuilder::default_header`], `Client::with_header`) has an
     /// invalid name or value.
-    InvalidHeader { name: String, reason: String },
+    InvalidHeader {
+        /// The header's name, as given.
+        name: String,
+        /// Why the name or the value cannot be sent.
+        reason: String,
+    },
     /// The token holds characters an HTTP header cannot carry (the token is not shown).
     InvalidToken,
     /// The base URL is not an absolute `http` or `https` URL.
-    InvalidBaseUrl { url: String, reason: String },
+    InvalidBaseUrl {
+        /// The URL as given.
+        url: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
     /// [`ClientBuilder::user_agent`] holds characters an HTTP header cannot carry (a
     /// newline, a control character).
-    InvalidUserAgent { user_agent: String },
+    InvalidUserAgent {
+        /// The user agent as given (not a secret).
+        user_agent: String,
+    },
     /// [`ClientBuilder::server_url`] named a server group the API does not have.
-    UnknownServerGroup { group: String, known: Vec<&'static str> },
+    UnknownServerGroup {
+        /// The group asked for.
+        group: String,
+        /// The groups the API has.
+        known: Vec<&'static str>,
+    },
     /// reqwest could not build its client (TLS initialisation, usually).
     Http(reqwest::Error),
 }

@@ -16,37 +16,53 @@ pub enum Error<E = ()> {
     /// The server answered with one of the operation's documented error statuses, and its
     /// body parsed as the operation's error type.
     Documented {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
+        /// The response's status.
         status: StatusCode,
+        /// The response's headers.
         headers: HeaderMap,
+        /// The error body, parsed as the operation declares it for this status.
         body: E,
     },
     /// The server answered with a status the operation does not document (or documents
-    /// without a body schema): the generic API error, with the raw body.
+    /// without a body schema): the generic API error, with the raw body. For a client whose
+    /// profile keeps untyped error bodies (the current API's), also a documented error
+    /// status whose body is not the declared JSON (empty, an HTML page from a proxy); other
+    /// clients report that as [`Error::InvalidResponse`].
     Status {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
+        /// The response's status.
         status: StatusCode,
+        /// The response's headers.
         headers: HeaderMap,
+        /// The response's body, unread and unparsed (it may be empty, or not JSON).
         body: bytes::Bytes,
     },
     /// No connection could be made (refused, DNS, TLS): nothing reached the server.
     Connection {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
+        /// The HTTP library's error.
         source: reqwest::Error,
     },
     /// The request or the response body took longer than the configured timeout (`limit`;
     /// for streamed responses the limit covers the wait for the response's headers only).
     Timeout {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
+        /// The response's status, when the headers arrived before the body timed out.
         status: Option<StatusCode>,
+        /// The time limit that ran out, when known.
         limit: Option<std::time::Duration>,
         /// The HTTP library's error, when it was the one to time out.
         source: Option<reqwest::Error>,
@@ -54,20 +70,31 @@ pub enum Error<E = ()> {
     /// The response did not match the schema: `path` is where in the body parsing failed
     /// (a JSON path such as `servers[3].useCount`; `.` for the whole body).
     InvalidResponse {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
+        /// The response's status.
         status: StatusCode,
+        /// The body as received.
         body: bytes::Bytes,
+        /// Where in the body parsing failed (`servers[3].useCount`; `.` for the whole body).
         path: String,
+        /// The parser's error.
         source: serde_json::Error,
     },
     /// The request was not sent: a required parameter is missing or a value is invalid.
-    InvalidRequest { operation: &'static str, message: String },
+    InvalidRequest {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
+        operation: &'static str,
+        /// What is missing or invalid.
+        message: String,
+    },
     /// The server asked to wait (`retry-after-ms`, `Retry-After`) longer than the retry
     /// policy's `max_server_wait`: the call failed at once instead of sleeping. `source` is
     /// the response's error as it would have been reported otherwise.
     RateLimited {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
@@ -75,14 +102,18 @@ pub enum Error<E = ()> {
         requested: std::time::Duration,
         /// The longest delay the policy waits.
         cap: std::time::Duration,
+        /// The error the response would have been reported as.
         source: Box<Error<E>>,
     },
     /// The connection failed after it was made (reset, closed mid-body).
     Transport {
+        /// The operation's Rust name (`list_servers`), as in `Display`.
         operation: &'static str,
         /// How many times the request was sent.
         attempts: u32,
+        /// The response's status, when the failure came after the headers.
         status: Option<StatusCode>,
+        /// The HTTP library's error.
         source: reqwest::Error,
     },
 }

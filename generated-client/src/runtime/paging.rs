@@ -108,6 +108,7 @@ where
 
 /// A page's items field, required or optional (absent counts as no items).
 pub trait Items<T> {
+    /// The items, empty when the field was absent.
     fn into_items(self) -> Vec<T>;
 }
 
@@ -125,6 +126,7 @@ impl<T> Items<T> for Option<Vec<T>> {
 
 /// A next-cursor field, required or optional.
 pub trait Cursor {
+    /// The cursor, `None` when the field was absent.
     fn into_cursor(self) -> Option<String>;
 }
 
@@ -142,6 +144,7 @@ impl Cursor for Option<String> {
 
 /// A page-count field, whatever number type the schema gave it.
 pub trait Count {
+    /// The count as a float, which holds every count a page reports.
     fn count(&self) -> f64;
 }
 

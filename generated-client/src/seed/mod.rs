@@ -38,7 +38,7 @@
 //! string enums have an `Unknown(String)` variant and `oneOf` types an `Unknown(Value)` one.
 
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, rustdoc::all)]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used)]
 mod generated;
 
 pub use crate::extras::deploy::{DeploymentStatus, WaitError, WaitOptions};

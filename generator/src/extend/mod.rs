@@ -23,13 +23,16 @@
 //! - [`servers`]: operations whose spec names another server than the document's, sent to
 //!   their own base URL group;
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
-//!   `send` of every operation routed through it.
+//!   `send` of every operation routed through it;
+//! - [`item_docs`]: last, documentation for every public item still without any (setters,
+//!   fields, variants, builders), and links from paged operations to their item streams.
 
 pub mod api_version;
 pub mod deprecation;
 pub mod docs;
 pub mod encoding;
 pub mod error_bodies;
+pub mod item_docs;
 pub mod multipart;
 pub mod nullable;
 pub mod objects;
@@ -114,7 +117,7 @@ pub fn extend(
         &multipart,
         &mut file,
         settings.crate_name.as_deref(),
-        settings.runtime.is_some(),
+        settings.runtime.as_deref(),
     );
     if let Some(runtime) = &settings.runtime {
         // Before `runtime`, which renames progenitor's `send` to `send_once`.
@@ -129,6 +132,8 @@ pub fn extend(
         servers::apply(&servers, &mut file, false, warnings)?;
         pagination::apply(&hints, &mut file, None, warnings)?;
     }
+    // Last, so that it documents the items every other extension added.
+    item_docs::apply(api, &multipart, &mut file, settings.runtime.is_some());
     Ok(file)
 }
 

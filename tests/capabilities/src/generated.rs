@@ -5,14 +5,16 @@
 // Generator: generator 0.1.0, progenitor 0.15.1
 
 #[allow(unused_imports)]
-pub use progenitor_client::{ByteStream, ClientInfo, Error, ResponseValue};
+pub use progenitor_client::{ByteStream, ClientInfo, ResponseValue};
+#[allow(unused_imports)]
+use progenitor_client::Error;
 #[allow(unused_imports)]
 use progenitor_client::{ClientHooks, OperationInfo, RequestBuilderExt};
 /// Types used as operation parameters and responses.
 #[allow(clippy::all)]
 #[allow(deprecated)]
 pub mod types {
-    ///`BuildEvent`
+    ///The answer of `stream_build`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct BuildEvent {
         ///A line of output, on `log` events.
@@ -26,6 +28,7 @@ pub mod types {
         pub percent: ::std::option::Option<i64>,
     }
     impl BuildEvent {
+        ///Starts a [`builder::BuildEvent`] for this type: set its fields one by one, then convert it with `BuildEvent::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::BuildEvent {
             Default::default()
         }
@@ -33,9 +36,11 @@ pub mod types {
     ///`CheckHealthResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct CheckHealthResponse {
+        ///The `status` member: a string.
         pub status: ::std::string::String,
     }
     impl CheckHealthResponse {
+        ///Starts a [`builder::CheckHealthResponse`] for this type: set its fields one by one, then convert it with `CheckHealthResponse::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::CheckHealthResponse {
             Default::default()
         }
@@ -47,9 +52,11 @@ pub mod types {
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         #[deprecated(note = "Always empty since widgets lost their colours.")]
         pub colour: ::std::option::Option<::std::string::String>,
+        ///The `id` member: a string; always present.
         pub id: ::std::string::String,
     }
     impl LegacyWidget {
+        ///Starts a [`builder::LegacyWidget`] for this type: set its fields one by one, then convert it with `LegacyWidget::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::LegacyWidget {
             Default::default()
         }
@@ -57,10 +64,12 @@ pub mod types {
     ///`ListGadgetsResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct ListGadgetsResponse {
+        ///The `gadgets` member: a list, each item a [`Widget`].
         #[serde(default, skip_serializing_if = "::std::vec::Vec::is_empty")]
         pub gadgets: ::std::vec::Vec<Widget>,
     }
     impl ListGadgetsResponse {
+        ///Starts a [`builder::ListGadgetsResponse`] for this type: set its fields one by one, then convert it with `ListGadgetsResponse::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::ListGadgetsResponse {
             Default::default()
         }
@@ -74,9 +83,11 @@ pub mod types {
             skip_serializing_if = "::std::option::Option::is_none"
         )]
         pub next_cursor: ::std::option::Option<::std::string::String>,
+        ///The `relays` member: a list, each item a [`Relay`].
         pub relays: ::std::vec::Vec<Relay>,
     }
     impl ListRelaysResponse {
+        ///Starts a [`builder::ListRelaysResponse`] for this type: set its fields one by one, then convert it with `ListRelaysResponse::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::ListRelaysResponse {
             Default::default()
         }
@@ -84,11 +95,14 @@ pub mod types {
     ///An error body whose message is in `message`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct NotFound {
+        ///The `code` member: a string; `None` when the object leaves it out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub code: ::std::option::Option<::std::string::String>,
+        ///The `message` member: a string; always present.
         pub message: ::std::string::String,
     }
     impl NotFound {
+        ///Starts a [`builder::NotFound`] for this type: set its fields one by one, then convert it with `NotFound::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::NotFound {
             Default::default()
         }
@@ -96,6 +110,7 @@ pub mod types {
     ///An error body without a message field.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, Default, PartialEq)]
     pub struct Outage {
+        ///The `retryInSeconds` member: an integer; `None` when the object leaves it out.
         #[serde(
             rename = "retryInSeconds",
             skip_serializing_if = "::std::option::Option::is_none"
@@ -103,19 +118,23 @@ pub mod types {
         pub retry_in_seconds: ::std::option::Option<i64>,
     }
     impl Outage {
+        ///Starts a [`builder::Outage`] for this type: set its fields one by one, then convert it with `Outage::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::Outage {
             Default::default()
         }
     }
-    ///`Pagination`
+    ///The `pagination` member of [`WidgetPage`](WidgetPage).
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Pagination {
+        ///The `currentPage` member: an integer; always present.
         #[serde(rename = "currentPage")]
         pub current_page: i64,
+        ///The `totalPages` member: an integer; always present.
         #[serde(rename = "totalPages")]
         pub total_pages: i64,
     }
     impl Pagination {
+        ///Starts a [`builder::Pagination`] for this type: set its fields one by one, then convert it with `Pagination::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::Pagination {
             Default::default()
         }
@@ -123,20 +142,25 @@ pub mod types {
     ///The usual error body; the message is in `error`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Problem {
+        ///The `error` member: a string; always present.
         pub error: ::std::string::String,
     }
     impl Problem {
+        ///Starts a [`builder::Problem`] for this type: set its fields one by one, then convert it with `Problem::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::Problem {
             Default::default()
         }
     }
-    ///`Relay`
+    ///The answer of `get_relay`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Relay {
+        ///The `id` member: a string; always present.
         pub id: ::std::string::String,
+        ///The `region` member: a string; always present.
         pub region: ::std::string::String,
     }
     impl Relay {
+        ///Starts a [`builder::Relay`] for this type: set its fields one by one, then convert it with `Relay::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::Relay {
             Default::default()
         }
@@ -148,6 +172,7 @@ pub mod types {
         pub reason: ::std::string::String,
     }
     impl RetireWidgetBody {
+        ///Starts a [`builder::RetireWidgetBody`] for this type: set its fields one by one, then convert it with `RetireWidgetBody::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::RetireWidgetBody {
             Default::default()
         }
@@ -155,31 +180,39 @@ pub mod types {
     ///`UploadPhotosResponse`
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct UploadPhotosResponse {
+        ///The `stored` member: an integer.
         pub stored: i64,
     }
     impl UploadPhotosResponse {
+        ///Starts a [`builder::UploadPhotosResponse`] for this type: set its fields one by one, then convert it with `UploadPhotosResponse::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::UploadPhotosResponse {
             Default::default()
         }
     }
-    ///`Widget`
+    ///An item of the `widgets` member of [`WidgetPage`](WidgetPage), the answer of `get_widget` and the answer of `patch_widget`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct Widget {
+        ///The `id` member: a string; always present.
         pub id: ::std::string::String,
+        ///The `name` member: a string; always present.
         pub name: ::std::string::String,
     }
     impl Widget {
+        ///Starts a [`builder::Widget`] for this type: set its fields one by one, then convert it with `Widget::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::Widget {
             Default::default()
         }
     }
-    ///`WidgetPage`
+    ///The answer of `list_widgets`.
     #[derive(::serde::Deserialize, ::serde::Serialize, Clone, Debug, PartialEq)]
     pub struct WidgetPage {
+        ///The `pagination` member: a [`Pagination`](Pagination); always present.
         pub pagination: Pagination,
+        ///The `widgets` member: a list, each item a [`Widget`](Widget); always present.
         pub widgets: ::std::vec::Vec<Widget>,
     }
     impl WidgetPage {
+        ///Starts a [`builder::WidgetPage`] for this type: set its fields one by one, then convert it with `WidgetPage::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::WidgetPage {
             Default::default()
         }
@@ -199,6 +232,7 @@ pub mod types {
         pub homepage: ::std::option::Option<
             ::std::option::Option<::std::string::String>,
         >,
+        ///The `name` member: a string; `None` when the object leaves it out.
         #[serde(skip_serializing_if = "::std::option::Option::is_none")]
         pub name: ::std::option::Option<::std::string::String>,
         ///A free note; null removes it.
@@ -213,12 +247,14 @@ pub mod types {
         pub note: ::std::option::Option<::std::option::Option<::std::string::String>>,
     }
     impl WidgetPatch {
+        ///Starts a [`builder::WidgetPatch`] for this type: set its fields one by one, then convert it with `WidgetPatch::try_from(builder)` (or `try_into()`), which fails if a required field was not set.
         pub fn builder() -> builder::WidgetPatch {
             Default::default()
         }
     }
     /// Types for composing complex structures.
     pub mod builder {
+        ///Builder for [`BuildEvent`](super::BuildEvent), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`BuildEvent`](super::BuildEvent) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct BuildEvent {
             line: ::std::result::Result<
@@ -244,6 +280,9 @@ pub mod types {
             }
         }
         impl BuildEvent {
+            /**A line of output, on `log` events.
+
+Sets [`BuildEvent::line`](super::BuildEvent::line), from any value that converts into its type.*/
             pub fn line<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -256,6 +295,9 @@ pub mod types {
                     });
                 self
             }
+            /**How the build ended, on the `done` event.
+
+Sets [`BuildEvent::outcome`](super::BuildEvent::outcome), from any value that converts into its type.*/
             pub fn outcome<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -268,6 +310,9 @@ pub mod types {
                     });
                 self
             }
+            /**Progress, on `progress` events.
+
+Sets [`BuildEvent::percent`](super::BuildEvent::percent), from any value that converts into its type.*/
             pub fn percent<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -302,6 +347,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`CheckHealthResponse`](super::CheckHealthResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`CheckHealthResponse`](super::CheckHealthResponse) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct CheckHealthResponse {
             status: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -316,6 +362,9 @@ pub mod types {
             }
         }
         impl CheckHealthResponse {
+            /**The `status` member: a string.
+
+Sets [`CheckHealthResponse::status`](super::CheckHealthResponse::status), from any value that converts into its type.*/
             pub fn status<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -343,6 +392,7 @@ pub mod types {
                 Self { status: Ok(value.status) }
             }
         }
+        ///Builder for [`LegacyWidget`](super::LegacyWidget), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`LegacyWidget`](super::LegacyWidget) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct LegacyWidget {
             colour: ::std::result::Result<
@@ -360,6 +410,9 @@ pub mod types {
             }
         }
         impl LegacyWidget {
+            /**Always empty since widgets lost their colours.
+
+Sets [`LegacyWidget::colour`](super::LegacyWidget::colour), from any value that converts into its type.*/
             #[deprecated(note = "Always empty since widgets lost their colours.")]
             pub fn colour<T>(mut self, value: T) -> Self
             where
@@ -373,6 +426,9 @@ pub mod types {
                     });
                 self
             }
+            /**The `id` member: a string; always present.
+
+Sets [`LegacyWidget::id`](super::LegacyWidget::id), from any value that converts into its type.*/
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -403,6 +459,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`ListGadgetsResponse`](super::ListGadgetsResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ListGadgetsResponse`](super::ListGadgetsResponse) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct ListGadgetsResponse {
             gadgets: ::std::result::Result<
@@ -418,6 +475,9 @@ pub mod types {
             }
         }
         impl ListGadgetsResponse {
+            /**The `gadgets` member: a list, each item a [`Widget`].
+
+Sets [`ListGadgetsResponse::gadgets`](super::ListGadgetsResponse::gadgets), from any value that converts into its type.*/
             pub fn gadgets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Widget>>,
@@ -445,6 +505,7 @@ pub mod types {
                 Self { gadgets: Ok(value.gadgets) }
             }
         }
+        ///Builder for [`ListRelaysResponse`](super::ListRelaysResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`ListRelaysResponse`](super::ListRelaysResponse) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct ListRelaysResponse {
             next_cursor: ::std::result::Result<
@@ -467,6 +528,9 @@ pub mod types {
             }
         }
         impl ListRelaysResponse {
+            /**Pass back as `cursor` for the next page; null at the end.
+
+Sets [`ListRelaysResponse::next_cursor`](super::ListRelaysResponse::next_cursor), from any value that converts into its type.*/
             pub fn next_cursor<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -479,6 +543,9 @@ pub mod types {
                     });
                 self
             }
+            /**The `relays` member: a list, each item a [`Relay`].
+
+Sets [`ListRelaysResponse::relays`](super::ListRelaysResponse::relays), from any value that converts into its type.*/
             pub fn relays<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Relay>>,
@@ -511,6 +578,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`NotFound`](super::NotFound), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`NotFound`](super::NotFound) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct NotFound {
             code: ::std::result::Result<
@@ -530,6 +598,9 @@ pub mod types {
             }
         }
         impl NotFound {
+            /**The `code` member: a string; `None` when the object leaves it out.
+
+Sets [`NotFound::code`](super::NotFound::code), from any value that converts into its type.*/
             pub fn code<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -542,6 +613,9 @@ pub mod types {
                     });
                 self
             }
+            /**The `message` member: a string; always present.
+
+Sets [`NotFound::message`](super::NotFound::message), from any value that converts into its type.*/
             pub fn message<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -574,6 +648,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`Outage`](super::Outage), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Outage`](super::Outage) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct Outage {
             retry_in_seconds: ::std::result::Result<
@@ -589,6 +664,9 @@ pub mod types {
             }
         }
         impl Outage {
+            /**The `retryInSeconds` member: an integer; `None` when the object leaves it out.
+
+Sets [`Outage::retry_in_seconds`](super::Outage::retry_in_seconds), from any value that converts into its type.*/
             pub fn retry_in_seconds<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<i64>>,
@@ -621,6 +699,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`Pagination`](super::Pagination), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Pagination`](super::Pagination) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct Pagination {
             current_page: ::std::result::Result<i64, ::std::string::String>,
@@ -641,6 +720,9 @@ pub mod types {
             }
         }
         impl Pagination {
+            /**The `currentPage` member: an integer; always present.
+
+Sets [`Pagination::current_page`](super::Pagination::current_page), from any value that converts into its type.*/
             pub fn current_page<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -653,6 +735,9 @@ pub mod types {
                     });
                 self
             }
+            /**The `totalPages` member: an integer; always present.
+
+Sets [`Pagination::total_pages`](super::Pagination::total_pages), from any value that converts into its type.*/
             pub fn total_pages<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -685,6 +770,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`Problem`](super::Problem), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Problem`](super::Problem) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct Problem {
             error: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -699,6 +785,9 @@ pub mod types {
             }
         }
         impl Problem {
+            /**The `error` member: a string; always present.
+
+Sets [`Problem::error`](super::Problem::error), from any value that converts into its type.*/
             pub fn error<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -725,6 +814,7 @@ pub mod types {
                 Self { error: Ok(value.error) }
             }
         }
+        ///Builder for [`Relay`](super::Relay), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Relay`](super::Relay) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct Relay {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -741,6 +831,9 @@ pub mod types {
             }
         }
         impl Relay {
+            /**The `id` member: a string; always present.
+
+Sets [`Relay::id`](super::Relay::id), from any value that converts into its type.*/
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -751,6 +844,9 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /**The `region` member: a string; always present.
+
+Sets [`Relay::region`](super::Relay::region), from any value that converts into its type.*/
             pub fn region<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -783,6 +879,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`RetireWidgetBody`](super::RetireWidgetBody), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`RetireWidgetBody`](super::RetireWidgetBody) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct RetireWidgetBody {
             reason: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -797,6 +894,9 @@ pub mod types {
             }
         }
         impl RetireWidgetBody {
+            /**Kept in the audit log.
+
+Sets [`RetireWidgetBody::reason`](super::RetireWidgetBody::reason), from any value that converts into its type.*/
             pub fn reason<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -823,6 +923,7 @@ pub mod types {
                 Self { reason: Ok(value.reason) }
             }
         }
+        ///Builder for [`UploadPhotosResponse`](super::UploadPhotosResponse), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`UploadPhotosResponse`](super::UploadPhotosResponse) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct UploadPhotosResponse {
             stored: ::std::result::Result<i64, ::std::string::String>,
@@ -837,6 +938,9 @@ pub mod types {
             }
         }
         impl UploadPhotosResponse {
+            /**The `stored` member: an integer.
+
+Sets [`UploadPhotosResponse::stored`](super::UploadPhotosResponse::stored), from any value that converts into its type.*/
             pub fn stored<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<i64>,
@@ -864,6 +968,7 @@ pub mod types {
                 Self { stored: Ok(value.stored) }
             }
         }
+        ///Builder for [`Widget`](super::Widget), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`Widget`](super::Widget) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct Widget {
             id: ::std::result::Result<::std::string::String, ::std::string::String>,
@@ -878,6 +983,9 @@ pub mod types {
             }
         }
         impl Widget {
+            /**The `id` member: a string; always present.
+
+Sets [`Widget::id`](super::Widget::id), from any value that converts into its type.*/
             pub fn id<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -888,6 +996,9 @@ pub mod types {
                     .map_err(|e| format!("error converting supplied value for id: {e}"));
                 self
             }
+            /**The `name` member: a string; always present.
+
+Sets [`Widget::name`](super::Widget::name), from any value that converts into its type.*/
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::string::String>,
@@ -920,6 +1031,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`WidgetPage`](super::WidgetPage), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`WidgetPage`](super::WidgetPage) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct WidgetPage {
             pagination: ::std::result::Result<super::Pagination, ::std::string::String>,
@@ -942,6 +1054,9 @@ pub mod types {
             }
         }
         impl WidgetPage {
+            /**The `pagination` member: a [`Pagination`](super::Pagination); always present.
+
+Sets [`WidgetPage::pagination`](super::WidgetPage::pagination), from any value that converts into its type.*/
             pub fn pagination<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<super::Pagination>,
@@ -954,6 +1069,9 @@ pub mod types {
                     });
                 self
             }
+            /**The `widgets` member: a list, each item a [`Widget`](super::Widget); always present.
+
+Sets [`WidgetPage::widgets`](super::WidgetPage::widgets), from any value that converts into its type.*/
             pub fn widgets<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::vec::Vec<super::Widget>>,
@@ -986,6 +1104,7 @@ pub mod types {
                 }
             }
         }
+        ///Builder for [`WidgetPatch`](super::WidgetPatch), field by field. `Default` starts with every required field unset and every optional one at its default; converting it into a [`WidgetPatch`](super::WidgetPatch) fails naming the first required field left unset.
         #[derive(Clone, Debug)]
         pub struct WidgetPatch {
             homepage: ::std::result::Result<
@@ -1011,6 +1130,12 @@ pub mod types {
             }
         }
         impl WidgetPatch {
+            /**The widget's page; null removes it.
+
+`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+it), `Some(Some(value))` sends the value.
+
+Sets [`WidgetPatch::homepage`](super::WidgetPatch::homepage), from any value that converts into its type.*/
             pub fn homepage<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1025,6 +1150,9 @@ pub mod types {
                     });
                 self
             }
+            /**The `name` member: a string; `None` when the object leaves it out.
+
+Sets [`WidgetPatch::name`](super::WidgetPatch::name), from any value that converts into its type.*/
             pub fn name<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<::std::option::Option<::std::string::String>>,
@@ -1037,6 +1165,12 @@ pub mod types {
                     });
                 self
             }
+            /**A free note; null removes it.
+
+`None` leaves the field out of the request, `Some(None)` sends `null` (which clears
+it), `Some(Some(value))` sends the value.
+
+Sets [`WidgetPatch::note`](super::WidgetPatch::note), from any value that converts into its type.*/
             pub fn note<T>(mut self, value: T) -> Self
             where
                 T: ::std::convert::TryInto<
@@ -1179,11 +1313,11 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn stream_console(&self) -> builder::StreamConsole<'_>;
     /**Follow a build as it runs
@@ -1212,12 +1346,12 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn stream_build(&self) -> builder::StreamBuild<'_>;
 }
@@ -1253,14 +1387,18 @@ println!("{:?}", response.into_inner());
 # }
 ```
 
+# Every item
+
+`send` returns one page. [`ListGadgets::into_stream`](builder::ListGadgets::into_stream) (`client.list_gadgets().into_stream()`) yields the items of every page instead, requesting the next page only when the previous one is used up.
+
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Outage` | 5XX | [`Error::Documented`](crate::Error::Documented) with [`types::Outage`](crate::types::Outage) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 5XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Outage`](types::Outage) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn list_gadgets(&self) -> builder::ListGadgets<'_>;
     /**Whether the service is up
@@ -1284,11 +1422,11 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn check_health(&self) -> builder::CheckHealth<'_>;
     #[deprecated(note = "Use listWidgets instead.")]
@@ -1317,11 +1455,11 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn list_legacy_widgets(&self) -> builder::ListLegacyWidgets<'_>;
     /**Replace the settings with any JSON object
@@ -1337,11 +1475,11 @@ let response = client.replace_settings()
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn replace_settings(&self) -> builder::ReplaceSettings<'_>;
     /**List widgets, one page at a time
@@ -1369,14 +1507,18 @@ println!("{:?}", response.into_inner());
 # }
 ```
 
+# Every item
+
+`send` returns one page. [`ListWidgets::into_stream`](builder::ListWidgets::into_stream) (`client.list_widgets().into_stream()`) yields the items of every page instead, requesting the next page only when the previous one is used up.
+
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn list_widgets(&self) -> builder::ListWidgets<'_>;
     /**One widget
@@ -1403,12 +1545,12 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `NotFound` | 404 | [`Error::Documented`](crate::Error::Documented) with [`types::NotFound`](crate::types::NotFound) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 404 | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::NotFound`](types::NotFound) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn get_widget(&self) -> builder::GetWidget<'_>;
     /**Retire a widget, saying why
@@ -1428,12 +1570,12 @@ let response = client.retire_widget()
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn retire_widget(&self) -> builder::RetireWidget<'_>;
     /**Change some fields of a widget; a field sent as null is cleared
@@ -1453,12 +1595,12 @@ let response = client.patch_widget()
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn patch_widget(&self) -> builder::PatchWidget<'_>;
 }
@@ -1514,12 +1656,12 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn download_archive(&self) -> builder::DownloadArchive<'_>;
     /**A preview image
@@ -1546,11 +1688,11 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn get_preview(&self) -> builder::GetPreview<'_>;
     /**Upload a widget's photos and caption in one form
@@ -1578,12 +1720,12 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn upload_photos(&self) -> builder::UploadPhotos<'_>;
 }
@@ -1622,14 +1764,18 @@ println!("{:?}", response.into_inner());
 # }
 ```
 
+# Every item
+
+`send` returns one page. [`ListRelays::into_stream`](builder::ListRelays::into_stream) (`client.list_relays().into_stream()`) yields the items of every page instead, requesting the next page only when the previous one is used up.
+
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn list_relays(&self) -> builder::ListRelays<'_>;
     /**One relay
@@ -1656,12 +1802,12 @@ println!("{:?}", response.into_inner());
 
 # Errors
 
-| Error type | Status codes | Returned as |
+| Status codes | Error | Body |
 |---|---|---|
-| `Problem` | 4XX | [`Error::Documented`](crate::Error::Documented) with [`types::Problem`](crate::types::Problem) |
-| `APIError` | 4XX, 5XX | [`Error::Status`](crate::Error::Status) (status, headers, raw body) |
+| 4XX | [`Error::Documented`](crate::runtime::Error::Documented) | [`types::Problem`](types::Problem) |
+| any other 4XX, 5XX | [`Error::Status`](crate::runtime::Error::Status) | raw bytes, with the status and headers |
 
-Connection failures, timeouts and bodies that do not match the schema are [`Error::Connection`](crate::Error::Connection), [`Error::Timeout`](crate::Error::Timeout) and [`Error::InvalidResponse`](crate::Error::InvalidResponse).
+An error status whose body is not its documented type is [`Error::Status`](crate::runtime::Error::Status) or [`Error::InvalidResponse`](crate::runtime::Error::InvalidResponse), as the client's profile says. Connection failures and timeouts are [`Error::Connection`](crate::runtime::Error::Connection), [`Error::Transport`](crate::runtime::Error::Transport) and [`Error::Timeout`](crate::runtime::Error::Timeout); a server-requested wait longer than the retry policy allows is [`Error::RateLimited`](crate::runtime::Error::RateLimited).
 */
     fn get_relay(&self) -> builder::GetRelay<'_>;
 }
@@ -1691,6 +1837,7 @@ pub mod builder {
         build_id: Result<::std::string::String, String>,
     }
     impl<'a> StreamConsole<'a> {
+        ///Starts a `stream_console` request on `client` with no argument set. `client.stream_console()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1699,6 +1846,9 @@ pub mod builder {
                 ),
             }
         }
+        /**The build.
+
+Sent as the path segment `{buildId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn build_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1772,6 +1922,7 @@ pub mod builder {
         build_id: Result<::std::string::String, String>,
     }
     impl<'a> StreamBuild<'a> {
+        ///Starts a `stream_build` request on `client` with no argument set. `client.stream_build()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -1780,6 +1931,9 @@ pub mod builder {
                 ),
             }
         }
+        /**The build.
+
+Sent as the path segment `{buildId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn build_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1862,12 +2016,16 @@ pub mod builder {
         name: Result<::std::string::String, String>,
     }
     impl<'a> DownloadArchive<'a> {
+        ///Starts a `download_archive` request on `client` with no argument set. `client.download_archive()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 name: Err("`name` is required: set it with `.name(..)`".to_string()),
             }
         }
+        /**The file set.
+
+Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -1949,12 +2107,16 @@ pub mod builder {
         name: Result<::std::string::String, String>,
     }
     impl<'a> GetPreview<'a> {
+        ///Starts a `get_preview` request on `client` with no argument set. `client.get_preview()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 name: Err("`name` is required: set it with `.name(..)`".to_string()),
             }
         }
+        /**The file set.
+
+Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn name<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2028,6 +2190,7 @@ pub mod builder {
         page_size: Result<Option<i64>, String>,
     }
     impl<'a> ListGadgets<'a> {
+        ///Starts a `list_gadgets` request on `client` with no argument set. `client.list_gadgets()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2035,6 +2198,9 @@ pub mod builder {
                 page_size: Ok(None),
             }
         }
+        /**Page number, from 1.
+
+Sent as the query parameter `page`: an integer. Optional: left out of the request when not set.*/
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
@@ -2050,6 +2216,9 @@ pub mod builder {
                 });
             self
         }
+        /**Gadgets per page.
+
+Sent as the query parameter `pageSize`: an integer. Optional: left out of the request when not set.*/
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<i64> + ::std::fmt::Display + ::std::marker::Copy,
@@ -2133,6 +2302,7 @@ pub mod builder {
         client: &'a super::Client,
     }
     impl<'a> CheckHealth<'a> {
+        ///Starts a `check_health` request on `client` with no argument set. `client.check_health()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self { client: client }
         }
@@ -2193,12 +2363,16 @@ pub mod builder {
         colour: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListLegacyWidgets<'a> {
+        ///Starts a `list_legacy_widgets` request on `client` with no argument set. `client.list_legacy_widgets()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 colour: Ok(None),
             }
         }
+        /**Ignored since widgets lost their colours.
+
+Sent as the query parameter `colour`: a string. Optional: left out of the request when not set.*/
         #[deprecated(note = "Ignored since widgets lost their colours.")]
         pub fn colour<V>(mut self, value: V) -> Self
         where
@@ -2274,6 +2448,7 @@ pub mod builder {
         limit: Result<Option<::std::num::NonZeroU64>, String>,
     }
     impl<'a> ListRelays<'a> {
+        ///Starts a `list_relays` request on `client` with no argument set. `client.list_relays()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2281,6 +2456,9 @@ pub mod builder {
                 limit: Ok(None),
             }
         }
+        /**Where the previous page ended.
+
+Sent as the query parameter `cursor`: a string. Optional: left out of the request when not set.*/
         pub fn cursor<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2294,6 +2472,9 @@ pub mod builder {
                 });
             self
         }
+        /**Relays per page.
+
+Sent as the query parameter `limit`: an integer from 1 to 100. Optional: left out of the request when not set.*/
         pub fn limit<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
@@ -2379,6 +2560,7 @@ pub mod builder {
         relay_id: Result<::std::string::String, String>,
     }
     impl<'a> GetRelay<'a> {
+        ///Starts a `get_relay` request on `client` with no argument set. `client.get_relay()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2387,6 +2569,9 @@ pub mod builder {
                 ),
             }
         }
+        /**The relay.
+
+Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn relay_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2469,12 +2654,14 @@ pub mod builder {
         >,
     }
     impl<'a> ReplaceSettings<'a> {
+        ///Starts a `replace_settings` request on `client` with no argument set. `client.replace_settings()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
                 body: Err("`body` is required: set it with `.body(..)`".to_string()),
             }
         }
+        ///Sets the whole request body.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<
@@ -2555,6 +2742,7 @@ pub mod builder {
         q: Result<Option<::std::string::String>, String>,
     }
     impl<'a> ListWidgets<'a> {
+        ///Starts a `list_widgets` request on `client` with no argument set. `client.list_widgets()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2563,6 +2751,9 @@ pub mod builder {
                 q: Ok(None),
             }
         }
+        /**Page number, from 1.
+
+Sent as the query parameter `page`: an integer, at least 1. Optional: left out of the request when not set.*/
         pub fn page<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
@@ -2579,6 +2770,9 @@ pub mod builder {
                 });
             self
         }
+        /**Widgets per page.
+
+Sent as the query parameter `pageSize`: an integer from 1 to 100. Optional: left out of the request when not set.*/
         pub fn page_size<V>(mut self, value: V) -> Self
         where
             V: ::std::convert::TryInto<u64> + ::std::fmt::Display + ::std::marker::Copy,
@@ -2595,6 +2789,9 @@ pub mod builder {
                 });
             self
         }
+        /**Text to match in widget names.
+
+Sent as the query parameter `q`: a string. Optional: left out of the request when not set.*/
         pub fn q<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2678,6 +2875,7 @@ pub mod builder {
         widget_id: Result<::std::string::String, String>,
     }
     impl<'a> GetWidget<'a> {
+        ///Starts a `get_widget` request on `client` with no argument set. `client.get_widget()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2686,6 +2884,9 @@ pub mod builder {
                 ),
             }
         }
+        /**The widget's id.
+
+Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn widget_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2768,6 +2969,7 @@ pub mod builder {
         body: Result<types::builder::RetireWidgetBody, String>,
     }
     impl<'a> RetireWidget<'a> {
+        ///Starts a `retire_widget` request on `client` with no argument set. `client.retire_widget()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2777,6 +2979,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /**The widget's id.
+
+Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn widget_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2789,6 +2994,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets the whole request body: a [`types::RetireWidgetBody`](types::RetireWidgetBody), or a value that converts into one (its builder, for example). Replaces whatever `body_map` set before.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::RetireWidgetBody>,
@@ -2804,6 +3010,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body through its builder ([`types::builder::RetireWidgetBody`](types::builder::RetireWidgetBody)): `f` gets the body as set so far (at first, every field unset) and returns it changed, so members can be set one by one.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -2885,6 +3092,7 @@ pub mod builder {
         body: Result<types::builder::WidgetPatch, String>,
     }
     impl<'a> PatchWidget<'a> {
+        ///Starts a `patch_widget` request on `client` with no argument set. `client.patch_widget()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -2894,6 +3102,9 @@ pub mod builder {
                 body: Ok(::std::default::Default::default()),
             }
         }
+        /**The widget's id.
+
+Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn widget_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,
@@ -2906,6 +3117,7 @@ pub mod builder {
                 });
             self
         }
+        ///Sets the whole request body: a [`types::WidgetPatch`](types::WidgetPatch), or a value that converts into one (its builder, for example). Replaces whatever `body_map` set before.
         pub fn body<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<types::WidgetPatch>,
@@ -2919,6 +3131,7 @@ pub mod builder {
                 });
             self
         }
+        ///Changes the request body through its builder ([`types::builder::WidgetPatch`](types::builder::WidgetPatch)): `f` gets the body as set so far (at first, every field unset) and returns it changed, so members can be set one by one.
         pub fn body_map<F>(mut self, f: F) -> Self
         where
             F: std::ops::FnOnce(
@@ -3005,6 +3218,7 @@ pub mod builder {
         caption: Result<Option<::std::string::String>, String>,
     }
     impl<'a> UploadPhotos<'a> {
+        ///Starts a `upload_photos` request on `client` with no argument set. `client.upload_photos()` (from the client's extension trait) does the same.
         pub fn new(client: &'a super::Client) -> Self {
             Self {
                 client: client,
@@ -3016,6 +3230,9 @@ pub mod builder {
                 caption: Ok(None),
             }
         }
+        /**The widget's id.
+
+Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `send` fails before anything is sent if it is not set.*/
         pub fn widget_id<V>(mut self, value: V) -> Self
         where
             V: std::convert::TryInto<::std::string::String>,

@@ -5,8 +5,10 @@
 //! that crate's source, so the wire tests in `tests/tests/capabilities_*.rs` exercise exactly
 //! what users of the real client get. Not published.
 
+#![deny(missing_docs)]
+
 #[rustfmt::skip]
-#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used, missing_docs, rustdoc::all)]
+#[allow(clippy::all, clippy::pedantic, clippy::unwrap_used)]
 mod generated;
 
 #[path = "../../../generated-client/src/runtime/mod.rs"]
