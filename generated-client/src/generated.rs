@@ -26438,7 +26438,7 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
     impl<'a> ListNamespaces<'a> {
         ///Streams the `namespaces` of every page, requesting each page only once the previous one has been consumed, so one page is in memory at a time.
         ///
-        ///Pages are numbered from 1 in `page`; the stream starts at page 1 whatever `page` says. It stops at the first empty page.
+        ///Pages are numbered in `page`: the first request goes as built (with the page `page` set, or none), each next one with the following number (from 1 when `page` was not set). It stops at the first empty page.
         ///
         ///The other arguments set on the builder apply to every page. An error ends the stream after it is yielded.
         pub fn into_stream(
@@ -26448,9 +26448,14 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             types::NamespaceSummary,
             types::ApiError,
         > {
+            let start = crate::runtime::paging::StartPage::start_page(&self.page);
             crate::runtime::paging::page_numbers(
                 self,
-                |request: Self, page: u64| request.page(page).send(),
+                start,
+                |request: Self, page: Option<u64>| match page {
+                    Some(page) => request.page(page).send(),
+                    None => request.send(),
+                },
                 |response: types::NamespacesListResponse| {
                     let total = None;
                     (
@@ -26464,7 +26469,7 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
     impl<'a> ListServers<'a> {
         ///Streams the `servers` of every page, requesting each page only once the previous one has been consumed, so one page is in memory at a time.
         ///
-        ///Pages are numbered from 1 in `page`; the stream starts at page 1 whatever `page` says. It stops at the first empty page.
+        ///Pages are numbered in `page`: the first request goes as built (with the page `page` set, or none), each next one with the following number (from 1 when `page` was not set). It stops at the first empty page.
         ///
         ///The other arguments set on the builder apply to every page. An error ends the stream after it is yielded.
         pub fn into_stream(
@@ -26474,9 +26479,14 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             types::ServerSummary,
             types::ApiError,
         > {
+            let start = crate::runtime::paging::StartPage::start_page(&self.page);
             crate::runtime::paging::page_numbers(
                 self,
-                |request: Self, page: u64| request.page(page).send(),
+                start,
+                |request: Self, page: Option<u64>| match page {
+                    Some(page) => request.page(page).send(),
+                    None => request.send(),
+                },
                 |response: types::ServersListResponse| {
                     let total = None;
                     (crate::runtime::paging::Items::into_items(response.servers), total)
@@ -26487,7 +26497,7 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
     impl<'a> ListReleases<'a> {
         ///Streams the `releases` of every page, requesting each page only once the previous one has been consumed, so one page is in memory at a time.
         ///
-        ///Pages are numbered from 1 in `page`; the stream starts at page 1 whatever `page` says. It stops at the first empty page.
+        ///Pages are numbered in `page`: the first request goes as built (with the page `page` set, or none), each next one with the following number (from 1 when `page` was not set). It stops at the first empty page.
         ///
         ///The other arguments set on the builder apply to every page. An error ends the stream after it is yielded.
         pub fn into_stream(
@@ -26497,9 +26507,14 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             types::ReleaseSummary,
             types::ApiError,
         > {
+            let start = crate::runtime::paging::StartPage::start_page(&self.page);
             crate::runtime::paging::page_numbers(
                 self,
-                |request: Self, page: u64| request.page(page).send(),
+                start,
+                |request: Self, page: Option<u64>| match page {
+                    Some(page) => request.page(page).send(),
+                    None => request.send(),
+                },
                 |response: types::ReleasesListResponse| {
                     let total = None;
                     (crate::runtime::paging::Items::into_items(response.releases), total)
@@ -26510,7 +26525,7 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
     impl<'a> ListSkills<'a> {
         ///Streams the `skills` of every page, requesting each page only once the previous one has been consumed, so one page is in memory at a time.
         ///
-        ///Pages are numbered from 1 in `page`; the stream starts at page 1 whatever `page` says. It stops at the first empty page.
+        ///Pages are numbered in `page`: the first request goes as built (with the page `page` set, or none), each next one with the following number (from 1 when `page` was not set). It stops at the first empty page.
         ///
         ///The other arguments set on the builder apply to every page. An error ends the stream after it is yielded.
         pub fn into_stream(
@@ -26520,9 +26535,14 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             types::SkillSummary,
             types::ApiError,
         > {
+            let start = crate::runtime::paging::StartPage::start_page(&self.page);
             crate::runtime::paging::page_numbers(
                 self,
-                |request: Self, page: u64| request.page(page).send(),
+                start,
+                |request: Self, page: Option<u64>| match page {
+                    Some(page) => request.page(page).send(),
+                    None => request.send(),
+                },
                 |response: types::SkillsListResponse| {
                     let total = None;
                     (crate::runtime::paging::Items::into_items(response.skills), total)

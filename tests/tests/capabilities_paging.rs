@@ -7,6 +7,23 @@ use futures_util::{StreamExt, TryStreamExt};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
+/// Matches the request for page `n`: `page=n`, or for page 1 no `page` at all (an item
+/// stream's first request goes as the caller built it, as the official SDK's does).
+fn page_is(n: impl std::fmt::Display) -> impl wiremock::Match {
+    let n = n.to_string();
+    move |request: &wiremock::Request| {
+        let page = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .map(|(_, v)| v.into_owned());
+        match page {
+            Some(page) => page == n,
+            None => n == "1",
+        }
+    }
+}
+
 fn client(api: &str, relay: &str) -> Client {
     Client::builder()
         .base_url(api)
@@ -41,7 +58,7 @@ async fn page_numbers_stop_after_the_last_page_the_response_announces() {
     for page in 1..=3 {
         Mock::given(method("GET"))
             .and(path("/widgets"))
-            .and(query_param("page", page.to_string()))
+            .and(page_is(page))
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
                 "widgets": widgets(page, 2),
                 "pagination": {"currentPage": page, "totalPages": 3},
@@ -64,7 +81,7 @@ async fn page_numbers_stop_after_the_last_page_the_response_announces() {
     assert_eq!(
         queries(&api).await,
         [
-            "/widgets?page=1&pageSize=2&q=blue",
+            "/widgets?pageSize=2&q=blue",
             "/widgets?page=2&pageSize=2&q=blue",
             "/widgets?page=3&pageSize=2&q=blue",
         ]
@@ -78,7 +95,7 @@ async fn without_a_total_the_stream_ends_at_the_first_empty_page() {
         let items = if page < 3 { widgets(page, 3) } else { Vec::new() };
         Mock::given(method("GET"))
             .and(path("/gadgets"))
-            .and(query_param("page", page.to_string()))
+            .and(page_is(page))
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"gadgets": items})))
             .mount(&api)
             .await;
@@ -92,10 +109,7 @@ async fn without_a_total_the_stream_ends_at_the_first_empty_page() {
         .expect("pages")
         .len();
     assert_eq!(count, 6);
-    assert_eq!(
-        queries(&api).await,
-        ["/gadgets?page=1", "/gadgets?page=2", "/gadgets?page=3"]
-    );
+    assert_eq!(queries(&api).await, ["/gadgets?", "/gadgets?page=2", "/gadgets?page=3"]);
 }
 
 #[tokio::test]
@@ -194,7 +208,7 @@ async fn an_error_is_yielded_after_the_items_before_it_and_ends_the_stream() {
     let api = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/widgets"))
-        .and(query_param("page", "1"))
+        .and(page_is(1))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "widgets": widgets(1, 2),
             "pagination": {"currentPage": 1, "totalPages": 5},
@@ -203,7 +217,7 @@ async fn an_error_is_yielded_after_the_items_before_it_and_ends_the_stream() {
         .await;
     Mock::given(method("GET"))
         .and(path("/widgets"))
-        .and(query_param("page", "2"))
+        .and(page_is(2))
         .respond_with(ResponseTemplate::new(429).set_body_json(serde_json::json!({"error": "slow down"})))
         .mount(&api)
         .await;

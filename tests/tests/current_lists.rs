@@ -110,7 +110,7 @@ async fn list_servers_walks_pages_until_an_empty_one_ignoring_total_pages() {
     assert_eq!(
         queries(&api).await,
         [
-            "page=1&pageSize=2&q=weather",
+            "pageSize=2&q=weather",
             "page=2&pageSize=2&q=weather",
             "page=3&pageSize=2&q=weather"
         ]
@@ -138,7 +138,7 @@ async fn list_releases_walks_pages_until_an_empty_one() {
     assert_eq!(
         queries(&api).await,
         [
-            "page=1&pageSize=2",
+            "pageSize=2",
             "page=2&pageSize=2",
             "page=3&pageSize=2",
             "page=4&pageSize=2"
@@ -163,7 +163,7 @@ async fn list_skills_walks_pages_until_an_empty_one() {
     assert_eq!(ids, ["k1-0"]);
     assert_eq!(
         queries(&api).await,
-        ["namespace=acme&page=1&pageSize=1", "namespace=acme&page=2&pageSize=1"]
+        ["namespace=acme&pageSize=1", "namespace=acme&page=2&pageSize=1"]
     );
 }
 
@@ -186,11 +186,7 @@ async fn list_namespaces_walks_pages_until_an_empty_one() {
     assert_eq!(names, ["n1-0", "n1-1", "n2-0", "n2-1"]);
     assert_eq!(
         queries(&api).await,
-        [
-            "page=1&pageSize=2&q=ac",
-            "page=2&pageSize=2&q=ac",
-            "page=3&pageSize=2&q=ac"
-        ]
+        ["pageSize=2&q=ac", "page=2&pageSize=2&q=ac", "page=3&pageSize=2&q=ac"]
     );
 }
 
@@ -201,7 +197,7 @@ async fn an_empty_first_page_is_the_only_request() {
     let c = client(&api, &connect);
     let items: Vec<_> = c.list_servers().into_stream().try_collect().await.expect("no items");
     assert!(items.is_empty());
-    assert_eq!(queries(&api).await, ["page=1"]);
+    assert_eq!(queries(&api).await, [""]);
 }
 
 #[tokio::test]
@@ -228,7 +224,7 @@ async fn a_failing_page_ends_the_stream_after_the_items_before_it() {
         stream.try_next().await.expect("ended").is_none(),
         "nothing after the error"
     );
-    assert_eq!(queries(&api).await, ["page=1", "page=2"]);
+    assert_eq!(queries(&api).await, ["", "page=2"]);
 }
 
 fn connection(id: &str) -> Value {
@@ -297,4 +293,23 @@ async fn list_connections_stops_when_next_cursor_is_empty() {
         assert_eq!(items.len(), 1, "{last}");
         assert_eq!(queries(&connect).await, [""], "{last}");
     }
+}
+
+/// As the official SDK: the first request goes as the caller built it, and the walk goes on
+/// from the caller's page, not from page 1.
+#[tokio::test]
+async fn a_stream_starts_at_the_callers_page() {
+    let (api, connect) = (MockServer::start().await, MockServer::start().await);
+    pages("/servers", "servers", &[2, 2, 1], server_item).mount(&api).await;
+    let c = client(&api, &connect);
+    let items: Vec<_> = c
+        .list_servers()
+        .page(2)
+        .into_stream()
+        .try_collect()
+        .await
+        .expect("pages 2 and 3");
+    let ids: Vec<&str> = items.iter().map(|s| s.id.as_str()).collect();
+    assert_eq!(ids, ["s2-0", "s2-1", "s3-0"]);
+    assert_eq!(queries(&api).await, ["page=2", "page=3", "page=4"]);
 }

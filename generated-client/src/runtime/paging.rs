@@ -17,10 +17,14 @@ use super::Error;
 /// the stream ends.
 pub type ItemStream<'a, T, E> = Pin<Box<dyn Stream<Item = Result<T, Error<E>>> + Send + 'a>>;
 
-/// Page-number paging: pages 1, 2, 3, ... until a page has no items or, when the response
-/// says how many pages there are, until the last one.
+/// Page-number paging, as the official SDK walks it: the first request goes exactly as the
+/// caller built it (with their page number, or none, which a server may read differently
+/// from `page=1`), each next one with the following number (`start` + 1, + 2, ..., where
+/// `start` is the caller's page or 1), until a page has no items or, when the response says
+/// how many pages there are, until the last one. `send` gets `None` for the first request.
 pub fn page_numbers<'a, B, R, T, E, S, Fut>(
     request: B,
+    start: Option<u64>,
     send: S,
     split: fn(R) -> (Vec<T>, Option<f64>),
 ) -> ItemStream<'a, T, E>
@@ -29,14 +33,35 @@ where
     R: 'a,
     T: Send + 'a,
     E: Send + 'a,
-    S: Fn(B, u64) -> Fut + Send + 'a,
+    S: Fn(B, Option<u64>) -> Fut + Send + 'a,
     Fut: Future<Output = Result<ResponseValue<R>, Error<E>>> + Send + 'a,
 {
-    pages(request, 1_u64, send, move |response, page| {
+    let start = start.unwrap_or(1);
+    pages(request, None, send, move |response, page: &Option<u64>| {
+        let page = page.unwrap_or(start);
         let (items, total_pages) = split(response);
-        let last = items.is_empty() || total_pages.is_some_and(|total| !total.is_finite() || *page as f64 >= total);
-        (items, (!last).then_some(page + 1))
+        let last = items.is_empty() || total_pages.is_some_and(|total| !total.is_finite() || page as f64 >= total);
+        (items, (!last).then_some(Some(page + 1)))
     })
+}
+
+/// The page number a builder's page field holds, if the caller set a valid one: where an
+/// item stream starts counting.
+pub trait StartPage {
+    /// The page number, `None` when unset or invalid (the request then fails as built).
+    fn start_page(&self) -> Option<u64>;
+}
+
+impl<P: Count> StartPage for Result<Option<P>, String> {
+    fn start_page(&self) -> Option<u64> {
+        self.as_ref().ok()?.as_ref().map(|page| page.count() as u64)
+    }
+}
+
+impl<P: Count> StartPage for Result<P, String> {
+    fn start_page(&self) -> Option<u64> {
+        self.as_ref().ok().map(|page| page.count() as u64)
+    }
 }
 
 /// Cursor paging: the first request without a cursor, each next one with the cursor the

@@ -5627,7 +5627,7 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
     impl<'a> List<'a> {
         ///Streams the `servers` of every page, requesting each page only once the previous one has been consumed, so one page is in memory at a time.
         ///
-        ///Pages are numbered from 1 in `page`; the stream starts at page 1 whatever `page` says. It stops at the first empty page or after the page `pagination.totalPages` calls the last.
+        ///Pages are numbered in `page`: the first request goes as built (with the page `page` set, or none), each next one with the following number (from 1 when `page` was not set). It stops at the first empty page or after the page `pagination.totalPages` calls the last.
         ///
         ///The other arguments set on the builder apply to every page. An error ends the stream after it is yielded.
         pub fn into_stream(
@@ -5637,9 +5637,14 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             types::ServerSummary,
             types::RegistryError,
         > {
+            let start = crate::runtime::paging::StartPage::start_page(&self.page);
             crate::runtime::paging::page_numbers(
                 self,
-                |request: Self, page: u64| request.page(page).send(),
+                start,
+                |request: Self, page: Option<u64>| match page {
+                    Some(page) => request.page(page).send(),
+                    None => request.send(),
+                },
                 |response: types::ServersListResponse| {
                     let total = (|| -> Option<f64> {
                         let value = &response;

@@ -341,7 +341,7 @@ pub fn apply(
         };
         let builder_ident = format_ident!("{builder}");
         let response_ty = &response;
-        let (function, doc_stop, send_closure, split) = match &hint.style {
+        let (function, doc_stop, send_closure, split, start) = match &hint.style {
             Style::Page { page, total_pages } => {
                 let setter = format_ident!("{}", super::multipart::field_ident(&page.to_snake_case()));
                 let total = match total_pages {
@@ -367,14 +367,17 @@ pub fn apply(
                 (
                     quote!(page_numbers),
                     format!(
-                        "Pages are numbered from 1 in `{page}`; the stream starts at page 1 whatever `{}` says. {stop}",
-                        setter
+                        "Pages are numbered in `{page}`: the first request goes as built (with the page `{setter}` set, or none), each next one with the following number (from 1 when `{setter}` was not set). {stop}",
                     ),
-                    quote!(|request: Self, page: u64| request.#setter(page).send()),
+                    quote!(|request: Self, page: Option<u64>| match page {
+                        Some(page) => request.#setter(page).send(),
+                        None => request.send(),
+                    }),
                     quote!(|response: #response_ty| {
                         let total = #total;
                         (#runtime::paging::Items::into_items(response.#items_field), total)
                     }),
+                    quote!(let start = #runtime::paging::StartPage::start_page(&self.#setter);),
                 )
             }
             Style::Cursor { cursor, next_cursor } => {
@@ -397,9 +400,11 @@ pub fn apply(
                         let next = #runtime::paging::Cursor::into_cursor(response.#next_field);
                         (#runtime::paging::Items::into_items(response.#items_field), next)
                     }),
+                    quote!(),
                 )
             }
         };
+        let start_arg = if start.is_empty() { quote!() } else { quote!(start,) };
         let summary = format!(
             "Streams the `{}` of every page, requesting each page only once the previous one has been consumed, so one page is in memory at a time.",
             hint.items
@@ -414,7 +419,8 @@ pub fn apply(
                 ///
                 #[doc = #filters]
                 pub fn into_stream(self) -> #runtime::paging::ItemStream<'a, #item, #error> {
-                    #runtime::paging::#function(self, #send_closure, #split)
+                    #start
+                    #runtime::paging::#function(self, #start_arg #send_closure, #split)
                 }
             }
         });
