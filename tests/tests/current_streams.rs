@@ -4,7 +4,7 @@
 
 use futures_util::StreamExt;
 use smithery_registry::prelude::*;
-use smithery_registry::runtime::sse::StreamError;
+use smithery_registry::types::ReleaseEventData;
 use smithery_registry::{Client, RetryPolicy};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
@@ -56,19 +56,25 @@ async fn the_release_stream_yields_typed_events_and_ends_after_complete() {
 
     let init = events.next().await.expect("init").expect("decodes");
     assert_eq!(init.event, "init");
-    let buffered = init.data.subtype_0.expect("init carries the buffered log");
+    let ReleaseEventData::InitEventData(buffered) = init.data else {
+        panic!("init carries the buffered log: {:?}", init.data);
+    };
     assert_eq!(buffered.logs.len(), 1);
     assert_eq!(buffered.logs[0].message, "uploading");
 
     let log = events.next().await.expect("log").expect("decodes");
     assert_eq!(log.event, "log");
-    let line = log.data.subtype_2.expect("a log line");
+    let ReleaseEventData::LogEventData(line) = log.data else {
+        panic!("a log line: {:?}", log.data);
+    };
     assert_eq!(line.message.as_deref(), Some("scanning tools"));
     assert_eq!(line.stage.as_deref(), Some("scan"));
 
     let complete = events.next().await.expect("complete").expect("decodes");
     assert_eq!(complete.event, "complete");
-    let done = complete.data.subtype_1.expect("complete carries the final status");
+    let ReleaseEventData::CompleteEventData(done) = complete.data else {
+        panic!("complete carries the final status: {:?}", complete.data);
+    };
     assert_eq!(done.status.as_str(), "SUCCESS");
 
     // The body ends after `complete`: so does the stream, for good.
@@ -76,13 +82,10 @@ async fn the_release_stream_yields_typed_events_and_ends_after_complete() {
     assert!(events.next().await.is_none());
 }
 
-/// `status` events carry the new status as a bare JSON string (`"WORKING"`). The generated
-/// `ReleaseEventData` is a struct (typify's reading of the spec's `anyOf` of three objects
-/// and a string), which cannot hold a bare string: such an event arrives as
-/// `StreamError::InvalidData` naming the event and keeping its data, and the stream goes on.
-/// `wait_for_release` therefore treats any `status` event as a cue to fetch the release.
+/// `status` events carry the new status as a bare JSON string (`"WORKING"`): the event data
+/// type is a `oneOf` whose string branch takes it, while the object events keep their shapes.
 #[tokio::test]
-async fn a_bare_status_event_is_reported_and_the_stream_goes_on() {
+async fn a_bare_status_event_decodes_as_a_status() {
     let api = MockServer::start().await;
     let body = "event: status\ndata: \"WORKING\"\n\nevent: complete\ndata: {\"status\":\"FAILURE\"}\n\n";
     Mock::given(method("GET"))
@@ -99,18 +102,17 @@ async fn a_bare_status_event_is_reported_and_the_stream_goes_on() {
         .await
         .expect("the stream opens")
         .into_inner();
-    match events.next().await.expect("status event") {
-        Err(StreamError::InvalidData { event, snippet, .. }) => {
-            assert_eq!(event, "status");
-            assert_eq!(snippet, "\"WORKING\"");
-        }
-        other => panic!("a bare string does not fit ReleaseEventData: {other:?}"),
+    let status = events.next().await.expect("status event").expect("decodes");
+    assert_eq!(status.event, "status");
+    match status.data {
+        ReleaseEventData::StatusEventData(status) => assert_eq!(status.0.as_str(), "WORKING"),
+        other => panic!("a bare string is the status branch: {other:?}"),
     }
     let complete = events.next().await.expect("complete").expect("decodes");
-    assert_eq!(
-        complete.data.subtype_1.expect("final status").status.as_str(),
-        "FAILURE"
-    );
+    match complete.data {
+        ReleaseEventData::CompleteEventData(done) => assert_eq!(done.status.as_str(), "FAILURE"),
+        other => panic!("complete carries the final status: {other:?}"),
+    }
     assert!(events.next().await.is_none());
 }
 

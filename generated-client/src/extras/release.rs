@@ -381,10 +381,10 @@ impl Wait<'_> {
                 Ok(Some(event)) => event,
             };
             let cue = match event {
-                Ok(event) => cue(&event.event, Some(&event.data), None),
-                // A `status` event's bare string does not fit the generated data type (see
-                // `cue`); any other undecodable event is skipped.
-                Err(StreamError::InvalidData { event, snippet, .. }) => cue(&event, None, Some(&snippet)),
+                Ok(event) => cue(&event.event, Some(&event.data)),
+                // An event whose data does not decode: a `status` one still means the
+                // release moved (fetch it), any other is skipped.
+                Err(StreamError::InvalidData { event, .. }) => cue(&event, None),
                 Err(error) => {
                     tracing::info!(operation = "stream_release", error = %error, "release stream failed; polling instead");
                     return Ok(Followed::Dropped { fetched: false });
@@ -437,19 +437,15 @@ enum Cue {
     Fetch { complete: bool },
 }
 
-/// Reads an event: its decoded `data`, or the raw start of data that did not decode.
-///
-/// The `status` event's data is a bare JSON string (`"WORKING"`), which the generated
-/// `ReleaseEventData` (a struct of the spec's object shapes) cannot hold: it arrives as
-/// `StreamError::InvalidData` with the text in `snippet`, read here as a JSON string.
-fn cue(name: &str, data: Option<&ReleaseEventData>, raw: Option<&str>) -> Cue {
+/// Reads an event by its name and decoded `data` (`None` when the data did not decode).
+fn cue(name: &str, data: Option<&ReleaseEventData>) -> Cue {
     match name {
         "complete" => Cue::Fetch { complete: true },
         "status" => {
-            let status = data
-                .and_then(|d| d.subtype_3.as_ref())
-                .map(|s| s.0.clone())
-                .or_else(|| raw.and_then(|raw| serde_json::from_str::<String>(raw).ok().map(ReleaseStatus::from)));
+            let status = match data {
+                Some(ReleaseEventData::StatusEventData(status)) => Some(status.0.clone()),
+                _ => None,
+            };
             match status {
                 Some(status) if !ReleaseState::parse(&status).is_terminal() => Cue::Status(status),
                 _ => Cue::Fetch { complete: false },
