@@ -30,6 +30,8 @@ const MAX_LISTED_VALUES: usize = 12;
 /// progenitor's `Error` is no longer re-exported: the runtime's `Error` is the client's, and
 /// two public `Error`s side by side would both be listed in the crate's index.
 pub fn apply(api: &OpenAPI, multipart: &[multipart::MultipartOperation], file: &mut syn::File, runtime: bool) {
+    let known: std::collections::BTreeSet<String> = super::type_names(file).into_iter().collect();
+    KNOWN_TYPES.with(|types| *types.borrow_mut() = known);
     let schemas = SchemaIndex::new(api);
     document_groups(api, file);
     document_types(api, &schemas, file);
@@ -41,39 +43,24 @@ pub fn apply(api: &OpenAPI, multipart: &[multipart::MultipartOperation], file: &
     // The sentences quote names from the adapted document, which may still hold the adapt
     // stage's placeholders for renamed parameters and properties.
     crate::generate::restore_docs(api, file);
-    unlink_unknown_types(file);
+    KNOWN_TYPES.with(|types| types.borrow_mut().clear());
 }
 
-/// Turns a link this module wrote to a type (`[`X`](X)`, `(types::X)`, `(super::X)`) into
-/// plain code when typify named no type `X` (its names follow the schema's name, but not
-/// always: a collision or an unusual character changes them), so that rustdoc finds no
-/// broken link in any generated crate.
-fn unlink_unknown_types(file: &mut syn::File) {
-    use syn::visit_mut::VisitMut;
-    struct Links {
-        known: std::collections::BTreeSet<String>,
-    }
-    impl Links {
-        fn fix(&self, text: &str) -> Option<String> {
-            unlink(text, &self.known)
-        }
-    }
-    impl syn::visit_mut::VisitMut for Links {
-        fn visit_attribute_mut(&mut self, attribute: &mut syn::Attribute) {
-            if let syn::Meta::NameValue(pair) = &mut attribute.meta
-                && pair.path.is_ident("doc")
-                && let syn::Expr::Lit(syn::ExprLit {
-                    lit: syn::Lit::Str(lit),
-                    ..
-                }) = &mut pair.value
-                && let Some(fixed) = self.fix(&lit.value())
-            {
-                *lit = syn::LitStr::new(&fixed, lit.span());
-            }
-        }
-    }
-    let known = super::type_names(file).into_iter().collect();
-    Links { known }.visit_file_mut(file);
+thread_local! {
+    /// The names of the types typify produced, set by `apply` for the time it writes docs:
+    /// each sentence is checked by `doc_attribute` as it is written, which costs far less on
+    /// a large document than reading every doc comment of the file back afterwards.
+    static KNOWN_TYPES: std::cell::RefCell<std::collections::BTreeSet<String>> =
+        const { std::cell::RefCell::new(std::collections::BTreeSet::new()) };
+}
+
+/// A doc attribute holding `text`, with its links to types typify did not produce made
+/// plain code (see [`unlink`]).
+fn doc_attribute(text: &str) -> syn::Attribute {
+    let text = KNOWN_TYPES
+        .with(|types| unlink(text, &types.borrow()))
+        .unwrap_or_else(|| text.to_owned());
+    syn::parse_quote!(#[doc = #text])
 }
 
 /// Turns `pub use progenitor_client::{.., Error, ..}` into the same re-export without
@@ -118,7 +105,7 @@ pub(crate) fn has_doc(attrs: &[syn::Attribute]) -> bool {
 /// Adds `text` as the item's documentation, first among its attributes as a doc comment
 /// written by hand would be.
 fn push_doc(attrs: &mut Vec<syn::Attribute>, text: &str) {
-    attrs.insert(0, syn::parse_quote!(#[doc = #text]));
+    attrs.insert(0, doc_attribute(text));
 }
 
 /// The joined text of an item's doc comments.
@@ -719,7 +706,7 @@ fn describe_type(schemas: &SchemaIndex<'_>, type_name: &str, attrs: &mut Vec<syn
         return;
     };
     attrs.retain(|a| !a.path().is_ident("doc"));
-    attrs.insert(position.min(attrs.len()), syn::parse_quote!(#[doc = #text]));
+    attrs.insert(position.min(attrs.len()), doc_attribute(&text));
 }
 
 /// A field's documentation when its property has no description: its wire name, what it
@@ -1127,7 +1114,7 @@ fn link_item_streams(file: &mut syn::File) {
             None => format!("{current}{link}"),
         };
         attrs.retain(|a| !a.path().is_ident("doc"));
-        attrs.insert(position.min(attrs.len()), syn::parse_quote!(#[doc = #text]));
+        attrs.insert(position.min(attrs.len()), doc_attribute(&text));
     }
 }
 
