@@ -19,6 +19,7 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 use serde_json::{Map, Value};
 
 use crate::change::{Change, Level, Operation, Scope};
+use crate::compare::operations::{path_shape, template_names};
 use crate::input::Loaded;
 
 const METHODS: [&str; 8] = ["get", "put", "post", "delete", "options", "head", "patch", "trace"];
@@ -322,38 +323,6 @@ fn operations(root: &Value) -> Vec<Op<'_>> {
     ops
 }
 
-/// `/servers/{qualifiedName}` → `/servers/{}`: parameter names are not on the wire.
-fn path_shape(path: &str) -> String {
-    let mut out = String::with_capacity(path.len());
-    let mut depth = 0usize;
-    for c in path.chars() {
-        match c {
-            '{' => {
-                if depth == 0 {
-                    out.push('{');
-                }
-                depth += 1;
-            }
-            '}' if depth > 0 => {
-                depth -= 1;
-                if depth == 0 {
-                    out.push('}');
-                }
-            }
-            _ if depth > 0 => {}
-            _ => out.push(c),
-        }
-    }
-    out
-}
-
-fn template_names(path: &str) -> Vec<&str> {
-    path.split('{')
-        .skip(1)
-        .filter_map(|rest| rest.split_once('}').map(|(name, _)| name))
-        .collect()
-}
-
 /// `to`'s path written with `from`'s parameter names, when both have as many: the moved
 /// operation's parameters keep matching its path template.
 fn path_in_base_terms(from: &str, to: &str) -> String {
@@ -370,7 +339,7 @@ fn path_in_base_terms(from: &str, to: &str) -> String {
         let Some((_, after)) = after.split_once('}') else { break };
         out.push_str(before);
         out.push('{');
-        out.push_str(name);
+        out.push_str(&name);
         out.push('}');
         rest = after;
     }

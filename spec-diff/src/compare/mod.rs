@@ -5,7 +5,7 @@
 //! every operation that reaches it; the result of comparing one pair of components is
 //! memoized, which keeps a document with thousands of references linear in its size.
 
-mod operations;
+pub(crate) mod operations;
 mod parameters;
 mod schema;
 mod security;

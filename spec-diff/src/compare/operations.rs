@@ -44,7 +44,7 @@ impl Op<'_> {
 
 /// `/servers/{qualifiedName}` → `/servers/{}`: path parameter names are not on the wire, so
 /// renaming one keeps the operation.
-fn path_shape(path: &str) -> String {
+pub(crate) fn path_shape(path: &str) -> String {
     let mut out = String::with_capacity(path.len());
     let mut depth = 0usize;
     for c in path.chars() {
