@@ -1,28 +1,13 @@
 //! Item streams generated from `x-pagination` hints: page numbers stopping on the total or on
 //! an empty page, and cursors stopping when none comes back. Each test asserts the requests.
 
+mod support;
+
 use capabilities_client::prelude::*;
 use capabilities_client::{Error, RetryPolicy};
 use futures_util::{StreamExt, TryStreamExt};
 use wiremock::matchers::{method, path, query_param};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
-
-/// Matches the request for page `n`: `page=n`, or for page 1 no `page` at all (an item
-/// stream's first request goes as the caller built it, as the official SDK's does).
-fn page_is(n: impl std::fmt::Display) -> impl wiremock::Match {
-    let n = n.to_string();
-    move |request: &wiremock::Request| {
-        let page = request
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "page")
-            .map(|(_, v)| v.into_owned());
-        match page {
-            Some(page) => page == n,
-            None => n == "1",
-        }
-    }
-}
 
 fn client(api: &str, relay: &str) -> Client {
     Client::builder()
@@ -58,7 +43,7 @@ async fn page_numbers_stop_after_the_last_page_the_response_announces() {
     for page in 1..=3 {
         Mock::given(method("GET"))
             .and(path("/widgets"))
-            .and(page_is(page))
+            .and(support::page_is(page))
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
                 "widgets": widgets(page, 2),
                 "pagination": {"currentPage": page, "totalPages": 3},
@@ -95,7 +80,7 @@ async fn without_a_total_the_stream_ends_at_the_first_empty_page() {
         let items = if page < 3 { widgets(page, 3) } else { Vec::new() };
         Mock::given(method("GET"))
             .and(path("/gadgets"))
-            .and(page_is(page))
+            .and(support::page_is(page))
             .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({"gadgets": items})))
             .mount(&api)
             .await;
@@ -208,7 +193,7 @@ async fn an_error_is_yielded_after_the_items_before_it_and_ends_the_stream() {
     let api = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/widgets"))
-        .and(page_is(1))
+        .and(support::page_is(1))
         .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
             "widgets": widgets(1, 2),
             "pagination": {"currentPage": 1, "totalPages": 5},
@@ -217,7 +202,7 @@ async fn an_error_is_yielded_after_the_items_before_it_and_ends_the_stream() {
         .await;
     Mock::given(method("GET"))
         .and(path("/widgets"))
-        .and(page_is(2))
+        .and(support::page_is(2))
         .respond_with(ResponseTemplate::new(429).set_body_json(serde_json::json!({"error": "slow down"})))
         .mount(&api)
         .await;

@@ -9,29 +9,12 @@ use support::fixtures;
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
-/// Matches the request for page `n`: `page=n`, or for page 1 no `page` at all (an item
-/// stream's first request goes as the caller built it, as the official SDK's does).
-fn page_is(n: impl std::fmt::Display) -> impl wiremock::Match {
-    let n = n.to_string();
-    move |request: &wiremock::Request| {
-        let page = request
-            .url
-            .query_pairs()
-            .find(|(k, _)| k == "page")
-            .map(|(_, v)| v.into_owned());
-        match page {
-            Some(page) => page == n,
-            None => n == "1",
-        }
-    }
-}
-
 async fn paged_server(total: usize, size: usize) -> MockServer {
     let server = MockServer::start().await;
     for page in 1..=total.div_ceil(size).max(1) {
         Mock::given(method("GET"))
             .and(path("/servers"))
-            .and(page_is(page))
+            .and(support::page_is(page))
             .respond_with(ResponseTemplate::new(200).set_body_json(fixtures::list_page(page, size, total)))
             .mount(&server)
             .await;
@@ -85,7 +68,7 @@ async fn stops_at_an_empty_page_even_if_total_pages_says_more() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/servers"))
-        .and(page_is(1))
+        .and(support::page_is(1))
         .respond_with(ResponseTemplate::new(200).set_body_json(first))
         .with_priority(1)
         .mount(&server)
@@ -113,13 +96,13 @@ async fn an_error_ends_the_stream_after_yielding_it() {
     let server = MockServer::start().await;
     Mock::given(method("GET"))
         .and(path("/servers"))
-        .and(page_is(1))
+        .and(support::page_is(1))
         .respond_with(ResponseTemplate::new(200).set_body_json(fixtures::list_page(1, 2, 6)))
         .mount(&server)
         .await;
     Mock::given(method("GET"))
         .and(path("/servers"))
-        .and(page_is(2))
+        .and(support::page_is(2))
         .respond_with(ResponseTemplate::new(422).set_body_json(serde_json::json!({"error": "pageSize too large"})))
         .mount(&server)
         .await;

@@ -193,3 +193,20 @@ pub async fn capture_logs<F: std::future::Future<Output = T>, T>(f: F) -> (T, St
     let text = String::from_utf8_lossy(&buffer.0.lock().expect("lock")).into_owned();
     (value, text)
 }
+
+/// Matches the request for page `n`: `page=n`, or for page 1 no `page` at all (an item
+/// stream's first request goes as the caller built it, as the official SDK's does).
+pub fn page_is(n: impl std::fmt::Display) -> impl wiremock::Match {
+    let n = n.to_string();
+    move |request: &wiremock::Request| {
+        let page = request
+            .url
+            .query_pairs()
+            .find(|(k, _)| k == "page")
+            .map(|(_, v)| v.into_owned());
+        match page {
+            Some(page) => page == n,
+            None => n == "1",
+        }
+    }
+}
