@@ -787,22 +787,7 @@ fn rust_type_phrase(ty: &syn::Type) -> String {
 /// A variant's documentation: the wire value of a plain enum variant, or the type a
 /// variant holds.
 fn variant_doc(variant: &syn::Variant, enum_name: &str) -> String {
-    let renamed = variant.attrs.iter().find_map(|a| {
-        if !a.path().is_ident("serde") {
-            return None;
-        }
-        let mut found = None;
-        let _ = a.parse_nested_meta(|meta| {
-            if meta.path.is_ident("rename") {
-                let value: syn::LitStr = meta.value()?.parse()?;
-                found = Some(value.value());
-            } else if meta.input.peek(syn::Token![=]) {
-                let _: syn::Expr = meta.value()?.parse()?;
-            }
-            Ok(())
-        });
-        found
-    });
+    let renamed = super::serde_rename_in(&variant.attrs);
     match (&variant.fields, renamed) {
         (syn::Fields::Unit, Some(wire)) => format!("The value `{wire}`."),
         (syn::Fields::Unit, None) => format!("The value `{}`.", variant.ident),

@@ -227,7 +227,12 @@ pub(crate) fn wire_name(field: &syn::Field) -> Option<String> {
 /// The field's `#[serde(rename = "...")]`, if it has one (other serde options are read and
 /// ignored).
 pub(crate) fn serde_rename(field: &syn::Field) -> Option<String> {
-    for attribute in &field.attrs {
+    serde_rename_in(&field.attrs)
+}
+
+/// The `#[serde(rename = "...")]` among `attrs` (a field's or an enum variant's), if any.
+pub(crate) fn serde_rename_in(attrs: &[syn::Attribute]) -> Option<String> {
+    for attribute in attrs {
         if !attribute.path().is_ident("serde") {
             continue;
         }

@@ -365,18 +365,7 @@ fn single_value(module: &Module, ty: &syn::Type) -> Option<String> {
     if !matches!(variant.fields, syn::Fields::Unit) {
         return None;
     }
-    variant.attrs.iter().find_map(|attribute| {
-        let mut renamed = None;
-        if attribute.path().is_ident("serde") {
-            let _ = attribute.parse_nested_meta(|meta| {
-                if meta.path.is_ident("rename") {
-                    renamed = Some(meta.value()?.parse::<syn::LitStr>()?.value());
-                }
-                Ok(())
-            });
-        }
-        renamed
-    })
+    super::serde_rename_in(&variant.attrs)
 }
 
 /// The JSON kinds `ty` deserializes from; `ANY` when unsure, which keeps the enum closed.
