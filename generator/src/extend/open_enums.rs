@@ -356,9 +356,14 @@ fn local_name(ty: &syn::Type) -> Option<&syn::Ident> {
 
 /// The wire value of a one-value string enum (typify's form of `const: "http"`).
 fn single_value(module: &Module, ty: &syn::Type) -> Option<String> {
-    let syn::Item::Enum(enumeration) = module.get(local_name(ty)?)? else {
-        return None;
-    };
+    match module.get(local_name(ty)?)? {
+        syn::Item::Enum(enumeration) => enum_single_value(enumeration),
+        _ => None,
+    }
+}
+
+/// The wire value of `enumeration` if it has exactly one unit variant, renamed.
+fn enum_single_value(enumeration: &syn::ItemEnum) -> Option<String> {
     let [variant] = enumeration.variants.iter().collect::<Vec<_>>()[..] else {
         return None;
     };
@@ -411,9 +416,7 @@ fn local_kinds(module: &Module, name: &syn::Ident, depth: usize) -> Kinds {
                 .fold(Kinds(0), Kinds::union),
             // A one-value enum is a string const; any other shape (internally tagged,
             // adjacently tagged) is beyond what this stage reads.
-            Shape::Other if e.variants.len() == 1 && single_value(module, &syn::parse_quote!(#name)).is_some() => {
-                Kinds::STRING
-            }
+            Shape::Other if enum_single_value(e).is_some() => Kinds::STRING,
             Shape::Other => Kinds::ANY,
         },
         Some(syn::Item::Type(t)) => kinds(module, &t.ty, depth + 1),
