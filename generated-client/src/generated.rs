@@ -19083,8 +19083,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Health>, Error<types::ApiError>> {
             let Self { client } = self;
-            let url = format!("{}/health", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/health"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19093,7 +19092,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "check_health",
@@ -19103,18 +19101,18 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19125,20 +19123,21 @@ pub mod builder {
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Health>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Health>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "check_health",
-                    crate::runtime::json_path::<types::Health>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "check_health",
+                crate::runtime::json_path::<types::Health>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientNamespacesExt::list_namespaces`]
@@ -19306,8 +19305,7 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/namespaces", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/namespaces"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19323,7 +19321,6 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -19334,18 +19331,18 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19356,20 +19353,21 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NamespacesListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::NamespacesListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_namespaces",
-                    crate::runtime::json_path::<types::NamespacesListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_namespaces",
+                crate::runtime::json_path::<types::NamespacesListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientNamespacesExt::create_namespace`]
@@ -19391,8 +19389,7 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             Error<types::ApiError>,
         > {
             let Self { client } = self;
-            let url = format!("{}/namespaces", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/namespaces"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19401,7 +19398,6 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_namespace",
@@ -19411,18 +19407,18 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19433,20 +19429,21 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NamespaceCreateResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::NamespaceCreateResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_namespace",
-                    crate::runtime::json_path::<types::NamespaceCreateResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_namespace",
+                crate::runtime::json_path::<types::NamespaceCreateResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientNamespacesExt::create_namespace_server`]
@@ -19546,11 +19543,15 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("server", &server.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/namespaces/{}/servers/{}", client.baseurl, encode_path(& namespace
-                .to_string()), encode_path(& server.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/namespaces/",
+                    &encode_path(&namespace.to_string()),
+                    "/servers/",
+                    &encode_path(&server.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19560,7 +19561,6 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_namespace_server",
@@ -19570,18 +19570,18 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19592,20 +19592,21 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServerCreateResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServerCreateResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_namespace_server",
-                    crate::runtime::json_path::<types::ServerCreateResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_namespace_server",
+                crate::runtime::json_path::<types::ServerCreateResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientNamespacesExt::set_namespace`]
@@ -19679,10 +19680,9 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("name", &name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/namespaces/{}", client.baseurl, encode_path(& name.to_string()),
+            let url = super::join_url(
+                &[&client.baseurl, "/namespaces/", &encode_path(&name.to_string())],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19692,7 +19692,6 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_namespace",
@@ -19702,18 +19701,18 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19724,20 +19723,21 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NamespaceSetResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::NamespaceSetResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "set_namespace",
-                    crate::runtime::json_path::<types::NamespaceSetResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "set_namespace",
+                crate::runtime::json_path::<types::NamespaceSetResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientNamespacesExt::delete_namespace`]
@@ -19781,10 +19781,9 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
             let name = name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("name", &name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/namespaces/{}", client.baseurl, encode_path(& name.to_string()),
+            let url = super::join_url(
+                &[&client.baseurl, "/namespaces/", &encode_path(&name.to_string())],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19793,7 +19792,6 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_namespace",
@@ -19803,18 +19801,18 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19825,20 +19823,21 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::NamespaceDeleteResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::NamespaceDeleteResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_namespace",
-                    crate::runtime::json_path::<types::NamespaceDeleteResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_namespace",
+                crate::runtime::json_path::<types::NamespaceDeleteResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientApiKeysExt::list_api_keys`]
@@ -19881,11 +19880,14 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
             let org_id = org_id.map_err(Error::InvalidRequest)?;
             super::check_path_segment("orgId", &org_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}/api-keys", client.baseurl, encode_path(& org_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/organizations/",
+                    &encode_path(&org_id.to_string()),
+                    "/api-keys",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -19894,7 +19896,6 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_api_keys",
@@ -19904,18 +19905,18 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -19926,20 +19927,21 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiKeysListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ApiKeysListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_api_keys",
-                    crate::runtime::json_path::<types::ApiKeysListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_api_keys",
+                crate::runtime::json_path::<types::ApiKeysListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientApiKeysExt::create_api_key`]
@@ -20015,11 +20017,14 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("orgId", &org_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}/api-keys", client.baseurl, encode_path(& org_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/organizations/",
+                    &encode_path(&org_id.to_string()),
+                    "/api-keys",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20029,7 +20034,6 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_api_key",
@@ -20039,18 +20043,18 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -20061,20 +20065,21 @@ Sent as the path segment `{orgId}`, percent-encoded: a string. Required: `send` 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ApiKeyCreateResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ApiKeyCreateResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_api_key",
-                    crate::runtime::json_path::<types::ApiKeyCreateResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_api_key",
+                crate::runtime::json_path::<types::ApiKeyCreateResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientApiKeysExt::delete_api_key`]
@@ -20139,11 +20144,15 @@ Sent as the path segment `{keyId}`, percent-encoded: a string. Required: `send` 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("orgId", &org_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/organizations/{}/api-keys/{}", client.baseurl, encode_path(& org_id
-                .to_string()), encode_path(& key_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/organizations/",
+                    &encode_path(&org_id.to_string()),
+                    "/api-keys/",
+                    &encode_path(&key_id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20152,7 +20161,6 @@ Sent as the path segment `{keyId}`, percent-encoded: a string. Required: `send` 
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_api_key",
@@ -20162,18 +20170,18 @@ Sent as the path segment `{keyId}`, percent-encoded: a string. Required: `send` 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -20184,20 +20192,21 @@ Sent as the path segment `{keyId}`, percent-encoded: a string. Required: `send` 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SuccessResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SuccessResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_api_key",
-                    crate::runtime::json_path::<types::SuccessResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_api_key",
+                crate::runtime::json_path::<types::SuccessResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::list_servers`]
@@ -20545,8 +20554,7 @@ Sent as the query parameter `verified`: a [`BooleanFlag`](types::BooleanFlag) (o
             let smithery_managed = smithery_managed.map_err(Error::InvalidRequest)?;
             let top_k = top_k.map_err(Error::InvalidRequest)?;
             let verified = verified.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/servers", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/servers"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20591,7 +20599,6 @@ Sent as the query parameter `verified`: a [`BooleanFlag`](types::BooleanFlag) (o
                 )
                 .query(&progenitor_client::QueryParam::new("topK", &top_k))
                 .query(&progenitor_client::QueryParam::new("verified", &verified))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -20602,18 +20609,18 @@ Sent as the query parameter `verified`: a [`BooleanFlag`](types::BooleanFlag) (o
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -20624,20 +20631,21 @@ Sent as the query parameter `verified`: a [`BooleanFlag`](types::BooleanFlag) (o
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServersListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServersListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_servers",
-                    crate::runtime::json_path::<types::ServersListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_servers",
+                crate::runtime::json_path::<types::ServersListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::get_server`]
@@ -20681,11 +20689,13 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20694,7 +20704,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_server",
@@ -20704,18 +20713,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -20726,20 +20735,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Server>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Server>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_server",
-                    crate::runtime::json_path::<types::Server>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_server",
+                crate::runtime::json_path::<types::Server>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::create_server`]
@@ -20818,11 +20828,13 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20832,7 +20844,6 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_server",
@@ -20842,18 +20853,18 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -20864,20 +20875,21 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServerCreateResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServerCreateResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_server",
-                    crate::runtime::json_path::<types::ServerCreateResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_server",
+                crate::runtime::json_path::<types::ServerCreateResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::delete_server`]
@@ -20921,11 +20933,13 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -20934,7 +20948,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_server",
@@ -20944,18 +20957,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -20966,20 +20979,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServerDeleteResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServerDeleteResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_server",
-                    crate::runtime::json_path::<types::ServerDeleteResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_server",
+                crate::runtime::json_path::<types::ServerDeleteResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::update_server`]
@@ -21056,11 +21070,13 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21070,7 +21086,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_server",
@@ -21080,18 +21095,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21102,20 +21117,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServerUpdateResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServerUpdateResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "update_server",
-                    crate::runtime::json_path::<types::ServerUpdateResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "update_server",
+                crate::runtime::json_path::<types::ServerUpdateResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientDomainsExt::list_domains`]
@@ -21159,11 +21175,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/domains", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/domains",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21172,7 +21191,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_domains",
@@ -21182,18 +21200,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21204,20 +21222,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DomainsListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::DomainsListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_domains",
-                    crate::runtime::json_path::<types::DomainsListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_domains",
+                crate::runtime::json_path::<types::DomainsListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientDomainsExt::update_domain`]
@@ -21316,11 +21335,15 @@ Sent as the path segment `{domainId}`, percent-encoded: a string. Required: `sen
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/domains/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()), encode_path(& domain_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/domains/",
+                    &encode_path(&domain_id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21330,7 +21353,6 @@ Sent as the path segment `{domainId}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "update_domain",
@@ -21340,18 +21362,18 @@ Sent as the path segment `{domainId}`, percent-encoded: a string. Required: `sen
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21362,20 +21384,21 @@ Sent as the path segment `{domainId}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Domain>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Domain>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "update_domain",
-                    crate::runtime::json_path::<types::Domain>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "update_domain",
+                crate::runtime::json_path::<types::Domain>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::download_server`]
@@ -21419,16 +21442,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/download", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/download",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/zip"),
@@ -21446,14 +21471,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21521,16 +21546,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/icon", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/icon",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("image/*"),
@@ -21548,14 +21575,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21644,11 +21671,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/icon", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/icon",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21657,7 +21687,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .multipart(form)
                 .build()?;
             let info = OperationInfo {
@@ -21668,18 +21697,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21690,20 +21719,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::IconUploadResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::IconUploadResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "upload_icon",
-                    crate::runtime::json_path::<types::IconUploadResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "upload_icon",
+                crate::runtime::json_path::<types::IconUploadResponse>,
+                move || self.clone().send_once(),
+            )
         }
         /**The image (PNG, JPEG, GIF, SVG or WebP), at most 1 MB.
 
@@ -21757,11 +21787,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/icon", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/icon",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21770,7 +21803,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_icon",
@@ -21780,18 +21812,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21802,20 +21834,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SuccessResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SuccessResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_icon",
-                    crate::runtime::json_path::<types::SuccessResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_icon",
+                crate::runtime::json_path::<types::SuccessResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientLogsExt::list_logs`]
@@ -21937,11 +21970,14 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             let to = to.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/logs", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/logs",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -21954,7 +21990,6 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("search", &search))
                 .query(&progenitor_client::QueryParam::new("to", &to))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -21965,18 +22000,18 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -21987,20 +22022,21 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RuntimeLogsResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::RuntimeLogsResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_logs",
-                    crate::runtime::json_path::<types::RuntimeLogsResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_logs",
+                crate::runtime::json_path::<types::RuntimeLogsResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientReleasesExt::list_releases`]
@@ -22087,11 +22123,14 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/releases", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/releases",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22102,7 +22141,6 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -22113,18 +22151,18 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22135,20 +22173,21 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ReleasesListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ReleasesListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_releases",
-                    crate::runtime::json_path::<types::ReleasesListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_releases",
+                crate::runtime::json_path::<types::ReleasesListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientReleasesExt::deploy_release`]
@@ -22275,11 +22314,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/releases", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/releases",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22288,7 +22330,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .multipart(form)
                 .build()?;
             let info = OperationInfo {
@@ -22299,18 +22340,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22321,20 +22362,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ReleaseDeployResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ReleaseDeployResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "deploy_release",
-                    crate::runtime::json_path::<types::ReleaseDeployResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "deploy_release",
+                crate::runtime::json_path::<types::ReleaseDeployResponse>,
+                move || self.clone().send_once(),
+            )
         }
         /**What to release; `type` tells the shapes apart.
 
@@ -22442,11 +22484,15 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/releases/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()), encode_path(& id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/releases/",
+                    &encode_path(&id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22455,7 +22501,6 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_release",
@@ -22465,18 +22510,18 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22487,20 +22532,21 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Release>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Release>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_release",
-                    crate::runtime::json_path::<types::Release>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_release",
+                crate::runtime::json_path::<types::Release>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientReleasesExt::resume_release`]
@@ -22567,11 +22613,16 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/releases/{}/resume", client.baseurl, encode_path(&
-                qualified_name.to_string()), encode_path(& id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/releases/",
+                    &encode_path(&id.to_string()),
+                    "/resume",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22580,7 +22631,6 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "resume_release",
@@ -22590,18 +22640,18 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22612,20 +22662,21 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ReleaseResumeResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ReleaseResumeResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "resume_release",
-                    crate::runtime::json_path::<types::ReleaseResumeResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "resume_release",
+                crate::runtime::json_path::<types::ReleaseResumeResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientReleasesExt::stream_release`]
@@ -22689,16 +22740,20 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/releases/{}/stream", client.baseurl, encode_path(&
-                qualified_name.to_string()), encode_path(& id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/releases/",
+                    &encode_path(&id.to_string()),
+                    "/stream",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("text/event-stream"),
@@ -22716,14 +22771,14 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22794,11 +22849,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/secrets", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/secrets",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22807,7 +22865,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_secrets",
@@ -22817,18 +22874,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22839,20 +22896,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::Secret>>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::Secret>>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_secrets",
-                    crate::runtime::json_path::<::std::vec::Vec<types::Secret>>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_secrets",
+                crate::runtime::json_path::<::std::vec::Vec<types::Secret>>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSecretsExt::set_secret`]
@@ -22929,11 +22987,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/secrets", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/secrets",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -22943,7 +23004,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_secret",
@@ -22953,18 +23013,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -22975,20 +23035,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SuccessResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SuccessResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "set_secret",
-                    crate::runtime::json_path::<types::SuccessResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "set_secret",
+                crate::runtime::json_path::<types::SuccessResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSecretsExt::delete_secret`]
@@ -23055,11 +23116,15 @@ Sent as the path segment `{secretName}`, percent-encoded: a string. Required: `s
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("secretName", &secret_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/secrets/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()), encode_path(& secret_name.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/secrets/",
+                    &encode_path(&secret_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23068,7 +23133,6 @@ Sent as the path segment `{secretName}`, percent-encoded: a string. Required: `s
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_secret",
@@ -23078,18 +23142,18 @@ Sent as the path segment `{secretName}`, percent-encoded: a string. Required: `s
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -23100,20 +23164,21 @@ Sent as the path segment `{secretName}`, percent-encoded: a string. Required: `s
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SuccessResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SuccessResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_secret",
-                    crate::runtime::json_path::<types::SuccessResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_secret",
+                crate::runtime::json_path::<types::SuccessResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::transfer_server`]
@@ -23195,11 +23260,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/transfer", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/transfer",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23209,7 +23277,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "transfer_server",
@@ -23219,18 +23286,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -23241,20 +23308,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServerTransferResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServerTransferResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "transfer_server",
-                    crate::runtime::json_path::<types::ServerTransferResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "transfer_server",
+                crate::runtime::json_path::<types::ServerTransferResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::list_skills`]
@@ -23503,8 +23571,7 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
             let slug = slug.map_err(Error::InvalidRequest)?;
             let top_k = top_k.map_err(Error::InvalidRequest)?;
             let verified = verified.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/skills", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/skills"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23524,7 +23591,6 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
                 .query(&progenitor_client::QueryParam::new("slug", &slug))
                 .query(&progenitor_client::QueryParam::new("topK", &top_k))
                 .query(&progenitor_client::QueryParam::new("verified", &verified))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -23535,18 +23601,18 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -23557,20 +23623,21 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SkillsListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SkillsListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_skills",
-                    crate::runtime::json_path::<types::SkillsListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_skills",
+                crate::runtime::json_path::<types::SkillsListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::create_skill`]
@@ -23624,8 +23691,7 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
                     types::SkillCreateRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/skills", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/skills"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23635,7 +23701,6 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_skill",
@@ -23645,18 +23710,18 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -23667,20 +23732,21 @@ Sent as the query parameter `verified`: `true` or `false`. Optional: left out of
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SkillCreateResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SkillCreateResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_skill",
-                    crate::runtime::json_path::<types::SkillCreateResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_skill",
+                crate::runtime::json_path::<types::SkillCreateResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::get_skill`]
@@ -23743,11 +23809,15 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("slug", &slug.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/skills/{}/{}", client.baseurl, encode_path(& namespace.to_string()),
-                encode_path(& slug.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/skills/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&slug.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23756,7 +23826,6 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_skill",
@@ -23766,18 +23835,18 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -23788,20 +23857,21 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Skill>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Skill>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_skill",
-                    crate::runtime::json_path::<types::Skill>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_skill",
+                crate::runtime::json_path::<types::Skill>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::set_skill`]
@@ -23897,11 +23967,15 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("slug", &slug.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/skills/{}/{}", client.baseurl, encode_path(& namespace.to_string()),
-                encode_path(& slug.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/skills/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&slug.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -23911,7 +23985,6 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_skill",
@@ -23921,18 +23994,18 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -23943,20 +24016,21 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SkillSetResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SkillSetResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "set_skill",
-                    crate::runtime::json_path::<types::SkillSetResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "set_skill",
+                crate::runtime::json_path::<types::SkillSetResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::delete_skill`]
@@ -24019,11 +24093,15 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("slug", &slug.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/skills/{}/{}", client.baseurl, encode_path(& namespace.to_string()),
-                encode_path(& slug.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/skills/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&slug.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24032,7 +24110,6 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_skill",
@@ -24042,18 +24119,18 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24064,20 +24141,21 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SkillDeleteResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SkillDeleteResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_skill",
-                    crate::runtime::json_path::<types::SkillDeleteResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_skill",
+                crate::runtime::json_path::<types::SkillDeleteResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::download_skill`]
@@ -24140,16 +24218,20 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("slug", &slug.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/skills/{}/{}/download", client.baseurl, encode_path(& namespace
-                .to_string()), encode_path(& slug.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/skills/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&slug.to_string()),
+                    "/download",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/zip"),
@@ -24167,14 +24249,14 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24261,11 +24343,16 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("slug", &slug.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/skills/{}/{}/sync", client.baseurl, encode_path(& namespace
-                .to_string()), encode_path(& slug.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/skills/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&slug.to_string()),
+                    "/sync",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24274,7 +24361,6 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "sync_skill",
@@ -24284,18 +24370,18 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24306,20 +24392,21 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SkillSyncResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SkillSyncResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "sync_skill",
-                    crate::runtime::json_path::<types::SkillSyncResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "sync_skill",
+                crate::runtime::json_path::<types::SkillSyncResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientSkillsExt::upload_skill`]
@@ -24405,11 +24492,16 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("slug", &slug.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/skills/{}/{}/upload", client.baseurl, encode_path(& namespace
-                .to_string()), encode_path(& slug.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/skills/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&slug.to_string()),
+                    "/upload",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24418,7 +24510,6 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .multipart(form)
                 .build()?;
             let info = OperationInfo {
@@ -24429,18 +24520,18 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24451,20 +24542,21 @@ Sent as the path segment `{slug}`, percent-encoded: a string. Required: `send` f
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::SkillUploadResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::SkillUploadResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "upload_skill",
-                    crate::runtime::json_path::<types::SkillUploadResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "upload_skill",
+                crate::runtime::json_path::<types::SkillUploadResponse>,
+                move || self.clone().send_once(),
+            )
         }
         /**A ZIP archive of the skill folder, with its `SKILL.md`.
 
@@ -24530,8 +24622,7 @@ Sets the whole request body: a [`types::CreateTokenRequest`](types::CreateTokenR
                     types::CreateTokenRequest::try_from(v).map_err(|e| e.to_string())
                 })
                 .map_err(Error::InvalidRequest)?;
-            let url = format!("{}/tokens", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/tokens"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24541,7 +24632,6 @@ Sets the whole request body: a [`types::CreateTokenRequest`](types::CreateTokenR
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_token",
@@ -24551,18 +24641,18 @@ Sets the whole request body: a [`types::CreateTokenRequest`](types::CreateTokenR
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24573,20 +24663,21 @@ Sets the whole request body: a [`types::CreateTokenRequest`](types::CreateTokenR
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CreateTokenResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CreateTokenResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_token",
-                    crate::runtime::json_path::<types::CreateTokenResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_token",
+                crate::runtime::json_path::<types::CreateTokenResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientConnectionsExt::list_connections`]
@@ -24711,11 +24802,13 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
             let name = name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}", client.inner.server_url(1usize), encode_path(& namespace
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24728,7 +24821,6 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("mcpUrl", &mcp_url))
                 .query(&progenitor_client::QueryParam::new("name", &name))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -24739,18 +24831,18 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24761,20 +24853,21 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ConnectionsListResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ConnectionsListResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_connections",
-                    crate::runtime::json_path::<types::ConnectionsListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_connections",
+                crate::runtime::json_path::<types::ConnectionsListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientConnectionsExt::create_connection`]
@@ -24852,11 +24945,13 @@ Sets the whole request body: a [`types::ConnectionRequest`](types::ConnectionReq
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}", client.inner.server_url(1usize), encode_path(& namespace
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24866,7 +24961,6 @@ Sets the whole request body: a [`types::ConnectionRequest`](types::ConnectionReq
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_connection",
@@ -24876,18 +24970,18 @@ Sets the whole request body: a [`types::ConnectionRequest`](types::ConnectionReq
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -24898,20 +24992,21 @@ Sets the whole request body: a [`types::ConnectionRequest`](types::ConnectionReq
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Connection>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Connection>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_connection",
-                    crate::runtime::json_path::<types::Connection>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_connection",
+                crate::runtime::json_path::<types::Connection>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientConnectionsExt::get_connection`]
@@ -24977,11 +25072,15 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}", client.inner.server_url(1usize), encode_path(& namespace
-                .to_string()), encode_path(& connection_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -24990,7 +25089,6 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_connection",
@@ -25000,18 +25098,18 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25022,20 +25120,21 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Connection>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Connection>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_connection",
-                    crate::runtime::json_path::<types::Connection>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_connection",
+                crate::runtime::json_path::<types::Connection>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientConnectionsExt::set_connection`]
@@ -25134,11 +25233,15 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}", client.inner.server_url(1usize), encode_path(& namespace
-                .to_string()), encode_path(& connection_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25148,7 +25251,6 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_connection",
@@ -25158,18 +25260,18 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25180,20 +25282,21 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Connection>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Connection>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "set_connection",
-                    crate::runtime::json_path::<types::Connection>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "set_connection",
+                crate::runtime::json_path::<types::Connection>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientConnectionsExt::delete_connection`]
@@ -25259,11 +25362,15 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}", client.inner.server_url(1usize), encode_path(& namespace
-                .to_string()), encode_path(& connection_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25272,7 +25379,6 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "delete_connection",
@@ -25282,18 +25388,18 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25304,20 +25410,21 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ConfirmedResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ConfirmedResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "delete_connection",
-                    crate::runtime::json_path::<types::ConfirmedResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "delete_connection",
+                crate::runtime::json_path::<types::ConfirmedResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientToolsExt::list_tools`]
@@ -25383,11 +25490,16 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.tools", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.tools",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25396,7 +25508,6 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_tools",
@@ -25406,18 +25517,18 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25428,20 +25539,21 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ToolList>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ToolList>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_tools",
-                    crate::runtime::json_path::<types::ToolList>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_tools",
+                crate::runtime::json_path::<types::ToolList>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientToolsExt::get_tool`]
@@ -25529,12 +25641,17 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("toolPath", &tool_path.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.tools/{}", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
-                encode_path(& tool_path.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.tools/",
+                    &encode_path(&tool_path.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25543,7 +25660,6 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_tool",
@@ -25553,18 +25669,18 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25575,20 +25691,21 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ToolOrToolList>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ToolOrToolList>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_tool",
-                    crate::runtime::json_path::<types::ToolOrToolList>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_tool",
+                crate::runtime::json_path::<types::ToolOrToolList>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientToolsExt::call_tool`]
@@ -25691,12 +25808,17 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("toolPath", &tool_path.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.tools/{}", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
-                encode_path(& tool_path.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.tools/",
+                    &encode_path(&tool_path.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25706,7 +25828,6 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "call_tool",
@@ -25716,18 +25837,18 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25738,20 +25859,21 @@ Sent as the path segment `{toolPath}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ToolResult>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ToolResult>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "call_tool",
-                    crate::runtime::json_path::<types::ToolResult>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "call_tool",
+                crate::runtime::json_path::<types::ToolResult>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientTriggersExt::list_triggers`]
@@ -25820,11 +25942,16 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("namespace", &namespace.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.triggers", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.triggers",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25833,7 +25960,6 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_triggers",
@@ -25843,18 +25969,18 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -25865,22 +25991,21 @@ Sent as the path segment `{connectionId}`, percent-encoded: a string. Required: 
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::TriggerDefinition>>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::TriggerDefinition>>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_triggers",
-                    crate::runtime::json_path::<
-                        ::std::vec::Vec<types::TriggerDefinition>,
-                    >,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_triggers",
+                crate::runtime::json_path::<::std::vec::Vec<types::TriggerDefinition>>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientTriggersExt::get_trigger`]
@@ -25969,12 +26094,17 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("triggerName", &trigger_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.triggers/{}", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
-                encode_path(& trigger_name.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.triggers/",
+                    &encode_path(&trigger_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -25983,7 +26113,6 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_trigger",
@@ -25993,18 +26122,18 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -26015,20 +26144,21 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TriggerDefinition>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::TriggerDefinition>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_trigger",
-                    crate::runtime::json_path::<types::TriggerDefinition>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_trigger",
+                crate::runtime::json_path::<types::TriggerDefinition>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientTriggersExt::subscribe_trigger`]
@@ -26153,12 +26283,17 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("triggerName", &trigger_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.triggers/{}", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
-                encode_path(& trigger_name.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.triggers/",
+                    &encode_path(&trigger_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26168,7 +26303,6 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "subscribe_trigger",
@@ -26178,18 +26312,18 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -26200,20 +26334,21 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::TriggerSubscription>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::TriggerSubscription>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "subscribe_trigger",
-                    crate::runtime::json_path::<types::TriggerSubscription>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "subscribe_trigger",
+                crate::runtime::json_path::<types::TriggerSubscription>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientTriggersExt::unsubscribe_trigger`]
@@ -26339,12 +26474,17 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("triggerName", &trigger_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/{}/{}/.triggers/{}", client.inner.server_url(1usize), encode_path(&
-                namespace.to_string()), encode_path(& connection_id.to_string()),
-                encode_path(& trigger_name.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/",
+                    &encode_path(&namespace.to_string()),
+                    "/",
+                    &encode_path(&connection_id.to_string()),
+                    "/.triggers/",
+                    &encode_path(&trigger_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -26354,7 +26494,6 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "unsubscribe_trigger",
@@ -26364,18 +26503,18 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200..=299 => ResponseValue::from_response(response).await,
+                200..=299 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -26386,20 +26525,21 @@ Sent as the path segment `{triggerName}`, percent-encoded: a string. Required: `
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ConfirmedResponse>,
-            crate::runtime::Error<types::ApiError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ConfirmedResponse>,
+                crate::runtime::Error<types::ApiError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "unsubscribe_trigger",
-                    crate::runtime::json_path::<types::ConfirmedResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "unsubscribe_trigger",
+                crate::runtime::json_path::<types::ConfirmedResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     impl<'a> ListNamespaces<'a> {
@@ -26700,17 +26840,34 @@ fn check_path_segment(
 /// Percent-encodes a path parameter value into one segment, as the official SDKs
 /// do: everything but letters, digits and `-._~!$&'()*+,;=:@` is escaped.
 fn encode_path(value: &str) -> ::std::string::String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut encoded = ::std::string::String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push('%');
-            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+    const KEEP: [bool; 256] = {
+        let mut keep = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            keep[byte] = b.is_ascii_alphanumeric()
+                || matches!(
+                    b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' |
+                    b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@'
+                );
+            byte += 1;
         }
+        keep
+    };
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = ::std::string::String::with_capacity(value.len() + 8);
+    let mut run = 0;
+    for (at, byte) in value.bytes().enumerate() {
+        if KEEP[usize::from(byte)] {
+            continue;
+        }
+        encoded.push_str(value.get(run..at).unwrap_or_default());
+        encoded.push('%');
+        encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+        encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+        run = at + 1;
     }
+    encoded.push_str(value.get(run..).unwrap_or_default());
     encoded
 }
 /// Sends spaces in the query as `%20`, as the official SDKs do, rather than the
@@ -26846,4 +27003,8 @@ impl crate::runtime::ErrorBody for types::ApiError {
     fn message(&self) -> Option<&str> {
         Some(self.error.as_str())
     }
+}
+/// Joins a request URL from its pieces, allocating once.
+fn join_url(pieces: &[&str]) -> ::std::string::String {
+    pieces.concat()
 }

@@ -13,7 +13,7 @@ pub mod retry;
 pub mod sse;
 pub mod streamed;
 
-use std::cell::{Cell, RefCell};
+use std::cell::RefCell;
 use std::future::Future;
 use std::time::{Duration, Instant};
 
@@ -29,15 +29,34 @@ pub use self::error::{Error, ErrorBody, ErrorKind};
 pub use self::retry::{RetryPolicy, Sleeper};
 
 tokio::task_local! {
+    /// What the hooks note about the call in progress. One scope covers the whole call
+    /// (all its attempts), so each poll of the call swaps one slot in and out.
+    static CALL: RefCell<CallState>;
+}
+
+/// What the runtime learns about an attempt through progenitor's hooks, which it cannot
+/// learn from progenitor's result.
+struct CallState {
+    /// Whether the operation streams its response (a download, an event stream): then the
+    /// timeout covers the wait for the headers only, not the whole body.
+    streaming: bool,
     /// The status of the response the current attempt received. progenitor's error for a
     /// body that fails to parse does not keep it, and the error should name it.
-    static STATUS: Cell<Option<StatusCode>>;
-    /// The headers of that response: when its body does not parse, progenitor drops them,
-    /// and the current retry rules read `x-should-retry` and the server's delay there.
-    static HEADERS: RefCell<reqwest::header::HeaderMap>;
-    /// Whether the current operation streams its response (a download, an event stream):
-    /// then the timeout covers the wait for the headers only, not the whole body.
-    static STREAMING: bool;
+    status: Option<StatusCode>,
+    /// The headers of a failed attempt's response: when its body does not parse,
+    /// progenitor drops them, and the current retry rules read `x-should-retry` and the
+    /// server's delay there.
+    headers: reqwest::header::HeaderMap,
+}
+
+impl CallState {
+    fn new(streaming: bool) -> RefCell<Self> {
+        RefCell::new(Self {
+            streaming,
+            status: None,
+            headers: reqwest::header::HeaderMap::new(),
+        })
+    }
 }
 
 /// One base URL group of an API: operations whose spec names other `servers` than the
@@ -86,7 +105,7 @@ pub async fn pre<E>(
     // Operations without a response body get no Accept from progenitor; the reference
     // SDK sends `*/*` for them.
     headers.entry(ACCEPT).or_insert(HeaderValue::from_static("*/*"));
-    let streaming = STREAMING.try_with(|s| *s).unwrap_or(false);
+    let streaming = CALL.try_with(|call| call.borrow().streaming).unwrap_or(false);
     if let (Some(timeout), false) = (config.timeout, streaming) {
         *request.timeout_mut() = Some(timeout);
     }
@@ -98,12 +117,33 @@ pub async fn pre<E>(
 pub async fn exec(http: &reqwest::Client, request: reqwest::Request) -> reqwest::Result<reqwest::Response> {
     let result = http.execute(request).await;
     if let Ok(response) = &result {
-        let _ = STATUS.try_with(|status| status.set(Some(response.status())));
-        if !response.status().is_success() {
-            let _ = HEADERS.try_with(|headers| headers.replace(response.headers().clone()));
-        }
+        let _ = CALL.try_with(|call| {
+            let mut call = call.borrow_mut();
+            call.status = Some(response.status());
+            if !response.status().is_success() {
+                call.headers = response.headers().clone();
+            }
+        });
     }
     result
+}
+
+/// Reads a JSON response into a [`ResponseValue`] (called from the generated `send_once` in
+/// place of progenitor's `ResponseValue::from_response`): the same result and errors, with
+/// the response's headers moved into the value instead of copied.
+pub async fn json_response<T: DeserializeOwned, E>(
+    mut response: reqwest::Response,
+) -> Result<ResponseValue<T>, progenitor_client::Error<E>> {
+    let status = response.status();
+    let headers = std::mem::take(response.headers_mut());
+    let body = response
+        .bytes()
+        .await
+        .map_err(progenitor_client::Error::ResponseBodyError)?;
+    match serde_json::from_slice(&body) {
+        Ok(inner) => Ok(ResponseValue::new(inner, status, headers)),
+        Err(e) => Err(progenitor_client::Error::InvalidResponsePayload(body, e)),
+    }
 }
 
 /// Where in `body` parsing it as `T` fails: a JSON path such as `servers[3].useCount`, or
@@ -125,24 +165,25 @@ pub fn no_path(_body: &[u8]) -> String {
 ///
 /// `success_path` finds where a success body failed to parse ([`json_path`] or
 /// [`no_path`]).
-pub async fn send<T, E, F, Fut>(
+///
+/// A plain function returning the call's future, not an `async fn`: each `async` layer
+/// around a future copies it whole when it is built and pinned, and this one would add
+/// nothing else.
+pub fn send<T, E, F, Fut>(
     config: &ClientConfig,
     operation: &'static str,
     success_path: fn(&[u8]) -> String,
-    mut attempt: F,
-) -> Result<ResponseValue<T>, Error<E>>
+    attempt: F,
+) -> impl Future<Output = Result<ResponseValue<T>, Error<E>>>
 where
     E: DeserializeOwned,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    let attempt = move || {
-        let attempt = attempt();
-        async move { attempt.await.map_err(Failure::Progenitor) }
-    };
-    STREAMING
-        .scope(false, send_attempts(config, operation, success_path, attempt))
-        .await
+    CALL.scope(
+        CallState::new(false),
+        send_attempts(config, operation, success_path, None, attempt),
+    )
 }
 
 /// [`send`] for an operation whose response body is streamed to the caller (a download, an
@@ -151,29 +192,18 @@ where
 pub async fn send_streaming<T, E, F, Fut>(
     config: &ClientConfig,
     operation: &'static str,
-    mut attempt: F,
+    attempt: F,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
     E: DeserializeOwned,
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
-    let limit = config.timeout;
-    let bounded = move || {
-        let attempt = attempt();
-        async move {
-            match limit {
-                Some(limit) => match tokio::time::timeout(limit, attempt).await {
-                    Ok(result) => result.map_err(Failure::Progenitor),
-                    Err(_) => Err(Failure::HeadersTimedOut(limit)),
-                },
-                None => attempt.await.map_err(Failure::Progenitor),
-            }
-        }
-    };
-    STREAMING
-        .scope(true, send_attempts(config, operation, no_path, bounded))
-        .await
+    CALL.scope(
+        CallState::new(true),
+        send_attempts(config, operation, no_path, config.timeout, attempt),
+    )
+    .await
 }
 
 /// Why one attempt failed.
@@ -183,19 +213,27 @@ enum Failure<E> {
     HeadersTimedOut(Duration),
 }
 
+/// The retry loop. `headers_limit` bounds each attempt as a whole (streamed responses,
+/// whose `reqwest` timeout is off); `None` leaves the timeout to `reqwest`.
+///
+/// The attempt's future (the request, then the response being read: most of a call's
+/// state) is created and awaited right here, with no wrapper around it: each layer that
+/// wraps a future copies it whole when it is built and pinned.
 async fn send_attempts<T, E, F, Fut>(
     config: &ClientConfig,
     operation: &'static str,
     success_path: fn(&[u8]) -> String,
+    headers_limit: Option<Duration>,
     mut attempt: F,
 ) -> Result<ResponseValue<T>, Error<E>>
 where
     E: DeserializeOwned,
     F: FnMut() -> Fut,
-    Fut: Future<Output = Result<ResponseValue<T>, Failure<E>>>,
+    Fut: Future<Output = Result<ResponseValue<T>, progenitor_client::Error<E>>>,
 {
     let policy = &config.retry;
-    let mut jitter = Jitter::seeded();
+    // Seeded at the first retry: a call that succeeds at once never reads the clock for it.
+    let mut jitter: Option<Jitter> = None;
     // Time spent: attempts as measured, waits as scheduled (so an injected sleeper that
     // returns at once still exhausts the budget as a real one would).
     let mut spent = Duration::ZERO;
@@ -203,16 +241,17 @@ where
     loop {
         number += 1;
         let started = Instant::now();
-        let (result, status, headers) = HEADERS
-            .scope(
-                RefCell::new(reqwest::header::HeaderMap::new()),
-                STATUS.scope(Cell::new(None), async {
-                    let result = attempt().await;
-                    (result, STATUS.with(Cell::get), HEADERS.with(RefCell::take))
-                }),
-            )
-            .await;
-        spent += started.elapsed();
+        let result = match headers_limit {
+            Some(limit) => match tokio::time::timeout(limit, attempt()).await {
+                Ok(result) => result.map_err(Failure::Progenitor),
+                Err(_) => Err(Failure::HeadersTimedOut(limit)),
+            },
+            None => attempt().await.map_err(Failure::Progenitor),
+        };
+        let (status, headers) = CALL.with(|call| {
+            let mut call = call.borrow_mut();
+            (call.status.take(), std::mem::take(&mut call.headers))
+        });
         let error = match result {
             Ok(value) => {
                 tracing::debug!(
@@ -225,6 +264,7 @@ where
             }
             Err(failure) => failure,
         };
+        spent += started.elapsed();
         let verdict = if !policy.enabled {
             Verdict::Final
         } else {
@@ -245,7 +285,8 @@ where
                     requested_ms = requested.as_millis() as u64,
                     "the server asked to wait longer than the retry policy allows; giving up"
                 );
-                let source = convert_failure(operation, success_path, error, status, headers, config).await;
+                // Failure paths are boxed so that their futures do not enlarge every call's.
+                let source = Box::pin(convert_failure(operation, success_path, error, status, headers, config)).await;
                 return Err(Error::RateLimited {
                     operation,
                     attempts: number,
@@ -254,7 +295,8 @@ where
                     source: Box::new(source.after_attempts(number)),
                 });
             }
-            let delay = retry_after.unwrap_or_else(|| policy.jittered(number, jitter.next_unit()));
+            let delay = retry_after
+                .unwrap_or_else(|| policy.jittered(number, jitter.get_or_insert_with(Jitter::seeded).next_unit()));
             let attempts_left = policy.max_attempts.is_none_or(|max| number < max);
             if attempts_left && spent.saturating_add(delay) <= policy.max_elapsed {
                 tracing::info!(
@@ -283,7 +325,7 @@ where
                 "request failed"
             );
         }
-        let error = convert_failure(operation, success_path, error, status, headers, config).await;
+        let error = Box::pin(convert_failure(operation, success_path, error, status, headers, config)).await;
         return Err(error.after_attempts(number));
     }
 }

@@ -4570,8 +4570,7 @@ pub mod builder {
             self,
         ) -> Result<ResponseValue<types::Health>, Error<types::HealthError>> {
             let Self { client } = self;
-            let url = format!("{}/health", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/health"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4580,7 +4579,6 @@ pub mod builder {
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "health_check",
@@ -4590,11 +4588,11 @@ pub mod builder {
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -4605,20 +4603,21 @@ pub mod builder {
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Health>,
-            crate::runtime::Error<types::HealthError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Health>,
+                crate::runtime::Error<types::HealthError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "health_check",
-                    crate::runtime::json_path::<types::Health>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "health_check",
+                crate::runtime::json_path::<types::Health>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::list`]
@@ -4705,8 +4704,7 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/servers", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/servers"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4718,7 +4716,6 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -4729,25 +4726,25 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 422u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -4758,20 +4755,21 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ServersListResponse>,
-            crate::runtime::Error<types::RegistryError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ServersListResponse>,
+                crate::runtime::Error<types::RegistryError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list",
-                    crate::runtime::json_path::<types::ServersListResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list",
+                crate::runtime::json_path::<types::ServersListResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::get_by_qualified_name`]
@@ -4815,11 +4813,13 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4828,7 +4828,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_by_qualified_name",
@@ -4838,11 +4837,11 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -4853,20 +4852,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Server>,
-            crate::runtime::Error<types::RegistryError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Server>,
+                crate::runtime::Error<types::RegistryError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_by_qualified_name",
-                    crate::runtime::json_path::<types::Server>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_by_qualified_name",
+                crate::runtime::json_path::<types::Server>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::list_deployments`]
@@ -4913,11 +4913,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/deployments", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/deployments",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -4926,7 +4929,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "list_deployments",
@@ -4936,18 +4938,18 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -4958,20 +4960,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::DeploymentList>>,
-            crate::runtime::Error<types::DeploymentError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::DeploymentList>>,
+                crate::runtime::Error<types::DeploymentError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_deployments",
-                    crate::runtime::json_path::<::std::vec::Vec<types::DeploymentList>>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_deployments",
+                crate::runtime::json_path::<::std::vec::Vec<types::DeploymentList>>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::deploy`]
@@ -5079,11 +5082,14 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             let qualified_name = qualified_name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/deployments", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/deployments",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5092,7 +5098,6 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .multipart(form)
                 .build()?;
             let info = OperationInfo {
@@ -5103,11 +5108,11 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                202u16 => ResponseValue::from_response(response).await,
+                202u16 => crate::runtime::json_response(response).await,
                 400u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -5118,20 +5123,21 @@ Sent as the path segment `{qualifiedName}`, percent-encoded: a string. Required:
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::DeployResponse>,
-            crate::runtime::Error<types::DeploymentError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::DeployResponse>,
+                crate::runtime::Error<types::DeploymentError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "deploy",
-                    crate::runtime::json_path::<types::DeployResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "deploy",
+                crate::runtime::json_path::<types::DeployResponse>,
+                move || self.clone().send_once(),
+            )
         }
         /**What to deploy; `type` tells the shapes apart.
 
@@ -5229,11 +5235,15 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/deployments/{}", client.baseurl, encode_path(&
-                qualified_name.to_string()), encode_path(& id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/deployments/",
+                    &encode_path(&id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5242,7 +5252,6 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_deployment_status",
@@ -5252,7 +5261,7 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 403u16 => Err(Error::UnexpectedResponse(response)),
                 404u16 => Err(Error::UnexpectedResponse(response)),
                 _ => Err(Error::UnexpectedResponse(response)),
@@ -5262,17 +5271,21 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::DeploymentInfo>, crate::runtime::Error<()>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::DeploymentInfo>,
+                crate::runtime::Error<()>,
+            >,
+        > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_deployment_status",
-                    crate::runtime::json_path::<types::DeploymentInfo>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_deployment_status",
+                crate::runtime::json_path::<types::DeploymentInfo>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::resume_deployment`]
@@ -5334,13 +5347,18 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/deployments/{}/resume", client.baseurl, encode_path(&
-                qualified_name.to_string()), encode_path(& id.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/deployments/",
+                    &encode_path(&id.to_string()),
+                    "/resume",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
-            let mut request = client.client.post(url).headers(header_map).build()?;
+            let mut request = client.client.post(url).build()?;
             let info = OperationInfo {
                 operation_id: "resume_deployment",
             };
@@ -5360,15 +5378,18 @@ Sent as the path segment `{id}`, percent-encoded: a string. Required: `send` fai
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(self) -> Result<ResponseValue<()>, crate::runtime::Error<()>> {
+        pub fn send(
+            self,
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<()>, crate::runtime::Error<()>>,
+        > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "resume_deployment",
-                    crate::runtime::json_path::<()>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "resume_deployment",
+                crate::runtime::json_path::<()>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientServersExt::get_logs`]
@@ -5475,11 +5496,14 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             let to = to.map_err(Error::InvalidRequest)?;
             super::check_path_segment("qualifiedName", &qualified_name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/servers/{}/logs", client.baseurl, encode_path(& qualified_name
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/servers/",
+                    &encode_path(&qualified_name.to_string()),
+                    "/logs",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5491,7 +5515,6 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
                 .query(&progenitor_client::QueryParam::new("from", &from))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("to", &to))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -5502,25 +5525,25 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 403u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -5531,20 +5554,21 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::RuntimeLogsResponse>,
-            crate::runtime::Error<types::RuntimeLogsError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::RuntimeLogsResponse>,
+                crate::runtime::Error<types::RuntimeLogsError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_logs",
-                    crate::runtime::json_path::<types::RuntimeLogsResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_logs",
+                crate::runtime::json_path::<types::RuntimeLogsResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientUplinkExt::create_token`]
@@ -5566,8 +5590,7 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             Error<types::UplinkError>,
         > {
             let Self { client } = self;
-            let url = format!("{}/uplink/token", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/uplink/token"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -5576,7 +5599,6 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "create_token",
@@ -5586,18 +5608,18 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 401u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
                 500u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -5608,20 +5630,21 @@ Sent as the query parameter `to`: a date and time (RFC 3339 text). Optional: lef
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::UplinkTokenResponse>,
-            crate::runtime::Error<types::UplinkError>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::UplinkTokenResponse>,
+                crate::runtime::Error<types::UplinkError>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "create_token",
-                    crate::runtime::json_path::<types::UplinkTokenResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "create_token",
+                crate::runtime::json_path::<types::UplinkTokenResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     impl<'a> List<'a> {
@@ -5799,17 +5822,34 @@ fn check_path_segment(
 /// Percent-encodes a path parameter value into one segment, as the official SDKs
 /// do: everything but letters, digits and `-._~!$&'()*+,;=:@` is escaped.
 fn encode_path(value: &str) -> ::std::string::String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut encoded = ::std::string::String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push('%');
-            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+    const KEEP: [bool; 256] = {
+        let mut keep = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            keep[byte] = b.is_ascii_alphanumeric()
+                || matches!(
+                    b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' |
+                    b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@'
+                );
+            byte += 1;
         }
+        keep
+    };
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = ::std::string::String::with_capacity(value.len() + 8);
+    let mut run = 0;
+    for (at, byte) in value.bytes().enumerate() {
+        if KEEP[usize::from(byte)] {
+            continue;
+        }
+        encoded.push_str(value.get(run..at).unwrap_or_default());
+        encoded.push('%');
+        encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+        encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+        run = at + 1;
     }
+    encoded.push_str(value.get(run..).unwrap_or_default());
     encoded
 }
 /// Sends spaces in the query as `%20`, as the official SDKs do, rather than the
@@ -5960,4 +6000,8 @@ impl crate::runtime::ErrorBody for types::UplinkError {
     fn message(&self) -> Option<&str> {
         Some(self.error.as_str())
     }
+}
+/// Joins a request URL from its pieces, allocating once.
+fn join_url(pieces: &[&str]) -> ::std::string::String {
+    pieces.concat()
 }

@@ -29,17 +29,34 @@ pub fn apply(file: &mut syn::File) {
             /// Percent-encodes a path parameter value into one segment, as the official SDKs
             /// do: everything but letters, digits and `-._~!$&'()*+,;=:@` is escaped.
             fn encode_path(value: &str) -> ::std::string::String {
-                const HEX: &[u8; 16] = b"0123456789ABCDEF";
-                let mut encoded = ::std::string::String::with_capacity(value.len());
-                for byte in value.bytes() {
-                    if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-                        encoded.push(char::from(byte));
-                    } else {
-                        encoded.push('%');
-                        encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-                        encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+                // One lookup per byte: this runs for every path value of every call.
+                const KEEP: [bool; 256] = {
+                    let mut keep = [false; 256];
+                    let mut byte = 0;
+                    while byte < 256 {
+                        let b = byte as u8;
+                        keep[byte] = b.is_ascii_alphanumeric()
+                            || matches!(b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' | b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@');
+                        byte += 1;
                     }
+                    keep
+                };
+                const HEX: &[u8; 16] = b"0123456789ABCDEF";
+                let mut encoded = ::std::string::String::with_capacity(value.len() + 8);
+                // Runs of kept bytes are copied whole. They are ASCII, so each run starts and
+                // ends on a character boundary.
+                let mut run = 0;
+                for (at, byte) in value.bytes().enumerate() {
+                    if KEEP[usize::from(byte)] {
+                        continue;
+                    }
+                    encoded.push_str(value.get(run..at).unwrap_or_default());
+                    encoded.push('%');
+                    encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+                    encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+                    run = at + 1;
                 }
+                encoded.push_str(value.get(run..).unwrap_or_default());
                 encoded
             }
         });

@@ -57,10 +57,7 @@ pub fn apply(file: &mut syn::File, runtime: &syn::Path) {
 
 /// `E` of `Result<_, Error<types::E>>`, when `E` is a generated type.
 fn error_type_name(output: &syn::ReturnType) -> Option<String> {
-    let syn::ReturnType::Type(_, output) = output else {
-        return None;
-    };
-    let syn::Type::Path(result) = &**output else {
+    let syn::Type::Path(result) = super::sent_result(output)? else {
         return None;
     };
     let syn::PathArguments::AngleBracketed(arguments) = &result.path.segments.last()?.arguments else {

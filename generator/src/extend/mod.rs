@@ -24,6 +24,8 @@
 //!   their own base URL group;
 //! - [`runtime`]: for a client crate that ships a runtime (retries, auth, typed errors), the
 //!   `send` of every operation routed through it;
+//! - [`request_assembly`]: each request's URL joined with one allocation, and no header map
+//!   for operations without header parameters;
 //! - [`item_docs`]: last, documentation for every public item still without any (setters,
 //!   fields, variants, builders), and links from paged operations to their item streams.
 
@@ -40,6 +42,7 @@ pub mod open_enums;
 pub mod pagination;
 pub mod path_segments;
 pub mod query_arrays;
+pub mod request_assembly;
 pub mod runtime;
 pub mod servers;
 pub mod setters;
@@ -132,6 +135,8 @@ pub fn extend(
         servers::apply(&servers, &mut file, false, warnings)?;
         pagination::apply(&hints, &mut file, None, warnings)?;
     }
+    // After `servers`, which reads the URL's `format!`.
+    request_assembly::apply(&mut file);
     // Last, so that it documents the items every other extension added.
     item_docs::apply(api, &multipart, &mut file, settings.runtime.is_some());
     Ok(file)
@@ -165,6 +170,30 @@ pub(crate) fn builder_impls(file: &mut syn::File) -> Vec<&mut syn::ItemImpl> {
             .collect(),
         None => Vec::new(),
     }
+}
+
+/// What a `send` returns: `Result<..>` as written, or the `Output` of the
+/// `impl Future<Output = Result<..>>` that the runtime's `send` returns.
+pub(crate) fn sent_result(output: &syn::ReturnType) -> Option<&syn::Type> {
+    let syn::ReturnType::Type(_, output) = output else {
+        return None;
+    };
+    let syn::Type::ImplTrait(future) = &**output else {
+        return Some(output);
+    };
+    future.bounds.iter().find_map(|bound| {
+        let syn::TypeParamBound::Trait(bound) = bound else {
+            return None;
+        };
+        let last = bound.path.segments.last().filter(|s| s.ident == "Future")?;
+        let syn::PathArguments::AngleBracketed(arguments) = &last.arguments else {
+            return None;
+        };
+        arguments.args.iter().find_map(|argument| match argument {
+            syn::GenericArgument::AssocType(output) if output.ident == "Output" => Some(&output.ty),
+            _ => None,
+        })
+    })
 }
 
 /// The name of the type an `impl` block is for.

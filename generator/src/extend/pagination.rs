@@ -437,10 +437,7 @@ pub fn apply(
 
 /// (`R`, `E`) of `Result<ResponseValue<R>, RUNTIME::Error<E>>`.
 fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
-    let syn::ReturnType::Type(_, output) = output else {
-        return None;
-    };
-    let outer = type_arguments(output);
+    let outer = type_arguments(super::sent_result(output)?);
     let response = type_arguments(outer.first()?).into_iter().next()?;
     let error = type_arguments(outer.get(1)?).into_iter().next()?;
     Some((response, error))

@@ -5,9 +5,9 @@
 //!
 //! ```text
 //! async fn send_once(self) -> Result<ResponseValue<T>, Error<E>>        // progenitor's, renamed
-//! pub async fn send(self) -> Result<ResponseValue<T>, RUNTIME::Error<E>> {
+//! pub fn send(self) -> impl Future<Output = Result<ResponseValue<T>, RUNTIME::Error<E>>> {
 //!     RUNTIME::send(&self.client.inner, "operation_id", RUNTIME::json_path::<T>,
-//!                   move || self.clone().send_once()).await
+//!                   move || self.clone().send_once())
 //! }
 //! ```
 //!
@@ -27,7 +27,7 @@
 //! `with_server_url`, `with_timeout`, `with_retry`, `with_header`), `ClientBuilder<C>` (with
 //! `from_env_with_token`), `BearerToken`, `BuildError`, `RetryPolicy`, `ServerGroup`,
 //! `Profile` (with `Profile::DEFAULT`), `ApiClient`, `Error<E>`, `ErrorBody`, and the
-//! functions `send`, `pre`, `exec`, `json_path`, `no_path`. The client's `ApiClient::PROFILE`
+//! functions `send`, `pre`, `exec`, `json_response`, `json_path`, `no_path`. The client's `ApiClient::PROFILE`
 //! is the path `Settings::profile` names, else `Profile::DEFAULT`.
 
 use super::servers::Groups;
@@ -66,6 +66,7 @@ pub fn apply(file: &mut syn::File, runtime: &str, profile: Option<&str>, servers
         let operation_id =
             operation_id(once).ok_or_else(|| internal(&format!("`send` of `{builder}` names no operation")))?;
         syn::visit_mut::VisitMut::visit_block_mut(&mut BodilessErrorsAsStatus, &mut once.block);
+        syn::visit_mut::VisitMut::visit_block_mut(&mut JsonResponses(&runtime), &mut once.block);
         once.sig.ident = syn::parse_quote!(send_once);
         once.vis = syn::Visibility::Inherited;
         once.attrs.retain(|a| !a.path().is_ident("doc"));
@@ -78,9 +79,9 @@ pub fn apply(file: &mut syn::File, runtime: &str, profile: Option<&str>, servers
             ///
             /// Failed attempts are retried as the client's retry policy says, each one
             /// sending the whole request again.
-            pub async fn send(self) -> Result<#success, #runtime::Error<#error_body>> {
+            pub fn send(self) -> impl ::std::future::Future<Output = Result<#success, #runtime::Error<#error_body>>> {
                 let config = &self.client.inner;
-                #runtime::send(config, #operation_id, #success_path, move || self.clone().send_once()).await
+                #runtime::send(config, #operation_id, #success_path, move || self.clone().send_once())
             }
         };
         implementation.items.insert(index + 1, wrapper);
@@ -255,6 +256,24 @@ impl syn::visit_mut::VisitMut for BodilessErrorsAsStatus {
             *arm.body = syn::parse_quote!(Err(Error::UnexpectedResponse(response)));
         }
         syn::visit_mut::visit_arm_mut(self, arm);
+    }
+}
+
+/// `ResponseValue::from_response(response)` → `RUNTIME::json_response(response)`: the same
+/// result, with the response's headers moved into it rather than copied.
+struct JsonResponses<'a>(&'a syn::Path);
+
+impl syn::visit_mut::VisitMut for JsonResponses<'_> {
+    fn visit_expr_call_mut(&mut self, call: &mut syn::ExprCall) {
+        if let syn::Expr::Path(function) = &mut *call.func
+            && function.path.segments.len() == 2
+            && function.path.segments[0].ident == "ResponseValue"
+            && function.path.segments[1].ident == "from_response"
+        {
+            let runtime = self.0;
+            function.path = syn::parse_quote!(#runtime::json_response);
+        }
+        syn::visit_mut::visit_expr_call_mut(self, call);
     }
 }
 

@@ -135,7 +135,7 @@ pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &sy
                     )));
                 }
             } else if function.sig.ident == "send" {
-                let syn::ReturnType::Type(_, output) = &function.sig.output else {
+                let Some(output) = super::sent_result(&function.sig.output) else {
                     return Err(internal(&format!("`send` of `{operation}` returns nothing")));
                 };
                 let error = error_type(output)

@@ -1866,16 +1866,18 @@ Sent as the path segment `{buildId}`, percent-encoded: a string. Required: `send
             let build_id = build_id.map_err(Error::InvalidRequest)?;
             super::check_path_segment("buildId", &build_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/builds/{}/console", client.baseurl, encode_path(& build_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/builds/",
+                    &encode_path(&build_id.to_string()),
+                    "/console",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("text/event-stream"),
@@ -1953,16 +1955,18 @@ Sent as the path segment `{buildId}`, percent-encoded: a string. Required: `send
             let build_id = build_id.map_err(Error::InvalidRequest)?;
             super::check_path_segment("buildId", &build_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/builds/{}/events", client.baseurl, encode_path(& build_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/builds/",
+                    &encode_path(&build_id.to_string()),
+                    "/events",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("text/event-stream"),
@@ -1980,7 +1984,7 @@ Sent as the path segment `{buildId}`, percent-encoded: a string. Required: `send
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2045,15 +2049,18 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
             let name = name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("name", &name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/files/{}/archive", client.baseurl, encode_path(& name.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/files/",
+                    &encode_path(&name.to_string()),
+                    "/archive",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/zip"),
@@ -2071,7 +2078,7 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2134,15 +2141,18 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
             let name = name.map_err(Error::InvalidRequest)?;
             super::check_path_segment("name", &name.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/files/{}/preview", client.baseurl, encode_path(& name.to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/files/",
+                    &encode_path(&name.to_string()),
+                    "/preview",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
                 .get(url)
-                .headers(header_map)
                 .header(
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("image/png"),
@@ -2240,8 +2250,7 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
             let Self { client, page, page_size } = self;
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/gadgets", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/gadgets"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2252,7 +2261,6 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
                 )
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -2263,11 +2271,11 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 500u16..=599u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2278,20 +2286,21 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ListGadgetsResponse>,
-            crate::runtime::Error<types::Outage>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListGadgetsResponse>,
+                crate::runtime::Error<types::Outage>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_gadgets",
-                    crate::runtime::json_path::<types::ListGadgetsResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_gadgets",
+                crate::runtime::json_path::<types::ListGadgetsResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::check_health`]
@@ -2310,8 +2319,7 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
             self,
         ) -> Result<ResponseValue<types::CheckHealthResponse>, Error<()>> {
             let Self { client } = self;
-            let url = format!("{}/health", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/health"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2320,7 +2328,6 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "check_health",
@@ -2330,7 +2337,7 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2338,20 +2345,21 @@ Sent as the query parameter `pageSize`: an integer. Optional: left out of the re
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::CheckHealthResponse>,
-            crate::runtime::Error<()>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::CheckHealthResponse>,
+                crate::runtime::Error<()>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "check_health",
-                    crate::runtime::json_path::<types::CheckHealthResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "check_health",
+                crate::runtime::json_path::<types::CheckHealthResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::list_legacy_widgets`]
@@ -2392,8 +2400,7 @@ Sent as the query parameter `colour`: a string. Optional: left out of the reques
         ) -> Result<ResponseValue<::std::vec::Vec<types::LegacyWidget>>, Error<()>> {
             let Self { client, colour } = self;
             let colour = colour.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/legacy/widgets", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/legacy/widgets"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2403,7 +2410,6 @@ Sent as the query parameter `colour`: a string. Optional: left out of the reques
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .query(&progenitor_client::QueryParam::new("colour", &colour))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -2414,7 +2420,7 @@ Sent as the query parameter `colour`: a string. Optional: left out of the reques
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2422,20 +2428,21 @@ Sent as the query parameter `colour`: a string. Optional: left out of the reques
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::std::vec::Vec<types::LegacyWidget>>,
-            crate::runtime::Error<()>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<::std::vec::Vec<types::LegacyWidget>>,
+                crate::runtime::Error<()>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_legacy_widgets",
-                    crate::runtime::json_path::<::std::vec::Vec<types::LegacyWidget>>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_legacy_widgets",
+                crate::runtime::json_path::<::std::vec::Vec<types::LegacyWidget>>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientRelayExt::list_relays`]
@@ -2497,8 +2504,7 @@ Sent as the query parameter `limit`: an integer from 1 to 100. Optional: left ou
             let Self { client, cursor, limit } = self;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/relays", client.inner.server_url(1usize),);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.inner.server_url(1usize), "/relays"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2509,7 +2515,6 @@ Sent as the query parameter `limit`: an integer from 1 to 100. Optional: left ou
                 )
                 .query(&progenitor_client::QueryParam::new("cursor", &cursor))
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -2520,11 +2525,11 @@ Sent as the query parameter `limit`: an integer from 1 to 100. Optional: left ou
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2535,20 +2540,21 @@ Sent as the query parameter `limit`: an integer from 1 to 100. Optional: left ou
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::ListRelaysResponse>,
-            crate::runtime::Error<types::Problem>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::ListRelaysResponse>,
+                crate::runtime::Error<types::Problem>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_relays",
-                    crate::runtime::json_path::<types::ListRelaysResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_relays",
+                crate::runtime::json_path::<types::ListRelaysResponse>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientRelayExt::get_relay`]
@@ -2591,11 +2597,13 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
             let relay_id = relay_id.map_err(Error::InvalidRequest)?;
             super::check_path_segment("relayId", &relay_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/relays/{}", client.inner.server_url(1usize), encode_path(& relay_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.inner.server_url(1usize),
+                    "/relays/",
+                    &encode_path(&relay_id.to_string()),
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2604,7 +2612,6 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_relay",
@@ -2614,11 +2621,11 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2629,17 +2636,21 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<types::Relay>, crate::runtime::Error<types::Problem>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Relay>,
+                crate::runtime::Error<types::Problem>,
+            >,
+        > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_relay",
-                    crate::runtime::json_path::<types::Relay>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_relay",
+                crate::runtime::json_path::<types::Relay>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::replace_settings`]
@@ -2684,8 +2695,7 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
         > {
             let Self { client, body } = self;
             let body = body.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/settings", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/settings"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2695,7 +2705,6 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "replace_settings",
@@ -2705,7 +2714,7 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 _ => Err(Error::UnexpectedResponse(response)),
             }
         }
@@ -2713,22 +2722,25 @@ Sent as the path segment `{relayId}`, percent-encoded: a string. Required: `send
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<::serde_json::Map<::std::string::String, ::serde_json::Value>>,
-            crate::runtime::Error<()>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                crate::runtime::Error<()>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "replace_settings",
-                    crate::runtime::json_path::<
-                        ::serde_json::Map<::std::string::String, ::serde_json::Value>,
-                    >,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "replace_settings",
+                crate::runtime::json_path::<
+                    ::serde_json::Map<::std::string::String, ::serde_json::Value>,
+                >,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::list_widgets`]
@@ -2811,8 +2823,7 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             let page = page.map_err(Error::InvalidRequest)?;
             let page_size = page_size.map_err(Error::InvalidRequest)?;
             let q = q.map_err(Error::InvalidRequest)?;
-            let url = format!("{}/widgets", client.baseurl,);
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
+            let url = super::join_url(&[&client.baseurl, "/widgets"]);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2824,7 +2835,6 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
                 .query(&progenitor_client::QueryParam::new("page", &page))
                 .query(&progenitor_client::QueryParam::new("pageSize", &page_size))
                 .query(&progenitor_client::QueryParam::new("q", &q))
-                .headers(header_map)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -2835,11 +2845,11 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2850,20 +2860,21 @@ Sent as the query parameter `q`: a string. Optional: left out of the request whe
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::WidgetPage>,
-            crate::runtime::Error<types::Problem>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::WidgetPage>,
+                crate::runtime::Error<types::Problem>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "list_widgets",
-                    crate::runtime::json_path::<types::WidgetPage>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "list_widgets",
+                crate::runtime::json_path::<types::WidgetPage>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::get_widget`]
@@ -2906,10 +2917,9 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
             super::check_path_segment("widgetId", &widget_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/widgets/{}", client.baseurl, encode_path(& widget_id.to_string()),
+            let url = super::join_url(
+                &[&client.baseurl, "/widgets/", &encode_path(&widget_id.to_string())],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -2918,7 +2928,6 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "get_widget",
@@ -2928,11 +2937,11 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 404u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -2943,20 +2952,21 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Widget>,
-            crate::runtime::Error<types::NotFound>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Widget>,
+                crate::runtime::Error<types::NotFound>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "get_widget",
-                    crate::runtime::json_path::<types::Widget>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "get_widget",
+                crate::runtime::json_path::<types::Widget>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::retire_widget`]
@@ -3030,11 +3040,14 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("widgetId", &widget_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/widgets/{}/edit", client.baseurl, encode_path(& widget_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/widgets/",
+                    &encode_path(&widget_id.to_string()),
+                    "/edit",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3044,7 +3057,6 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "retire_widget",
@@ -3058,7 +3070,7 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -3069,17 +3081,18 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<ResponseValue<()>, crate::runtime::Error<types::Problem>> {
+        ) -> impl ::std::future::Future<
+            Output = Result<ResponseValue<()>, crate::runtime::Error<types::Problem>>,
+        > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "retire_widget",
-                    crate::runtime::json_path::<()>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "retire_widget",
+                crate::runtime::json_path::<()>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientCatalogExt::patch_widget`]
@@ -3151,11 +3164,14 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                 .map_err(Error::InvalidRequest)?;
             super::check_path_segment("widgetId", &widget_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/widgets/{}/edit", client.baseurl, encode_path(& widget_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/widgets/",
+                    &encode_path(&widget_id.to_string()),
+                    "/edit",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3165,7 +3181,6 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
                 .json(&body)
-                .headers(header_map)
                 .build()?;
             let info = OperationInfo {
                 operation_id: "patch_widget",
@@ -3175,11 +3190,11 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                200u16 => ResponseValue::from_response(response).await,
+                200u16 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -3190,20 +3205,21 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::Widget>,
-            crate::runtime::Error<types::Problem>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::Widget>,
+                crate::runtime::Error<types::Problem>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "patch_widget",
-                    crate::runtime::json_path::<types::Widget>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "patch_widget",
+                crate::runtime::json_path::<types::Widget>,
+                move || self.clone().send_once(),
+            )
         }
     }
     /**Builder for [`ClientFilesExt::upload_photos`]
@@ -3295,11 +3311,14 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
             let widget_id = widget_id.map_err(Error::InvalidRequest)?;
             super::check_path_segment("widgetId", &widget_id.to_string())
                 .map_err(Error::InvalidRequest)?;
-            let url = format!(
-                "{}/widgets/{}/photos", client.baseurl, encode_path(& widget_id
-                .to_string()),
+            let url = super::join_url(
+                &[
+                    &client.baseurl,
+                    "/widgets/",
+                    &encode_path(&widget_id.to_string()),
+                    "/photos",
+                ],
             );
-            let header_map = ::reqwest::header::HeaderMap::with_capacity(1usize);
             #[allow(unused_mut)]
             let mut request = client
                 .client
@@ -3308,7 +3327,6 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
                     ::reqwest::header::ACCEPT,
                     ::reqwest::header::HeaderValue::from_static("application/json"),
                 )
-                .headers(header_map)
                 .multipart(form)
                 .build()?;
             let info = OperationInfo {
@@ -3319,11 +3337,11 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
             client.post(&result, &info).await?;
             let response = result?;
             match response.status().as_u16() {
-                201u16 => ResponseValue::from_response(response).await,
+                201u16 => crate::runtime::json_response(response).await,
                 400u16..=499u16 => {
                     Err(
                         Error::ErrorResponse(
-                            ResponseValue::from_response(response).await?,
+                            crate::runtime::json_response(response).await?,
                         ),
                     )
                 }
@@ -3334,20 +3352,21 @@ Sent as the path segment `{widgetId}`, percent-encoded: a string. Required: `sen
         ///
         /// Failed attempts are retried as the client's retry policy says, each one
         /// sending the whole request again.
-        pub async fn send(
+        pub fn send(
             self,
-        ) -> Result<
-            ResponseValue<types::UploadPhotosResponse>,
-            crate::runtime::Error<types::Problem>,
+        ) -> impl ::std::future::Future<
+            Output = Result<
+                ResponseValue<types::UploadPhotosResponse>,
+                crate::runtime::Error<types::Problem>,
+            >,
         > {
             let config = &self.client.inner;
             crate::runtime::send(
-                    config,
-                    "upload_photos",
-                    crate::runtime::json_path::<types::UploadPhotosResponse>,
-                    move || self.clone().send_once(),
-                )
-                .await
+                config,
+                "upload_photos",
+                crate::runtime::json_path::<types::UploadPhotosResponse>,
+                move || self.clone().send_once(),
+            )
         }
         /**The front view.
 
@@ -3609,17 +3628,34 @@ fn check_path_segment(
 /// Percent-encodes a path parameter value into one segment, as the official SDKs
 /// do: everything but letters, digits and `-._~!$&'()*+,;=:@` is escaped.
 fn encode_path(value: &str) -> ::std::string::String {
-    const HEX: &[u8; 16] = b"0123456789ABCDEF";
-    let mut encoded = ::std::string::String::with_capacity(value.len());
-    for byte in value.bytes() {
-        if byte.is_ascii_alphanumeric() || b"-._~!$&'()*+,;=:@".contains(&byte) {
-            encoded.push(char::from(byte));
-        } else {
-            encoded.push('%');
-            encoded.push(char::from(HEX[usize::from(byte >> 4)]));
-            encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+    const KEEP: [bool; 256] = {
+        let mut keep = [false; 256];
+        let mut byte = 0;
+        while byte < 256 {
+            let b = byte as u8;
+            keep[byte] = b.is_ascii_alphanumeric()
+                || matches!(
+                    b, b'-' | b'.' | b'_' | b'~' | b'!' | b'$' | b'&' | b'\'' | b'(' |
+                    b')' | b'*' | b'+' | b',' | b';' | b'=' | b':' | b'@'
+                );
+            byte += 1;
         }
+        keep
+    };
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    let mut encoded = ::std::string::String::with_capacity(value.len() + 8);
+    let mut run = 0;
+    for (at, byte) in value.bytes().enumerate() {
+        if KEEP[usize::from(byte)] {
+            continue;
+        }
+        encoded.push_str(value.get(run..at).unwrap_or_default());
+        encoded.push('%');
+        encoded.push(char::from(HEX[usize::from(byte >> 4)]));
+        encoded.push(char::from(HEX[usize::from(byte & 0xF)]));
+        run = at + 1;
     }
+    encoded.push_str(value.get(run..).unwrap_or_default());
     encoded
 }
 /// Sends spaces in the query as `%20`, as the official SDKs do, rather than the
@@ -3765,4 +3801,8 @@ impl crate::runtime::ErrorBody for types::Problem {
     fn message(&self) -> Option<&str> {
         Some(self.error.as_str())
     }
+}
+/// Joins a request URL from its pieces, allocating once.
+fn join_url(pieces: &[&str]) -> ::std::string::String {
+    pieces.concat()
 }
