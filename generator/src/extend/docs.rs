@@ -36,7 +36,7 @@ pub fn apply(
         let current = attrs.iter().find_map(doc_text).unwrap_or_default();
         attrs.retain(|a| !a.path().is_ident("doc"));
         let text = rewrite(&current, docs, runtime);
-        attrs.push(syn::parse_quote!(#[doc = #text]));
+        attrs.push(super::doc_attribute(&text));
     }
 }
 

@@ -60,7 +60,7 @@ fn doc_attribute(text: &str) -> syn::Attribute {
     let text = KNOWN_TYPES
         .with(|types| unlink(text, &types.borrow()))
         .unwrap_or_else(|| text.to_owned());
-    syn::parse_quote!(#[doc = #text])
+    super::doc_attribute(&text)
 }
 
 /// Turns `pub use progenitor_client::{.., Error, ..}` into the same re-export without

@@ -142,6 +142,26 @@ pub fn extend(
     Ok(file)
 }
 
+/// `#[doc = "text"]`, built directly: `parse_quote!` would print the text as a token and
+/// parse it back, which on large documents (a doc attribute on every generated item) costs
+/// more than all the rest of writing the documentation.
+pub(crate) fn doc_attribute(text: &str) -> syn::Attribute {
+    let span = proc_macro2::Span::call_site();
+    syn::Attribute {
+        pound_token: Default::default(),
+        style: syn::AttrStyle::Outer,
+        bracket_token: Default::default(),
+        meta: syn::Meta::NameValue(syn::MetaNameValue {
+            path: syn::Ident::new("doc", span).into(),
+            eq_token: Default::default(),
+            value: syn::Expr::Lit(syn::ExprLit {
+                attrs: Vec::new(),
+                lit: syn::Lit::Str(syn::LitStr::new(text, span)),
+            }),
+        }),
+    }
+}
+
 pub(crate) fn internal(what: &str) -> Error {
     Error::new(
         Stage::Generate,

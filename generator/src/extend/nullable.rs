@@ -110,7 +110,7 @@ fn rewrite_field(field: &mut syn::Field, rename: Option<&str>) {
     ]);
     field.attrs = docs;
     for line in lines {
-        field.attrs.push(syn::parse_quote!(#[doc = #line]));
+        field.attrs.push(super::doc_attribute(line));
     }
     let rename = rename.map(|r| quote::quote!(rename = #r,));
     field.attrs.push(syn::parse_quote! {
