@@ -171,3 +171,68 @@ async fn path_parameters_that_would_change_the_path_are_refused() {
         "nothing may be sent"
     );
 }
+
+/// A response that does not match its schema keeps its body in the error, for the caller to
+/// read; `Debug` (what `{:?}`, `unwrap` and most logs print) shows its length instead, since a
+/// success body may be a secret the API just minted. Cookies and authorization headers of an
+/// error response are redacted the same way.
+#[tokio::test]
+async fn response_secrets_stay_out_of_debug_output() {
+    use smithery_registry::prelude::{ClientHealthExt as _, ClientTokensExt as _};
+    const MINTED: &str = "sk-minted-8f1e2d";
+    const COOKIE: &str = "session=c0ffee";
+    let server = MockServer::start().await;
+    // `expiresAt` must be a string: the token is in a body that fails to parse.
+    Mock::given(method("POST"))
+        .and(path("/tokens"))
+        .respond_with(
+            ResponseTemplate::new(201).set_body_json(serde_json::json!({ "token": MINTED, "expiresAt": 3600 })),
+        )
+        .mount(&server)
+        .await;
+    Mock::given(method("GET"))
+        .and(path("/health"))
+        .respond_with(
+            ResponseTemplate::new(503)
+                .insert_header("set-cookie", COOKIE)
+                .insert_header("x-request-id", "req-7")
+                .set_body_string("unavailable"),
+        )
+        .mount(&server)
+        .await;
+    let client = smithery_registry::Client::builder()
+        .server_url("api", server.uri())
+        .bearer_token(support::TOKEN)
+        .retry(smithery_registry::RetryPolicy::none())
+        .build()
+        .expect("builds");
+
+    let error = client
+        .create_token()
+        .body(smithery_registry::types::CreateTokenRequest::builder())
+        .send()
+        .await
+        .expect_err("the body does not match");
+    let smithery_registry::Error::InvalidResponse { body, path, .. } = &error else {
+        panic!("expected InvalidResponse, got {error}");
+    };
+    assert_eq!(path, "expiresAt");
+    assert!(
+        body.windows(MINTED.len()).any(|w| w == MINTED.as_bytes()),
+        "the field keeps the body"
+    );
+    let debug = format!("{error:?}");
+    assert!(!debug.contains(MINTED), "{debug}");
+    assert!(debug.contains(&format!("<{} bytes>", body.len())), "{debug}");
+    assert!(!error.to_string().contains(MINTED), "{error}");
+
+    let error = client.check_health().send().await.expect_err("503");
+    let debug = format!("{error:?}");
+    assert!(!debug.contains("c0ffee"), "{debug}");
+    assert!(debug.contains("\"set-cookie\": <redacted>"), "{debug}");
+    assert!(
+        debug.contains("\"x-request-id\": \"req-7\""),
+        "other headers stay: {debug}"
+    );
+    assert!(debug.contains("unavailable"), "an error status's body stays: {debug}");
+}

@@ -10,7 +10,11 @@ use reqwest::header::HeaderMap;
 ///
 /// Every variant names the operation, and [`Error::status`] gives the HTTP status when a
 /// response arrived. The `Display` form is one line: `OPERATION: HTTP STATUS: what happened`.
-#[derive(Debug)]
+///
+/// The `Debug` form shows every field but two kinds of secret a response may carry: the body
+/// of a response that did not match its schema ([`Error::InvalidResponse`], often a success
+/// body, such as a minted token's) is shown as its length, and the values of cookie and
+/// authorization headers as `<redacted>`. The fields themselves keep everything.
 #[non_exhaustive]
 pub enum Error<E = ()> {
     /// The server answered with one of the operation's documented error statuses, and its
@@ -116,6 +120,133 @@ pub enum Error<E = ()> {
         /// The HTTP library's error.
         source: reqwest::Error,
     },
+}
+
+impl<E: fmt::Debug> fmt::Debug for Error<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Documented {
+                operation,
+                attempts,
+                status,
+                headers,
+                body,
+            } => f
+                .debug_struct("Documented")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("body", body)
+                .finish(),
+            Error::Status {
+                operation,
+                attempts,
+                status,
+                headers,
+                body,
+            } => f
+                .debug_struct("Status")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("status", status)
+                .field("headers", &RedactedHeaders(headers))
+                .field("body", body)
+                .finish(),
+            Error::Connection {
+                operation,
+                attempts,
+                source,
+            } => f
+                .debug_struct("Connection")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("source", source)
+                .finish(),
+            Error::Timeout {
+                operation,
+                attempts,
+                status,
+                limit,
+                source,
+            } => f
+                .debug_struct("Timeout")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("status", status)
+                .field("limit", limit)
+                .field("source", source)
+                .finish(),
+            Error::InvalidResponse {
+                operation,
+                attempts,
+                status,
+                body,
+                path,
+                source,
+            } => f
+                .debug_struct("InvalidResponse")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("status", status)
+                .field("body", &format_args!("<{} bytes>", body.len()))
+                .field("path", path)
+                .field("source", source)
+                .finish(),
+            Error::InvalidRequest { operation, message } => f
+                .debug_struct("InvalidRequest")
+                .field("operation", operation)
+                .field("message", message)
+                .finish(),
+            Error::RateLimited {
+                operation,
+                attempts,
+                requested,
+                cap,
+                source,
+            } => f
+                .debug_struct("RateLimited")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("requested", requested)
+                .field("cap", cap)
+                .field("source", source)
+                .finish(),
+            Error::Transport {
+                operation,
+                attempts,
+                status,
+                source,
+            } => f
+                .debug_struct("Transport")
+                .field("operation", operation)
+                .field("attempts", attempts)
+                .field("status", status)
+                .field("source", source)
+                .finish(),
+        }
+    }
+}
+
+/// A response's headers for `Debug`, with the values of those that carry credentials
+/// (cookies, authorization, and any marked sensitive) replaced by `<redacted>`.
+struct RedactedHeaders<'a>(&'a HeaderMap);
+
+impl fmt::Debug for RedactedHeaders<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use reqwest::header::{AUTHORIZATION, COOKIE, PROXY_AUTHORIZATION, SET_COOKIE};
+        let mut map = f.debug_map();
+        for (name, value) in self.0 {
+            let secret =
+                value.is_sensitive() || [&SET_COOKIE, &COOKIE, &AUTHORIZATION, &PROXY_AUTHORIZATION].contains(&name);
+            if secret {
+                map.entry(name, &format_args!("<redacted>"));
+            } else {
+                map.entry(name, value);
+            }
+        }
+        map.finish()
+    }
 }
 
 /// What kind of failure an [`Error`] is, from its HTTP status (the official SDK's error
