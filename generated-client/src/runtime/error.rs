@@ -131,28 +131,14 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 status,
                 headers,
                 body,
-            } => f
-                .debug_struct("Documented")
-                .field("operation", operation)
-                .field("attempts", attempts)
-                .field("status", status)
-                .field("headers", &RedactedHeaders(headers))
-                .field("body", body)
-                .finish(),
+            } => response_fields(f, "Documented", operation, *attempts, status, headers, body),
             Error::Status {
                 operation,
                 attempts,
                 status,
                 headers,
                 body,
-            } => f
-                .debug_struct("Status")
-                .field("operation", operation)
-                .field("attempts", attempts)
-                .field("status", status)
-                .field("headers", &RedactedHeaders(headers))
-                .field("body", body)
-                .finish(),
+            } => response_fields(f, "Status", operation, *attempts, status, headers, body),
             Error::Connection {
                 operation,
                 attempts,
@@ -226,6 +212,25 @@ impl<E: fmt::Debug> fmt::Debug for Error<E> {
                 .finish(),
         }
     }
+}
+
+/// The `Debug` form of the two variants that carry a whole error response.
+fn response_fields(
+    f: &mut fmt::Formatter<'_>,
+    variant: &str,
+    operation: &str,
+    attempts: u32,
+    status: &StatusCode,
+    headers: &HeaderMap,
+    body: &dyn fmt::Debug,
+) -> fmt::Result {
+    f.debug_struct(variant)
+        .field("operation", &operation)
+        .field("attempts", &attempts)
+        .field("status", status)
+        .field("headers", &RedactedHeaders(headers))
+        .field("body", body)
+        .finish()
 }
 
 /// A response's headers for `Debug`, with the values of those that carry credentials
