@@ -1,7 +1,8 @@
 //! The crate as a Rust user writes it: file setters taking a path or bytes in every common
 //! form, integer setters taking any integer type (and naming themselves when a value is out
-//! of range), `chrono` reached through the crate, and a missing argument that names its
-//! setter. Each form is compiled here and checked on the wire.
+//! of range), `chrono` reached through the crate, a missing argument that names its setter,
+//! and calls and streams spawned on a multi-threaded runtime. Each form is compiled here and
+//! checked on the wire.
 
 mod support;
 
@@ -203,4 +204,37 @@ async fn date_times_come_from_the_reexported_chrono() {
         .await;
     let received = server.received_requests().await.expect("recorded");
     assert_eq!(received[0].url.query(), Some("from=2026-01-02T03%3A04%3A05Z"));
+}
+
+/// A call and an item stream can be moved to another task of a multi-threaded runtime: their
+/// futures are `Send` and borrow nothing but the client they were started from.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn calls_and_streams_run_in_spawned_tasks() {
+    use futures_util::TryStreamExt as _;
+
+    let server = MockServer::start().await;
+    Mock::given(wiremock::matchers::path("/namespaces"))
+        .respond_with(ResponseTemplate::new(200).set_body_json(serde_json::json!({
+            "namespaces": [], "pagination": {"currentPage": 1, "pageSize": 10, "totalPages": 0, "totalCount": 0}
+        })))
+        .mount(&server)
+        .await;
+    Mock::given(any())
+        .respond_with(
+            ResponseTemplate::new(200)
+                .set_body_json(serde_json::json!({"status": "ok", "timestamp": "2026-01-01T00:00:00Z"})),
+        )
+        .mount(&server)
+        .await;
+    let c = client(&server.uri());
+    let call = tokio::spawn({
+        let c = c.clone();
+        async move { c.check_health().send().await.map(|r| r.status()) }
+    });
+    let stream = tokio::spawn({
+        let c = c.clone();
+        async move { c.list_namespaces().q("ac").into_stream().try_collect::<Vec<_>>().await }
+    });
+    assert_eq!(call.await.expect("task").expect("answered"), reqwest::StatusCode::OK);
+    assert!(stream.await.expect("task").expect("one empty page").is_empty());
 }
