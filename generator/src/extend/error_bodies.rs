@@ -10,7 +10,7 @@ use std::collections::BTreeSet;
 
 use quote::{ToTokens, format_ident};
 
-use super::{builder_impls, module_items, wire_name};
+use super::{builder_impls, module_items, type_arguments, wire_name};
 
 /// Wire names tried, in order, for the field holding the human-readable message.
 const MESSAGE_FIELDS: &[&str] = &["error", "message", "detail", "title"];
@@ -57,19 +57,8 @@ pub fn apply(file: &mut syn::File, runtime: &syn::Path) {
 
 /// `E` of `Result<_, Error<types::E>>`, when `E` is a generated type.
 fn error_type_name(output: &syn::ReturnType) -> Option<String> {
-    let syn::Type::Path(result) = super::sent_result(output)? else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(arguments) = &result.path.segments.last()?.arguments else {
-        return None;
-    };
-    let syn::GenericArgument::Type(syn::Type::Path(error)) = arguments.args.iter().nth(1)? else {
-        return None;
-    };
-    let syn::PathArguments::AngleBracketed(arguments) = &error.path.segments.last()?.arguments else {
-        return None;
-    };
-    let syn::GenericArgument::Type(syn::Type::Path(body)) = arguments.args.first()? else {
+    let error = type_arguments(super::sent_result(output)?).into_iter().nth(1)?;
+    let syn::Type::Path(body) = type_arguments(&error).into_iter().next()? else {
         return None;
     };
     let segments: Vec<String> = body.path.segments.iter().map(|s| s.ident.to_string()).collect();

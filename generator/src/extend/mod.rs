@@ -154,12 +154,17 @@ pub(crate) fn doc_attribute(text: &str) -> syn::Attribute {
         meta: syn::Meta::NameValue(syn::MetaNameValue {
             path: syn::Ident::new("doc", span).into(),
             eq_token: Default::default(),
-            value: syn::Expr::Lit(syn::ExprLit {
-                attrs: Vec::new(),
-                lit: syn::Lit::Str(syn::LitStr::new(text, span)),
-            }),
+            value: string_expr(text),
         }),
     }
+}
+
+/// The string literal `"text"` as an expression, built directly (see [`doc_attribute`]).
+pub(crate) fn string_expr(text: &str) -> syn::Expr {
+    syn::Expr::Lit(syn::ExprLit {
+        attrs: Vec::new(),
+        lit: syn::Lit::Str(syn::LitStr::new(text, proc_macro2::Span::call_site())),
+    })
 }
 
 pub(crate) fn internal(what: &str) -> Error {

@@ -78,10 +78,7 @@ fn join_url(block: &mut syn::Block) -> bool {
         let mut values = values.into_iter();
         for text in texts {
             if !text.is_empty() {
-                pieces.push(syn::Expr::Lit(syn::ExprLit {
-                    attrs: Vec::new(),
-                    lit: syn::Lit::Str(syn::LitStr::new(text, span)),
-                }));
+                pieces.push(super::string_expr(text));
             }
             if let Some(value) = values.next() {
                 pieces.push(reference(value));
