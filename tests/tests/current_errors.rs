@@ -10,13 +10,15 @@
 // Deprecated endpoints fail like the others.
 #![allow(deprecated)]
 
+mod support;
+
 use std::collections::BTreeSet;
 use std::future::Future;
 use std::pin::Pin;
 
 use serde_json::json;
 use smithery_registry::prelude::*;
-use smithery_registry::{Client, Error, ErrorKind, RetryPolicy, types};
+use smithery_registry::{Client, Error, ErrorKind, types};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -224,13 +226,7 @@ async fn servers_answering(response: ResponseTemplate) -> (MockServer, MockServe
     for server in [&api, &connect] {
         Mock::given(any()).respond_with(response.clone()).mount(server).await;
     }
-    let client = Client::builder()
-        .server_url("api", api.uri())
-        .server_url("connect", connect.uri())
-        .bearer_token("key")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("builds");
+    let client = support::current_client(&api.uri(), &connect.uri());
     (api, connect, client)
 }
 

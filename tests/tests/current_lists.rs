@@ -7,21 +7,17 @@
 //! the other counts are never read, so walking ends with one request that returns an empty
 //! page. For cursors: follow `nextCursor` until it is null.
 
+mod support;
+
 use futures_util::TryStreamExt;
 use serde_json::{Value, json};
 use smithery_registry::prelude::*;
-use smithery_registry::{Client, ErrorKind, RetryPolicy};
+use smithery_registry::{Client, ErrorKind};
 use wiremock::matchers::{method, path};
 use wiremock::{Mock, MockServer, Request, ResponseTemplate};
 
 fn client(api: &MockServer, connect: &MockServer) -> Client {
-    Client::builder()
-        .server_url("api", api.uri())
-        .server_url("connect", connect.uri())
-        .bearer_token("key")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("builds")
+    support::current_client(&api.uri(), &connect.uri())
 }
 
 /// The `page` query value of a request (1 when absent, as the SDK counts).

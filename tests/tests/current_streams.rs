@@ -2,20 +2,17 @@
 //! events, where it ends) and the two archive downloads (`Accept`, the bytes saved to a
 //! file).
 
+mod support;
+
 use futures_util::StreamExt;
+use smithery_registry::Client;
 use smithery_registry::prelude::*;
 use smithery_registry::types::ReleaseEventData;
-use smithery_registry::{Client, RetryPolicy};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn client(api: &MockServer) -> Client {
-    Client::builder()
-        .server_url("api", api.uri())
-        .bearer_token("key")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("builds")
+    support::current_client(&api.uri(), &api.uri())
 }
 
 /// A release's stream as the service sends it: `init` with the buffered log, a comment

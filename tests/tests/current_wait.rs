@@ -3,11 +3,13 @@
 //! stream to success or failure, falling back to polling when the stream drops or is
 //! refused, and the timeout.
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
-use smithery_registry::{Client, ErrorKind, ReleaseState, ReleaseWaitError, ReleaseWaitOptions, RetryPolicy};
+use smithery_registry::{Client, ErrorKind, ReleaseState, ReleaseWaitError, ReleaseWaitOptions};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpListener;
 
@@ -105,12 +107,7 @@ async fn serve(route: impl Fn(&str, usize) -> Reply + Send + Sync + 'static) -> 
 }
 
 fn client(base: &str) -> Client {
-    Client::builder()
-        .base_url(base)
-        .bearer_token("key")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("builds")
+    support::current_client(base, base)
 }
 
 /// A release in `status`, with `logs`.

@@ -12,7 +12,7 @@ use std::future::Future;
 use std::pin::Pin;
 
 use smithery_registry::prelude::*;
-use smithery_registry::{Client, ErrorKind, RetryPolicy};
+use smithery_registry::{Client, ErrorKind};
 use wiremock::matchers::any;
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
@@ -95,13 +95,7 @@ async fn servers() -> Servers {
             .mount(server)
             .await;
     }
-    let client = Client::builder()
-        .server_url("api", api.uri())
-        .server_url("connect", connect.uri())
-        .bearer_token("key")
-        .retry(RetryPolicy::none())
-        .build()
-        .expect("builds");
+    let client = support::current_client(&api.uri(), &connect.uri());
     Servers { api, connect, client }
 }
 

@@ -200,12 +200,7 @@ async fn response_secrets_stay_out_of_debug_output() {
         )
         .mount(&server)
         .await;
-    let client = smithery_registry::Client::builder()
-        .server_url("api", server.uri())
-        .bearer_token(support::TOKEN)
-        .retry(smithery_registry::RetryPolicy::none())
-        .build()
-        .expect("builds");
+    let client = support::current_client(&server.uri(), &server.uri());
 
     let error = client
         .create_token()

@@ -28,6 +28,18 @@ pub fn client(base_url: &str) -> Client {
         .expect("client builds")
 }
 
+/// A client of the current API with retries off and the token `key`: its `api` server group
+/// pointed at `api`, its `connect` group at `connect`.
+pub fn current_client(api: &str, connect: &str) -> smithery_registry::Client {
+    smithery_registry::Client::builder()
+        .server_url("api", api)
+        .server_url("connect", connect)
+        .bearer_token("key")
+        .retry(smithery_registry::RetryPolicy::none())
+        .build()
+        .expect("builds")
+}
+
 /// A healthy `health_check` response.
 pub fn healthy() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"}))
