@@ -126,23 +126,15 @@ async fn current_generated(client: &smithery_registry::Client) -> Duration {
     elapsed
 }
 
-/// The same request by hand: the same bytes on the wire and the same timeout as the
-/// generated client, so that the comparison measures the client, not the server parsing
-/// more headers.
+/// `get_server` of the current API by hand (see [`by_hand`]).
 async fn current_by_hand(http: &reqwest::Client, url: &str) -> Duration {
-    let t = Instant::now();
-    let response = http
-        .get(url)
-        .bearer_auth("bench")
-        .header(reqwest::header::ACCEPT, "application/json")
-        .header(reqwest::header::USER_AGENT, smithery_registry::DEFAULT_USER_AGENT)
-        .timeout(smithery_registry::DEFAULT_TIMEOUT)
-        .send()
-        .await
-        .expect("hand-written, current API");
-    let bytes = response.bytes().await.expect("body");
-    let server: smithery_registry::types::Server = serde_json::from_slice(&bytes).expect("parses");
-    let elapsed = t.elapsed();
+    let (elapsed, server) = by_hand::<smithery_registry::types::Server>(
+        http,
+        url,
+        smithery_registry::DEFAULT_USER_AGENT,
+        smithery_registry::DEFAULT_TIMEOUT,
+    )
+    .await;
     assert_eq!(server.qualified_name, "acme/current");
     elapsed
 }
@@ -161,23 +153,41 @@ async fn seed_generated(client: &Client) -> Duration {
     elapsed
 }
 
-/// The same request by hand (see [`current_by_hand`]).
+/// `get_by_qualified_name` of the seed API by hand (see [`by_hand`]).
 async fn seed_by_hand(http: &reqwest::Client, url: &str) -> Duration {
+    let (elapsed, server) = by_hand::<types::Server>(
+        http,
+        url,
+        smithery_registry::seed::DEFAULT_USER_AGENT,
+        smithery_registry::seed::DEFAULT_TIMEOUT,
+    )
+    .await;
+    assert_eq!(server.qualified_name, "acme/weather");
+    elapsed
+}
+
+/// A `GET` of `url` written by hand with reqwest + serde_json, timed up to the parsed body:
+/// the same bytes on the wire and the same timeout as the generated client, so that the
+/// comparison measures the client, not the server parsing more headers.
+async fn by_hand<T: serde::de::DeserializeOwned>(
+    http: &reqwest::Client,
+    url: &str,
+    user_agent: &str,
+    timeout: Duration,
+) -> (Duration, T) {
     let t = Instant::now();
     let response = http
         .get(url)
         .bearer_auth("bench")
         .header(reqwest::header::ACCEPT, "application/json")
-        .header(reqwest::header::USER_AGENT, smithery_registry::seed::DEFAULT_USER_AGENT)
-        .timeout(smithery_registry::seed::DEFAULT_TIMEOUT)
+        .header(reqwest::header::USER_AGENT, user_agent)
+        .timeout(timeout)
         .send()
         .await
-        .expect("hand-written");
+        .expect("hand-written request");
     let bytes = response.bytes().await.expect("body");
-    let server: types::Server = serde_json::from_slice(&bytes).expect("parses");
-    let elapsed = t.elapsed();
-    assert_eq!(server.qualified_name, "acme/weather");
-    elapsed
+    let parsed: T = serde_json::from_slice(&bytes).expect("parses");
+    (t.elapsed(), parsed)
 }
 
 /// Prints medians, p90s and their ratios for one pair of samples.
