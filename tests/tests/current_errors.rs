@@ -316,3 +316,44 @@ async fn every_endpoint_keeps_an_error_body_that_is_not_json_raw() {
     }
     assert_eq!(asserted, 51 * 9);
 }
+
+/// The response's headers reach the caller: on the value of a success and on a documented
+/// error (both read through the runtime's `json_response`, which moves them rather than
+/// copying them).
+#[tokio::test]
+async fn responses_and_documented_errors_keep_their_headers() {
+    let health = json!({"status": "ok", "timestamp": "2026-01-01T00:00:00Z"});
+    let (_api, _connect, client) = servers_answering(
+        ResponseTemplate::new(200)
+            .insert_header("x-request-id", "ok-1")
+            .set_body_json(health),
+    )
+    .await;
+    let value = client.check_health().send().await.expect("200");
+    assert_eq!(
+        value.headers().get("x-request-id").map(|v| v.as_bytes()),
+        Some(&b"ok-1"[..])
+    );
+    assert_eq!(value.into_inner().status, "ok");
+
+    let (_api, _connect, client) = servers_answering(
+        ResponseTemplate::new(404)
+            .insert_header("x-request-id", "err-2")
+            .set_body_json(json!({"error": "no such server"})),
+    )
+    .await;
+    let error = client
+        .get_server()
+        .qualified_name("acme/none")
+        .send()
+        .await
+        .expect_err("404");
+    assert!(matches!(error, Error::Documented { .. }), "{error:?}");
+    assert_eq!(
+        error
+            .headers()
+            .and_then(|h| h.get("x-request-id"))
+            .map(|v| v.as_bytes()),
+        Some(&b"err-2"[..])
+    );
+}
