@@ -3,12 +3,23 @@
 //! (it cannot read 3.1 or the panicking constructs at all), so it is timed on the
 //! normalized 3.0 tree, deserialized as part of its run, as a user of progenitor would.
 //!
+//! Each spec gets at least RUNS pairs of runs, and more until both sides have run for
+//! [`MIN_TIME`]: on a shared machine one run of a small spec is too short to outlast the
+//! noise, and the median of many is not.
+//!
 //! ```text
 //! cargo run --release -p generator --example bench_codegen -- [RUNS] SPEC...
 //! cargo run --release -p generator --example bench_codegen -- 11 spec/registry.yaml ../shared/corpus/real-world/nexus.json
 //! ```
 
 use std::time::{Duration, Instant};
+
+/// The allocator `cargo xtask codegen` runs with (see `xtask/src/main.rs`), for both sides.
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
+/// How long each spec is timed for at least, both sides together.
+const MIN_TIME: Duration = Duration::from_secs(6);
 
 fn median(mut samples: Vec<Duration>) -> Duration {
     samples.sort();
@@ -65,7 +76,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         }
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
         // Interleaved, so that load from the other engineers' builds hits both alike.
-        for _ in 0..runs {
+        let timing = Instant::now();
+        while ours.len() < runs || timing.elapsed() < MIN_TIME {
             let started = Instant::now();
             std::hint::black_box(generator::generate(&source, None)?);
             ours.push(started.elapsed());
@@ -75,15 +87,17 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                 theirs.push(started.elapsed());
             }
         }
+        let runs_done = ours.len();
         let ours = median(ours);
         if plain_works {
             let theirs = median(theirs);
             println!(
-                "{:<40} {:>10.3} s {:>10.3} s {:>6.2}x",
+                "{:<40} {:>10.3} s {:>10.3} s {:>6.2}x  ({} runs)",
                 label,
                 ours.as_secs_f64(),
                 theirs.as_secs_f64(),
-                ours.as_secs_f64() / theirs.as_secs_f64()
+                ours.as_secs_f64() / theirs.as_secs_f64(),
+                runs_done
             );
         } else {
             println!("{:<40} {:>10.3} s {:>12} {:>7}", path, ours.as_secs_f64(), "fails", "-");

@@ -8,6 +8,10 @@
 
 use std::time::{Duration, Instant};
 
+/// The allocator `cargo xtask codegen` runs with (see `xtask/src/main.rs`).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 use generator::error::Result;
 
 const STAGES: [&str; 7] = [

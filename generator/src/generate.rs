@@ -26,6 +26,15 @@ pub fn generate(name: &str, api: &openapiv3::OpenAPI, extend: &crate::extend::Se
     }
 }
 
+/// Runs progenitor alone, for a second run on the same document that the first run's
+/// error (with its blame) would report.
+pub(crate) fn progenitor_only(api: &openapiv3::OpenAPI, extend: &crate::extend::Settings) -> Result<TokenStream> {
+    let mut api = api.clone();
+    strip_multipart_bodies(&mut api);
+    let settings = settings(extend)?;
+    run_progenitor(&api, &settings).map_err(|_| crate::extend::internal("progenitor failed"))
+}
+
 #[cfg(test)]
 mod deep_object;
 
@@ -161,8 +170,14 @@ impl FixUps {
 /// parsed it (parsing it a second time would cost large documents a tenth of their time):
 /// wire names restored in place of placeholders, stand-in enums replaced by their structs,
 /// `options`/`trace` sent through `request`, and the `deepObject` helper added. Documents
-/// that need none of it (the registry's among them) are not visited.
-pub fn fix_up(name: &str, api: &openapiv3::OpenAPI, file: &mut syn::File) -> Result<()> {
+/// that need none of it (the registry's among them) are not visited. `part` says which part
+/// of the output `file` holds: the helper goes with the rest.
+pub(crate) fn fix_up(
+    name: &str,
+    api: &openapiv3::OpenAPI,
+    file: &mut syn::File,
+    part: crate::extend::Part,
+) -> Result<()> {
     use syn::visit_mut::VisitMut;
     let fix = FixUps::of(api);
     if fix.is_empty() {
@@ -179,7 +194,7 @@ pub fn fix_up(name: &str, api: &openapiv3::OpenAPI, file: &mut syn::File) -> Res
         }
     }
     FixVisitor { fix: &fix }.visit_file_mut(file);
-    if fix.deep_object {
+    if fix.deep_object && part.has_rest() {
         let helper: syn::File = syn::parse_str(DEEP_OBJECT).map_err(|e| {
             Error::at(
                 Stage::Generate,

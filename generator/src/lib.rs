@@ -22,6 +22,7 @@ pub mod normalize;
 pub mod overlay;
 pub mod pointer;
 pub mod render;
+mod split;
 pub mod validate;
 pub mod warning;
 pub mod write;
@@ -123,32 +124,17 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     adapt::prepare_tree(&mut value, &mut warnings);
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
-    let tokens = generate::generate(name, &api, settings)?;
-    let file = generate::catch_quietly(|| {
-        extend::extend(
-            name,
-            &api,
-            tokens,
-            settings,
-            overlay_actions.as_ref().map(|o| (o, &value)),
-            &mut warnings,
-        )
-    })
-    .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
+    let body = split::generate_extend_render(
+        name,
+        &api,
+        settings,
+        overlay_actions.as_ref().map(|o| (o, &value)),
+        &mut warnings,
+    )?;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),
     };
-    let code = generate::catch_quietly(|| render::render(&file, &provenance, prepared.overlay.as_ref()))
-        .map_err(|why| internal(Stage::Render, name, "formatting the generated code", &why))??;
+    let code = render::header(&provenance, prepared.overlay.as_ref()) + &body;
     Ok(Generated { code, warnings })
-}
-
-fn internal(stage: Stage, name: &str, doing: &str, why: &str) -> Error {
-    Error::at(
-        stage,
-        name,
-        "",
-        format!("internal error: panicked while {doing}: {why}. Please report this with the spec that caused it."),
-    )
 }

@@ -21,8 +21,9 @@ use super::multipart::field_ident;
 use super::objects::{NamedObject, named_objects};
 use super::wire_name;
 
-/// Marks what the spec deprecates. Returns whether anything was marked.
-pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
+/// Marks what the spec deprecates, in `part` of the output. Returns whether anything was
+/// marked.
+pub(crate) fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File, part: super::Part) -> bool {
     let mut marked = false;
     let mut methods: BTreeMap<String, Option<String>> = BTreeMap::new();
     let mut setters: BTreeMap<String, BTreeMap<String, Option<String>>> = BTreeMap::new();
@@ -49,6 +50,22 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
         }
     }
 
+    if part.has_types() {
+        let fields = deprecated_fields(&named_objects(api));
+        if !fields.is_empty()
+            && let Some(types) = super::module_items(file, "types")
+        {
+            marked |= mark_fields(types, &fields);
+        }
+        // Decided from the spec, not from what the rest's side marked, so that both sides
+        // can be marked apart: a deprecated operation or parameter is marked there.
+        if marked || !methods.is_empty() || !setters.is_empty() {
+            allow_inside(file);
+        }
+    }
+    if !part.has_rest() {
+        return marked;
+    }
     for item in &mut file.items {
         match item {
             syn::Item::Trait(declaration) => {
@@ -74,17 +91,6 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
         if let Some(parameters) = super::self_type_name(implementation).and_then(|name| setters.get(&name)) {
             marked |= mark_functions(implementation, parameters);
         }
-    }
-
-    let fields = deprecated_fields(&named_objects(api));
-    if !fields.is_empty()
-        && let Some(types) = super::module_items(file, "types")
-    {
-        marked |= mark_fields(types, &fields);
-    }
-
-    if marked {
-        allow_inside(file);
     }
     marked
 }

@@ -10,34 +10,19 @@ use std::collections::BTreeSet;
 
 use quote::{ToTokens, format_ident};
 
-use super::{builder_impls, module_items, type_arguments, wire_name};
+use super::{TypeFacts, Wanted, builder_impls, type_arguments, wire_name};
 
 /// Wire names tried, in order, for the field holding the human-readable message.
 const MESSAGE_FIELDS: &[&str] = &["error", "message", "detail", "title"];
 
 /// Adds `impl RUNTIME::ErrorBody for types::X` for each distinct error body type.
-pub fn apply(file: &mut syn::File, runtime: &syn::Path) {
-    let mut bodies = BTreeSet::new();
-    for implementation in builder_impls(file) {
-        for item in &implementation.items {
-            let syn::ImplItem::Fn(function) = item else { continue };
-            if function.sig.ident != "send" {
-                continue;
-            }
-            if let Some(name) = error_type_name(&function.sig.output) {
-                bodies.insert(name);
-            }
-        }
-    }
-    let Some(types) = module_items(file, "types") else {
-        return;
-    };
+pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path, types: &TypeFacts) {
     let mut impls = Vec::new();
-    for name in bodies {
-        let field = types.iter().find_map(|item| match item {
-            syn::Item::Struct(s) if s.ident == name => Some(message_field(s)),
-            _ => None,
-        });
+    for (name, _) in wanted(file) {
+        let field = types
+            .structs
+            .iter()
+            .find_map(|s| (s.ident == name).then(|| message_field(s)));
         let ident = format_ident!("{name}");
         let body = match field.flatten() {
             Some((field, true)) => quote::quote!(self.#field.as_deref()),
@@ -53,6 +38,23 @@ pub fn apply(file: &mut syn::File, runtime: &syn::Path) {
         });
     }
     file.items.extend(impls);
+}
+
+/// The error body types of the operations: the structs of `types` that [`apply`] reads.
+pub(crate) fn wanted(file: &mut syn::File) -> Wanted {
+    let mut bodies = BTreeSet::new();
+    for implementation in builder_impls(file) {
+        for item in &implementation.items {
+            let syn::ImplItem::Fn(function) = item else { continue };
+            if function.sig.ident != "send" {
+                continue;
+            }
+            if let Some(name) = error_type_name(&function.sig.output) {
+                bodies.insert((name, Vec::new()));
+            }
+        }
+    }
+    bodies
 }
 
 /// `E` of `Result<_, Error<types::E>>`, when `E` is a generated type.

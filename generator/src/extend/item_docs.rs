@@ -28,17 +28,29 @@ const MAX_LISTED_VALUES: usize = 12;
 
 /// Documents every public item of `file` that has no documentation yet. With a `runtime`,
 /// progenitor's `Error` is no longer re-exported: the runtime's `Error` is the client's, and
-/// two public `Error`s side by side would both be listed in the crate's index.
-pub fn apply(api: &OpenAPI, multipart: &[multipart::MultipartOperation], file: &mut syn::File, runtime: bool) {
-    let known: std::collections::BTreeSet<String> = super::type_names(file).into_iter().collect();
+/// two public `Error`s side by side would both be listed in the crate's index. `known` are
+/// the names of the types typify generated; only `part` of the file is documented.
+pub(crate) fn apply(
+    api: &OpenAPI,
+    multipart: &[multipart::MultipartOperation],
+    file: &mut syn::File,
+    runtime: bool,
+    part: super::Part,
+    known: std::collections::BTreeSet<String>,
+) {
     KNOWN_TYPES.with(|types| *types.borrow_mut() = known);
-    let schemas = SchemaIndex::new(api);
-    document_groups(api, file);
-    document_types(api, &schemas, file);
-    document_builders(api, multipart, file);
-    link_item_streams(file);
-    if runtime {
-        unexport_progenitor_error(file);
+    if part.has_rest() {
+        document_groups(api, file);
+    }
+    if part.has_types() {
+        document_types(api, &SchemaIndex::new(api), file);
+    }
+    if part.has_rest() {
+        document_builders(api, multipart, file);
+        link_item_streams(file);
+        if runtime {
+            unexport_progenitor_error(file);
+        }
     }
     // The sentences quote names from the adapted document, which may still hold the adapt
     // stage's placeholders for renamed parameters and properties.

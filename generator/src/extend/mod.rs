@@ -48,6 +48,8 @@ pub mod servers;
 pub mod setters;
 pub mod streamed;
 
+use std::collections::BTreeSet;
+
 use proc_macro2::TokenStream;
 
 use crate::error::{Error, Result, Stage};
@@ -100,46 +102,286 @@ pub fn extend(
     overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
     warnings: &mut Vec<crate::Warning>,
 ) -> Result<syn::File> {
-    let mut file: syn::File =
-        syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))?;
-    crate::generate::fix_up(name, api, &mut file)?;
+    let mut file = parse(tokens)?;
+    extend_part(
+        name,
+        api,
+        &mut file,
+        settings,
+        overlay,
+        warnings,
+        &mut Types::Here(None),
+    )?;
+    Ok(file)
+}
+
+/// Parses progenitor's tokens (or a part of them).
+pub(crate) fn parse(tokens: TokenStream) -> Result<syn::File> {
+    syn::parse2(tokens).map_err(|e| internal(&format!("progenitor output does not parse: {e}")))
+}
+
+/// Which part of progenitor's output a run of [`extend_part`] changes. The `types` module
+/// holds most of a large document's code, so [`crate::split`] extends it on a thread of its
+/// own; each extension touches one side or both, in the same order as for the whole file.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Part {
+    Whole,
+    /// The `types` module alone.
+    Types,
+    /// Everything but the `types` module, which is left as an empty placeholder.
+    Rest,
+}
+
+impl Part {
+    pub(crate) fn has_types(self) -> bool {
+        self != Part::Rest
+    }
+
+    pub(crate) fn has_rest(self) -> bool {
+        self != Part::Types
+    }
+}
+
+/// The structs of the `types` module an extension outside it reads: each by name, with the
+/// path of fields (wire names) it follows from there into other structs.
+pub(crate) type Wanted = BTreeSet<(String, Vec<String>)>;
+
+/// What the extensions outside the `types` module read from it: the names of its types
+/// (to link them in docs and check event types) and the structs they look into
+/// (pagination's response pages, error bodies' message fields).
+#[derive(Default)]
+pub(crate) struct TypeFacts {
+    pub(crate) names: BTreeSet<String>,
+    pub(crate) structs: Vec<syn::ItemStruct>,
+}
+
+/// [`TypeFacts`] as text, to cross from the thread that owns the `types` module's syntax
+/// tree (which cannot leave its thread) to the thread that extends the rest.
+#[derive(Debug, Default)]
+pub(crate) struct TypeFactsText {
+    names: BTreeSet<String>,
+    structs: Vec<String>,
+}
+
+impl TypeFacts {
+    /// Reads the facts from the `types` module of `file`, with only the `wanted` structs.
+    fn read(file: &mut syn::File, wanted: &Wanted) -> Self {
+        let mut facts = TypeFacts::default();
+        let Some(items) = module_items(file, "types") else {
+            return facts;
+        };
+        let mut structs = Vec::new();
+        for item in items.iter() {
+            let name = match item {
+                syn::Item::Struct(s) => {
+                    structs.push(s);
+                    s.ident.to_string()
+                }
+                syn::Item::Enum(e) => e.ident.to_string(),
+                syn::Item::Type(t) => t.ident.to_string(),
+                _ => continue,
+            };
+            facts.names.insert(name);
+        }
+        let mut read: std::collections::BTreeMap<String, &syn::ItemStruct> = Default::default();
+        for (name, path) in wanted {
+            let Some(start) = structs.iter().copied().find(|s| s.ident == name) else {
+                continue;
+            };
+            read.insert(name.clone(), start);
+            for passed in pagination::structs_on_path(&structs, start, path) {
+                read.insert(passed.ident.to_string(), passed);
+            }
+        }
+        facts.structs = read.into_values().cloned().collect();
+        facts
+    }
+
+    fn to_text(&self) -> TypeFactsText {
+        TypeFactsText {
+            names: self.names.clone(),
+            structs: self
+                .structs
+                .iter()
+                .map(|s| quote::ToTokens::to_token_stream(s).to_string())
+                .collect(),
+        }
+    }
+
+    fn from_text(text: TypeFactsText) -> Result<Self> {
+        let structs = text
+            .structs
+            .iter()
+            .map(|s| syn::parse_str(s).map_err(|e| internal(&format!("a struct of `types` does not parse back: {e}"))))
+            .collect::<Result<_>>()?;
+        Ok(TypeFacts {
+            names: text.names,
+            structs,
+        })
+    }
+}
+
+/// Where the `types` module is, for the extensions that read it from outside.
+pub(crate) enum Types {
+    /// In the file being extended; holds the structs wanted, once they are known.
+    Here(Option<Wanted>),
+    /// On another thread ([`Part::Rest`]): the wanted struct names go there, the facts come
+    /// back.
+    Elsewhere {
+        wanted: std::sync::mpsc::Sender<Wanted>,
+        facts: std::sync::mpsc::Receiver<TypeFactsText>,
+    },
+    /// This thread extends the `types` module for another ([`Part::Types`]).
+    Serving {
+        wanted: std::sync::mpsc::Receiver<Wanted>,
+        facts: std::sync::mpsc::Sender<TypeFactsText>,
+    },
+}
+
+/// The other thread stopped before the exchange: it failed, and its error is the one to
+/// report.
+pub(crate) const OTHER_HALF_FAILED: &str = "the other half of the extend stage stopped";
+
+impl Types {
+    fn part(&self) -> Part {
+        match self {
+            Types::Here(_) => Part::Whole,
+            Types::Elsewhere { .. } => Part::Rest,
+            Types::Serving { .. } => Part::Types,
+        }
+    }
+
+    /// The rest's side: names the structs its extensions will look into.
+    fn want(&mut self, names: Wanted) {
+        match self {
+            Types::Here(wanted) => *wanted = Some(names),
+            // A closed channel means the types' thread failed; its error is reported.
+            Types::Elsewhere { wanted, .. } => {
+                let _ = wanted.send(names);
+            }
+            Types::Serving { .. } => {}
+        }
+    }
+
+    /// The rest's side: the facts, once the `types` module has every change but its docs.
+    fn facts(&mut self, file: &mut syn::File) -> Result<TypeFacts> {
+        match self {
+            Types::Here(wanted) => Ok(TypeFacts::read(file, &wanted.take().unwrap_or_default())),
+            Types::Elsewhere { facts, .. } => match facts.recv() {
+                Ok(text) => TypeFacts::from_text(text),
+                Err(_) => Err(internal(OTHER_HALF_FAILED)),
+            },
+            Types::Serving { .. } => Ok(TypeFacts::default()),
+        }
+    }
+
+    /// The types' side: hands the facts the rest wants over, and returns the type names
+    /// for its own docs.
+    fn serve(&mut self, file: &mut syn::File) -> Result<BTreeSet<String>> {
+        match self {
+            Types::Serving { wanted, facts } => {
+                let wanted = wanted.recv().map_err(|_| internal(OTHER_HALF_FAILED))?;
+                let read = TypeFacts::read(file, &wanted);
+                facts.send(read.to_text()).map_err(|_| internal(OTHER_HALF_FAILED))?;
+                Ok(read.names)
+            }
+            _ => Ok(BTreeSet::new()),
+        }
+    }
+}
+
+/// Applies every extension to `types.part()` of the file. The two sides are disjoint, so
+/// each keeps the order the whole file gets; they meet once, where the rest's extensions
+/// start reading the finished `types` module (all but its docs, which change no name or
+/// field).
+pub(crate) fn extend_part(
+    name: &str,
+    api: &openapiv3::OpenAPI,
+    file: &mut syn::File,
+    settings: &Settings,
+    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
+    warnings: &mut Vec<crate::Warning>,
+    types: &mut Types,
+) -> Result<()> {
+    let part = types.part();
+    crate::generate::fix_up(name, api, file, part)?;
     let multipart = multipart::multipart_operations(name, api)?;
+    if part.has_types() {
+        multipart::remove_unused_form_types(&multipart, file);
+        setters::apply_to_bodies(file);
+        open_enums::apply(file);
+        nullable::apply(api, file);
+        deprecation::apply(api, file, Part::Types);
+    }
+    let names = match part {
+        Part::Types => types.serve(file)?,
+        _ => extend_rest(name, api, file, settings, overlay, warnings, types, &multipart)?,
+    };
+    // Last, so that it documents the items every other extension added.
+    item_docs::apply(api, &multipart, file, settings.runtime.is_some(), part, names);
+    Ok(())
+}
+
+/// The extensions outside the `types` module, up to their docs. Returns the names of the
+/// generated types, for the docs to link.
+#[allow(clippy::too_many_arguments)]
+fn extend_rest(
+    name: &str,
+    api: &openapiv3::OpenAPI,
+    file: &mut syn::File,
+    settings: &Settings,
+    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
+    warnings: &mut Vec<crate::Warning>,
+    types: &mut Types,
+    multipart: &[multipart::MultipartOperation],
+) -> Result<BTreeSet<String>> {
     let servers = servers::Groups::read(name, api)?;
     let hints = pagination::hints(name, api, overlay)?;
-    multipart::apply(&multipart, &mut file)?;
-    path_segments::apply(api, &mut file)?;
-    encoding::apply(&mut file);
-    setters::apply(&mut file);
-    api_version::apply(&mut file);
-    query_arrays::apply(api, &mut file);
-    open_enums::apply(&mut file);
-    nullable::apply(api, &mut file);
-    deprecation::apply(api, &mut file);
+    let runtime_path: Option<syn::Path> = match &settings.runtime {
+        Some(runtime) => Some(
+            syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?,
+        ),
+        None => None,
+    };
+    // Named now, from progenitor's `send`s, so that the types' side can hand the structs
+    // over as soon as it is done.
+    let mut wanted = Wanted::new();
+    if runtime_path.is_some() {
+        wanted.extend(error_bodies::wanted(file));
+        wanted.extend(pagination::wanted(&hints, file));
+    }
+    types.want(wanted);
+    multipart::apply(multipart, file)?;
+    path_segments::apply(api, file)?;
+    encoding::apply(file);
+    setters::apply_to_operations(file);
+    api_version::apply(file);
+    query_arrays::apply(api, file);
+    deprecation::apply(api, file, Part::Rest);
     docs::apply(
         api,
-        &multipart,
-        &mut file,
+        multipart,
+        file,
         settings.crate_name.as_deref(),
         settings.runtime.as_deref(),
     );
-    if let Some(runtime) = &settings.runtime {
+    let facts;
+    if let (Some(runtime), Some(path)) = (&settings.runtime, &runtime_path) {
         // Before `runtime`, which renames progenitor's `send` to `send_once`.
-        servers::apply(&servers, &mut file, true, warnings)?;
-        runtime::apply(&mut file, runtime, settings.profile.as_deref(), &servers)?;
-        let runtime: syn::Path =
-            syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
-        error_bodies::apply(&mut file, &runtime);
-        pagination::apply(&hints, &mut file, Some(&runtime), warnings)?;
-        streamed::apply(&streamed::bodies(api), &mut file, &runtime)?;
+        servers::apply(&servers, file, true, warnings)?;
+        runtime::apply(file, runtime, settings.profile.as_deref(), &servers)?;
+        facts = types.facts(file)?;
+        error_bodies::apply(file, path, &facts);
+        pagination::apply(&hints, file, Some(path), warnings, &facts)?;
+        streamed::apply(&streamed::bodies(api), file, path, &facts.names)?;
     } else {
-        servers::apply(&servers, &mut file, false, warnings)?;
-        pagination::apply(&hints, &mut file, None, warnings)?;
+        servers::apply(&servers, file, false, warnings)?;
+        facts = types.facts(file)?;
+        pagination::apply(&hints, file, None, warnings, &facts)?;
     }
     // After `servers`, which reads the URL's `format!`.
-    request_assembly::apply(&mut file);
-    // Last, so that it documents the items every other extension added.
-    item_docs::apply(api, &multipart, &mut file, settings.runtime.is_some());
-    Ok(file)
+    request_assembly::apply(file);
+    Ok(facts.names)
 }
 
 /// `#[doc = "text"]`, built directly: `parse_quote!` would print the text as a token and
@@ -249,23 +491,6 @@ pub(crate) fn type_arguments(ty: &syn::Type) -> Vec<syn::Type> {
 /// Whether `ty`'s last path segment is `name` (`Vec`, `Option`, `ResponseValue`, ...).
 pub(crate) fn is_named(ty: &syn::Type, name: &str) -> bool {
     matches!(ty, syn::Type::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == name))
-}
-
-/// The names of the types progenitor generated in its `types` module.
-pub(crate) fn type_names(file: &mut syn::File) -> Vec<String> {
-    module_items(file, "types")
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    syn::Item::Struct(s) => Some(s.ident.to_string()),
-                    syn::Item::Enum(e) => Some(e.ident.to_string()),
-                    syn::Item::Type(t) => Some(t.ident.to_string()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default()
 }
 
 /// The field's name on the wire: its `#[serde(rename = "...")]`, else its identifier.

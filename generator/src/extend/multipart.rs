@@ -55,7 +55,8 @@ pub enum PartKind {
 }
 
 /// Adds multipart support to progenitor's output for `operations`
-/// (from [`multipart_operations`]).
+/// (from [`multipart_operations`]), outside the `types` module; see also
+/// [`remove_unused_form_types`].
 pub fn apply(operations: &[MultipartOperation], file: &mut syn::File) -> Result<()> {
     if operations.is_empty() {
         return Ok(());
@@ -65,7 +66,6 @@ pub fn apply(operations: &[MultipartOperation], file: &mut syn::File) -> Result<
     for operation in operations {
         extend_builder(builder_mod, operation)?;
     }
-    remove_unused_form_types(operations, file);
     file.items.push(syn::parse_quote!(#FILE_PART));
     Ok(())
 }
@@ -200,7 +200,7 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
 }
 
 /// Removes the types (and their typify builders) of form components nothing else uses.
-fn remove_unused_form_types(operations: &[MultipartOperation], file: &mut syn::File) {
+pub(crate) fn remove_unused_form_types(operations: &[MultipartOperation], file: &mut syn::File) {
     let unused: Vec<&str> = operations
         .iter()
         .filter_map(|o| o.unused_form_type.as_deref())

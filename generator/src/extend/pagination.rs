@@ -23,7 +23,7 @@ use heck::ToSnakeCase;
 use openapiv3::{OpenAPI, ReferenceOr, Schema, SchemaKind, Type};
 use quote::{format_ident, quote};
 
-use super::{builder_impls, internal, is_named, module_items, self_type_name, type_arguments};
+use super::{TypeFacts, Wanted, builder_impls, internal, is_named, module_items, self_type_name, type_arguments};
 use crate::error::{Error, Result, Stage};
 use crate::overlay::Overlay;
 use crate::pointer;
@@ -256,11 +256,12 @@ fn property<'a>(api: &'a OpenAPI, schema: &'a Schema, path: &[String]) -> Option
 
 /// Adds `into_stream()` to each hinted operation's builder. Needs the runtime (its `paging`
 /// and error type); a client without it gets a warning per hint instead.
-pub fn apply(
+pub(crate) fn apply(
     hints: &[Hint],
     file: &mut syn::File,
     runtime: Option<&syn::Path>,
     warnings: &mut Vec<Warning>,
+    types: &TypeFacts,
 ) -> Result<()> {
     let Some(runtime) = runtime else {
         for hint in hints {
@@ -274,18 +275,8 @@ pub fn apply(
         }
         return Ok(());
     };
-    let type_names = super::type_names(file);
-    let types: Vec<syn::ItemStruct> = module_items(file, "types")
-        .map(|items| {
-            items
-                .iter()
-                .filter_map(|item| match item {
-                    syn::Item::Struct(s) => Some(s.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
-        .unwrap_or_default();
+    let type_names = &types.names;
+    let structs: Vec<&syn::ItemStruct> = types.structs.iter().collect();
     let mut added = Vec::new();
     for implementation in builder_impls(file) {
         let Some(builder) = self_type_name(implementation) else {
@@ -314,7 +305,7 @@ pub fn apply(
         };
         let (response, error) = result_types(&send.sig.output)
             .ok_or_else(|| internal(&format!("`send` of `{builder}` has an unexpected return type")))?;
-        let response_struct = struct_named(&types, &response).ok_or_else(|| {
+        let response_struct = struct_named(&structs, &response).ok_or_else(|| {
             internal(&format!(
                 "the response type of `{}` is not a generated struct",
                 hint.operation_id
@@ -346,7 +337,7 @@ pub fn apply(
                 let setter = format_ident!("{}", super::multipart::field_ident(&page.to_snake_case()));
                 let total = match total_pages {
                     Some(path) => {
-                        let walk = walk(&types, response_struct, path).ok_or_else(|| {
+                        let walk = walk(&structs, response_struct, path).ok_or_else(|| {
                             internal(&format!(
                                 "`{}` not found in `{}`",
                                 path.join("."),
@@ -443,11 +434,71 @@ fn result_types(output: &syn::ReturnType) -> Option<(syn::Type, syn::Type)> {
     Some((response, error))
 }
 
+/// The response types of the hinted operations: the structs of `types` that [`apply`]
+/// reads.
+pub(crate) fn wanted(hints: &[Hint], file: &mut syn::File) -> Wanted {
+    let mut wanted = Wanted::new();
+    for implementation in builder_impls(file) {
+        let Some(send) = implementation.items.iter().find_map(|item| match item {
+            syn::ImplItem::Fn(f) if f.sig.ident == "send" => Some(f),
+            _ => None,
+        }) else {
+            continue;
+        };
+        let Some(hint) = super::runtime::operation_id(send).and_then(|id| {
+            hints
+                .iter()
+                .find(|h| h.operation_id.to_snake_case() == id.value().to_snake_case())
+        }) else {
+            continue;
+        };
+        if let Some((syn::Type::Path(response), _)) = result_types(&send.sig.output)
+            && let Some(last) = response.path.segments.last()
+        {
+            let path = match &hint.style {
+                Style::Page {
+                    total_pages: Some(path),
+                    ..
+                } => path.clone(),
+                _ => Vec::new(),
+            };
+            wanted.insert((last.ident.to_string(), path));
+        }
+    }
+    wanted
+}
+
 /// The generated struct a type such as `types::ServersListResponse` names.
-fn struct_named<'a>(types: &'a [syn::ItemStruct], ty: &syn::Type) -> Option<&'a syn::ItemStruct> {
+fn struct_named<'a>(types: &[&'a syn::ItemStruct], ty: &syn::Type) -> Option<&'a syn::ItemStruct> {
     let syn::Type::Path(path) = ty else { return None };
     let last = path.path.segments.last()?;
-    types.iter().find(|s| s.ident == last.ident)
+    types.iter().find(|s| s.ident == last.ident).copied()
+}
+
+/// The structs that `path` (wire names, as in a `totalPages` hint) passes through after
+/// `start`: what [`walk`] reads besides `start` itself.
+pub(crate) fn structs_on_path<'a>(
+    types: &[&'a syn::ItemStruct],
+    start: &'a syn::ItemStruct,
+    path: &[String],
+) -> Vec<&'a syn::ItemStruct> {
+    let mut passed = Vec::new();
+    let mut current = start;
+    for segment in path.iter().take(path.len().saturating_sub(1)) {
+        let Some((_, mut ty)) = field(current, segment) else {
+            break;
+        };
+        if is_named(&ty, "Option") {
+            let Some(inner) = type_arguments(&ty).into_iter().next() else {
+                break;
+            };
+            ty = inner;
+        }
+        let Some(next) = struct_named(types, &ty) else { break };
+        passed.push(next);
+        current = next;
+    }
+    passed
 }
 
 /// The field of `item` whose wire name is `wire`, with its type.
@@ -474,7 +525,7 @@ fn element_type(ty: &syn::Type) -> Option<syn::Type> {
 
 /// Statements that move `value` (a reference) along `path`, leaving the closure with `None`
 /// where an optional field is absent.
-fn walk(types: &[syn::ItemStruct], start: &syn::ItemStruct, path: &[String]) -> Option<proc_macro2::TokenStream> {
+fn walk(types: &[&syn::ItemStruct], start: &syn::ItemStruct, path: &[String]) -> Option<proc_macro2::TokenStream> {
     let mut current = start;
     let mut steps = proc_macro2::TokenStream::new();
     for (i, segment) in path.iter().enumerate() {

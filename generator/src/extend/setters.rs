@@ -15,6 +15,12 @@ use syn::visit_mut::VisitMut;
 
 /// Rewrites the setters of the operation builders and the messages of every builder.
 pub fn apply(file: &mut syn::File) {
+    apply_to_operations(file);
+    apply_to_bodies(file);
+}
+
+/// The operations' builders (outside the `types` module).
+pub(crate) fn apply_to_operations(file: &mut syn::File) {
     for implementation in super::builder_impls(file) {
         for item in &mut implementation.items {
             if let syn::ImplItem::Fn(function) = item {
@@ -25,7 +31,11 @@ pub fn apply(file: &mut syn::File) {
             }
         }
     }
-    // typify's body builders start from `Default`, which holds the messages.
+}
+
+/// typify's body builders in the `types` module, which start from `Default`, where the
+/// messages are.
+pub(crate) fn apply_to_bodies(file: &mut syn::File) {
     let body_builders = super::module_items(file, "types").and_then(|types| {
         types.iter_mut().find_map(|item| match item {
             syn::Item::Mod(m) if m.ident == "builder" => m.content.as_mut().map(|(_, items)| items),

@@ -79,11 +79,15 @@ pub fn bodies(api: &OpenAPI) -> BTreeMap<String, Body> {
 
 /// Rewrites the `send` of each operation in `bodies` (after [`super::runtime`] made it the
 /// retrying wrapper) and adds the `Accept` header to its request.
-pub fn apply(bodies: &BTreeMap<String, Body>, file: &mut syn::File, runtime: &syn::Path) -> Result<()> {
+pub fn apply(
+    bodies: &BTreeMap<String, Body>,
+    file: &mut syn::File,
+    runtime: &syn::Path,
+    type_names: &std::collections::BTreeSet<String>,
+) -> Result<()> {
     if bodies.is_empty() {
         return Ok(());
     }
-    let type_names = super::type_names(file);
     let mut done = 0;
     for implementation in builder_impls(file) {
         let Some(id) = implementation.items.iter().find_map(|item| match item {
