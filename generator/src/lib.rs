@@ -8,6 +8,10 @@
 //!       ─ extend ─▶ syntax tree ─ render (prettyplease) ─▶ source ─ write ─▶ files
 //! ```
 //!
+//! [`generate_with`] runs generate, extend and render on two threads, one for progenitor's
+//! `types` module and one for the rest (see `split`); [`extend::extend`] and
+//! [`render::render`] are the same stages on one thread, with the same output.
+//!
 //! Every stage either hands on its result or returns an [`Error`] naming the document, the
 //! JSON pointer of the offending node and the reason. Nothing is written until the source
 //! is complete, and [`write`] replaces files atomically.

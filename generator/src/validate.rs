@@ -145,7 +145,13 @@ pub fn validate(name: &str, spec: &Value) -> Result<openapiv3::OpenAPI> {
         }
     }
 
-    let api = serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec).map_err(|e| {
+    // Read without tracking the path first: tracking costs a large document tens of
+    // milliseconds, and only a document that does not read needs it, for its error.
+    let api = match <openapiv3::OpenAPI as serde::Deserialize>::deserialize(spec) {
+        Ok(api) => Ok(api),
+        Err(_) => serde_path_to_error::deserialize::<_, openapiv3::OpenAPI>(spec),
+    }
+    .map_err(|e| {
         // openapiv3 reads `paths` and schemas through untagged enums, which lose the path:
         // the error then names only an ancestor. The deepest schema below it that does not
         // read on its own is the node to name.
