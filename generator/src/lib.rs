@@ -128,13 +128,13 @@ pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Setting
     adapt::prepare_tree(&mut value, &mut warnings);
     let mut api = validate::validate(name, &value)?;
     adapt::adapt(name, &mut api, &mut warnings)?;
-    let body = split::generate_extend_render(
+    let inputs = extend::Inputs {
         name,
-        &api,
+        api: &api,
         settings,
-        overlay_actions.as_ref().map(|o| (o, &value)),
-        &mut warnings,
-    )?;
+        overlay: overlay_actions.as_ref().map(|o| (o, &value)),
+    };
+    let body = split::generate_extend_render(&inputs, &mut warnings)?;
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),

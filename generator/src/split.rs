@@ -18,21 +18,19 @@ use std::sync::mpsc;
 use proc_macro2::{Delimiter, Group, TokenStream, TokenTree};
 
 use crate::error::{Error, Result, Stage};
-use crate::extend::{self, Part, Settings, Types};
+use crate::extend::{self, Inputs, Part, Settings, Types};
 use crate::generate;
 
 /// The types' thread's stack: as deep as the main thread's, for deeply nested schemas
 /// (a spawned thread gets 2 MiB by default).
 const STACK: usize = 8 << 20;
 
-/// Generates, extends and formats `api`'s client: the formatted source without its header.
-pub(crate) fn generate_extend_render(
-    name: &str,
-    api: &openapiv3::OpenAPI,
-    settings: &Settings,
-    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
-    warnings: &mut Vec<crate::Warning>,
-) -> Result<String> {
+/// Generates, extends and formats `inputs.api`'s client: the formatted source without its
+/// header.
+pub(crate) fn generate_extend_render(inputs: &Inputs<'_>, warnings: &mut Vec<crate::Warning>) -> Result<String> {
+    let Inputs {
+        name, api, settings, ..
+    } = *inputs;
     let (wanted_in, wanted_out) = mpsc::channel();
     let (facts_in, facts_out) = mpsc::channel();
     std::thread::scope(|scope| {
@@ -50,18 +48,18 @@ pub(crate) fn generate_extend_render(
             });
         let tokens = generate::generate(name, api, settings)?;
         let Ok(types_thread) = types_thread else {
-            return one_thread(name, api, tokens, settings, overlay, warnings);
+            return one_thread(inputs, tokens, warnings);
         };
         let rest = match part_of(tokens, Part::Rest) {
             Ok(rest) => rest,
             // The types' thread found no module either and has stopped.
-            Err(whole) => return one_thread(name, api, whole, settings, overlay, warnings),
+            Err(whole) => return one_thread(inputs, whole, warnings),
         };
         let mut types = Types::Elsewhere {
             wanted: wanted_in,
             facts: facts_out,
         };
-        let rest = rest_part(name, api, rest, settings, overlay, warnings, &mut types);
+        let rest = rest_part(inputs, rest, warnings, &mut types);
         // Closes the channels: a types' thread still waiting learns that the rest failed.
         drop(types);
         let types = types_thread
@@ -79,16 +77,11 @@ pub(crate) fn generate_extend_render(
 }
 
 /// The whole file on the current thread.
-fn one_thread(
-    name: &str,
-    api: &openapiv3::OpenAPI,
-    tokens: TokenStream,
-    settings: &Settings,
-    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
-    warnings: &mut Vec<crate::Warning>,
-) -> Result<String> {
-    let file = generate::catch_quietly(|| extend::extend(name, api, tokens, settings, overlay, warnings))
-        .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
+fn one_thread(inputs: &Inputs<'_>, tokens: TokenStream, warnings: &mut Vec<crate::Warning>) -> Result<String> {
+    let name = inputs.name;
+    let file =
+        generate::catch_quietly(|| extend::extend(name, inputs.api, tokens, inputs.settings, inputs.overlay, warnings))
+            .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
     generate::catch_quietly(|| prettyplease::unparse(&file))
         .map_err(|why| internal(Stage::Render, name, "formatting the generated code", &why))
 }
@@ -96,17 +89,15 @@ fn one_thread(
 /// Everything but the `types` module, formatted as the text before the module and the
 /// text after it.
 fn rest_part(
-    name: &str,
-    api: &openapiv3::OpenAPI,
+    inputs: &Inputs<'_>,
     tokens: TokenStream,
-    settings: &Settings,
-    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
     warnings: &mut Vec<crate::Warning>,
     types: &mut Types,
 ) -> Result<(String, String)> {
+    let name = inputs.name;
     let mut file = generate::catch_quietly(|| -> Result<syn::File> {
         let mut file = extend::parse(tokens)?;
-        extend::extend_part(name, api, &mut file, settings, overlay, warnings, types)?;
+        extend::extend_part(inputs, &mut file, warnings, types)?;
         Ok(file)
     })
     .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
@@ -125,7 +116,8 @@ fn rest_part(
 }
 
 /// The `types` module, extended and formatted; `None` where progenitor fails (which the
-/// rest's thread reports) or makes no `types` module.
+/// rest's thread reports) or makes no `types` module. No overlay: only the rest's hints
+/// read it.
 fn types_part(name: &str, api: &openapiv3::OpenAPI, settings: &Settings, types: &mut Types) -> Result<Option<String>> {
     let Ok(tokens) = generate::progenitor_only(api, settings) else {
         return Ok(None);
@@ -133,9 +125,15 @@ fn types_part(name: &str, api: &openapiv3::OpenAPI, settings: &Settings, types: 
     let Ok(tokens) = part_of(tokens, Part::Types) else {
         return Ok(None);
     };
+    let inputs = Inputs {
+        name,
+        api,
+        settings,
+        overlay: None,
+    };
     let file = generate::catch_quietly(|| -> Result<syn::File> {
         let mut file = extend::parse(tokens)?;
-        extend::extend_part(name, api, &mut file, settings, None, &mut Vec::new(), types)?;
+        extend::extend_part(&inputs, &mut file, &mut Vec::new(), types)?;
         Ok(file)
     })
     .map_err(|why| internal(Stage::Generate, name, "extending progenitor's output", &why))??;
@@ -197,4 +195,70 @@ pub(crate) fn internal(stage: Stage, name: &str, doing: &str, why: &str) -> Erro
         "",
         format!("internal error: panicked while {doing}: {why}. Please report this with the spec that caused it."),
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens() -> TokenStream {
+        quote::quote! {
+            pub use progenitor_client::ResponseValue;
+            /// Types used as operation parameters and responses.
+            #[allow(clippy::all)]
+            pub mod types {
+                pub struct Server { pub name: String }
+            }
+            pub struct Client { baseurl: String }
+            pub mod builder { pub struct ListServers; }
+        }
+    }
+
+    #[test]
+    fn the_types_part_is_the_module_with_its_attributes() {
+        let types = part_of(tokens(), Part::Types)
+            .map_err(|_| "no types module")
+            .unwrap_or_default();
+        let file: syn::File = syn::parse2(types).unwrap_or_else(|e| panic!("{e}"));
+        assert_eq!(file.items.len(), 1);
+        let syn::Item::Mod(module) = &file.items[0] else {
+            panic!("not a module")
+        };
+        assert_eq!(module.ident, "types");
+        assert_eq!(module.attrs.len(), 2, "the doc comment and the allow come with it");
+        assert_eq!(module.content.as_ref().map(|(_, items)| items.len()), Some(1));
+    }
+
+    #[test]
+    fn the_rest_keeps_every_other_item_in_order_with_the_module_emptied_in_place() {
+        let rest = part_of(tokens(), Part::Rest)
+            .map_err(|_| "no types module")
+            .unwrap_or_default();
+        let file: syn::File = syn::parse2(rest).unwrap_or_else(|e| panic!("{e}"));
+        let names: Vec<String> = file
+            .items
+            .iter()
+            .map(|item| match item {
+                syn::Item::Use(_) => "use".to_owned(),
+                syn::Item::Mod(m) => format!(
+                    "mod {} ({} items)",
+                    m.ident,
+                    m.content.as_ref().map_or(0, |(_, i)| i.len())
+                ),
+                syn::Item::Struct(s) => format!("struct {}", s.ident),
+                _ => "other".to_owned(),
+            })
+            .collect();
+        assert_eq!(
+            names,
+            ["use", "mod types (0 items)", "struct Client", "mod builder (1 items)"]
+        );
+    }
+
+    #[test]
+    fn output_without_a_types_module_comes_back_whole() {
+        let tokens = quote::quote! { pub struct Client; pub mod builder {} };
+        let back = part_of(tokens.clone(), Part::Rest).err().map(|t| t.to_string());
+        assert_eq!(back, Some(tokens.to_string()));
+    }
 }

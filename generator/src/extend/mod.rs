@@ -103,16 +103,24 @@ pub fn extend(
     warnings: &mut Vec<crate::Warning>,
 ) -> Result<syn::File> {
     let mut file = parse(tokens)?;
-    extend_part(
+    let inputs = Inputs {
         name,
         api,
-        &mut file,
         settings,
         overlay,
-        warnings,
-        &mut Types::Here(None),
-    )?;
+    };
+    extend_part(&inputs, &mut file, warnings, &mut Types::Here(None))?;
     Ok(file)
+}
+
+/// What every run of the extensions reads: the document (by its name, for errors), how to
+/// extend it, and the overlay that was applied, to point errors in hints at its actions.
+#[derive(Clone, Copy)]
+pub(crate) struct Inputs<'a> {
+    pub(crate) name: &'a str,
+    pub(crate) api: &'a openapiv3::OpenAPI,
+    pub(crate) settings: &'a Settings,
+    pub(crate) overlay: Option<(&'a crate::overlay::Overlay, &'a serde_json::Value)>,
 }
 
 /// Parses progenitor's tokens (or a part of them).
@@ -295,14 +303,14 @@ impl Types {
 /// start reading the finished `types` module (all but its docs, which change no name or
 /// field).
 pub(crate) fn extend_part(
-    name: &str,
-    api: &openapiv3::OpenAPI,
+    inputs: &Inputs<'_>,
     file: &mut syn::File,
-    settings: &Settings,
-    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
     warnings: &mut Vec<crate::Warning>,
     types: &mut Types,
 ) -> Result<()> {
+    let Inputs {
+        name, api, settings, ..
+    } = *inputs;
     let part = types.part();
     crate::generate::fix_up(name, api, file, part)?;
     let multipart = multipart::multipart_operations(name, api)?;
@@ -315,7 +323,7 @@ pub(crate) fn extend_part(
     }
     let names = match part {
         Part::Types => types.serve(file)?,
-        _ => extend_rest(name, api, file, settings, overlay, warnings, types, &multipart)?,
+        _ => extend_rest(inputs, file, warnings, types, &multipart)?,
     };
     // Last, so that it documents the items every other extension added.
     item_docs::apply(api, &multipart, file, settings.runtime.is_some(), part, names);
@@ -324,17 +332,19 @@ pub(crate) fn extend_part(
 
 /// The extensions outside the `types` module, up to their docs. Returns the names of the
 /// generated types, for the docs to link.
-#[allow(clippy::too_many_arguments)]
 fn extend_rest(
-    name: &str,
-    api: &openapiv3::OpenAPI,
+    inputs: &Inputs<'_>,
     file: &mut syn::File,
-    settings: &Settings,
-    overlay: Option<(&crate::overlay::Overlay, &serde_json::Value)>,
     warnings: &mut Vec<crate::Warning>,
     types: &mut Types,
     multipart: &[multipart::MultipartOperation],
 ) -> Result<BTreeSet<String>> {
+    let Inputs {
+        name,
+        api,
+        settings,
+        overlay,
+    } = *inputs;
     let servers = servers::Groups::read(name, api)?;
     let hints = pagination::hints(name, api, overlay)?;
     let runtime_path: Option<syn::Path> = match &settings.runtime {
