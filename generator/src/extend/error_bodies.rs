@@ -10,15 +10,16 @@ use std::collections::BTreeSet;
 
 use quote::{ToTokens, format_ident};
 
-use super::{TypeFacts, Wanted, builder_impls, type_arguments, wire_name};
+use super::{TypeFacts, builder_impls, type_arguments, wire_name};
 
 /// Wire names tried, in order, for the field holding the human-readable message.
 const MESSAGE_FIELDS: &[&str] = &["error", "message", "detail", "title"];
 
-/// Adds `impl RUNTIME::ErrorBody for types::X` for each distinct error body type.
-pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path, types: &TypeFacts) {
+/// Adds `impl RUNTIME::ErrorBody for types::X` for each error body type in `bodies` (from
+/// [`bodies`]).
+pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path, bodies: &BTreeSet<String>, types: &TypeFacts) {
     let mut impls = Vec::new();
-    for (name, _) in wanted(file) {
+    for name in bodies {
         let field = types
             .structs
             .iter()
@@ -40,8 +41,10 @@ pub(crate) fn apply(file: &mut syn::File, runtime: &syn::Path, types: &TypeFacts
     file.items.extend(impls);
 }
 
-/// The error body types of the operations: the structs of `types` that [`apply`] reads.
-pub(crate) fn wanted(file: &mut syn::File) -> Wanted {
+/// The error body types of the operations' `send`s: the structs of `types` that [`apply`]
+/// reads. Read from progenitor's `send`s, before the runtime wraps them, so that the
+/// `types` module's side can hand the structs over early.
+pub(crate) fn bodies(file: &mut syn::File) -> BTreeSet<String> {
     let mut bodies = BTreeSet::new();
     for implementation in builder_impls(file) {
         for item in &implementation.items {
@@ -50,7 +53,7 @@ pub(crate) fn wanted(file: &mut syn::File) -> Wanted {
                 continue;
             }
             if let Some(name) = error_type_name(&function.sig.output) {
-                bodies.insert((name, Vec::new()));
+                bodies.insert(name);
             }
         }
     }

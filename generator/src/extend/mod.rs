@@ -355,9 +355,11 @@ fn extend_rest(
     };
     // Named now, from progenitor's `send`s, so that the types' side can hand the structs
     // over as soon as it is done.
+    let mut error_bodies = BTreeSet::new();
     let mut wanted = Wanted::new();
     if runtime_path.is_some() {
-        wanted.extend(error_bodies::wanted(file));
+        error_bodies = error_bodies::bodies(file);
+        wanted.extend(error_bodies.iter().map(|name| (name.clone(), Vec::new())));
         wanted.extend(pagination::wanted(&hints, file));
     }
     types.want(wanted);
@@ -381,7 +383,7 @@ fn extend_rest(
         servers::apply(&servers, file, true, warnings)?;
         runtime::apply(file, runtime, settings.profile.as_deref(), &servers)?;
         facts = types.facts(file)?;
-        error_bodies::apply(file, path, &facts);
+        error_bodies::apply(file, path, &error_bodies, &facts);
         pagination::apply(&hints, file, Some(path), warnings, &facts)?;
         streamed::apply(&streamed::bodies(api), file, path, &facts.names)?;
     } else {

@@ -297,10 +297,7 @@ pub(crate) fn apply(
         }) else {
             continue;
         };
-        let Some(hint) = hints
-            .iter()
-            .find(|h| h.operation_id.to_snake_case() == id.value().to_snake_case())
-        else {
+        let Some(hint) = hint_for(hints, &id) else {
             continue;
         };
         let (response, error) = result_types(&send.sig.output)
@@ -445,11 +442,7 @@ pub(crate) fn wanted(hints: &[Hint], file: &mut syn::File) -> Wanted {
         }) else {
             continue;
         };
-        let Some(hint) = super::runtime::operation_id(send).and_then(|id| {
-            hints
-                .iter()
-                .find(|h| h.operation_id.to_snake_case() == id.value().to_snake_case())
-        }) else {
+        let Some(hint) = super::runtime::operation_id(send).and_then(|id| hint_for(hints, &id)) else {
             continue;
         };
         if let Some((syn::Type::Path(response), _)) = result_types(&send.sig.output)
@@ -466,6 +459,12 @@ pub(crate) fn wanted(hints: &[Hint], file: &mut syn::File) -> Wanted {
         }
     }
     wanted
+}
+
+/// The hint of the operation whose `send` names `operation_id`.
+fn hint_for<'a>(hints: &'a [Hint], operation_id: &syn::LitStr) -> Option<&'a Hint> {
+    let id = operation_id.value().to_snake_case();
+    hints.iter().find(|h| h.operation_id.to_snake_case() == id)
 }
 
 /// The generated struct a type such as `types::ServersListResponse` names.
