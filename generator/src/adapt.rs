@@ -37,10 +37,17 @@ pub fn adapt(name: &str, api: &mut OpenAPI, warnings: &mut Vec<Warning>) -> Resu
         .map_or(0, serde_json::Map::len);
     let mut hoisted: Vec<(String, ReferenceOr<Schema>)> = Vec::new();
     let mut method_names: BTreeMap<String, (String, String)> = BTreeMap::new();
+    let mut errors = Vec::new();
     for (path, item) in api.paths.paths.iter_mut() {
         let ReferenceOr::Item(item) = item else { continue };
         let item_at = pointer::join("/paths", path);
-        let shared = resolve_parameters(name, &components, &item.parameters, &format!("{item_at}/parameters"))?;
+        let shared = match resolve_parameters(name, &components, &item.parameters, &format!("{item_at}/parameters")) {
+            Ok(shared) => shared,
+            Err(error) => {
+                errors.push(error);
+                continue;
+            }
+        };
         let mut renamed = false;
         let operations = crate::validate::operation_slots(item);
         for (method, operation) in operations {
@@ -50,7 +57,7 @@ pub fn adapt(name: &str, api: &mut OpenAPI, warnings: &mut Vec<Warning>) -> Resu
             // progenitor names the method, and the builder struct, after the snake_cased id.
             let method_name = id.to_snake_case();
             if let Some((first_id, first_at)) = method_names.get(&method_name) {
-                return Err(Error::at(
+                errors.push(Error::at(
                     Stage::Validate,
                     name,
                     format!("{at}/operationId"),
@@ -58,6 +65,7 @@ pub fn adapt(name: &str, api: &mut OpenAPI, warnings: &mut Vec<Warning>) -> Resu
                         "operationId `{id}` and `{first_id}` (at {first_at}) both become the method `{method_name}`"
                     ),
                 ));
+                continue;
             }
             method_names.insert(method_name, (id.clone(), at.clone()));
             let mut context = Context {
@@ -68,15 +76,25 @@ pub fn adapt(name: &str, api: &mut OpenAPI, warnings: &mut Vec<Warning>) -> Resu
                 next_placeholder: &mut next_placeholder,
                 hoisted: &mut hoisted,
             };
-            renamed |= context.parameters(operation, &shared, &at, &id)?;
-            context.request_body(operation, &at)?;
-            context.responses(operation, &id, &at)?;
+            // Every operation is adapted, and every failure reported at once, so that the
+            // degradation ladder gives them all up in one step (see `crate::degrade`).
+            let adapted = context
+                .parameters(operation, &shared, &at, &id)
+                .and_then(|r| context.request_body(operation, &at).map(|()| r))
+                .and_then(|r| context.responses(operation, &id, &at).map(|()| r));
+            match adapted {
+                Ok(r) => renamed |= r,
+                Err(error) => errors.push(error),
+            }
         }
         // Each operation now lists every parameter it takes; progenitor would merge the path
         // item's back by wire name, and a renamed one would then appear twice.
         if renamed {
             item.parameters.clear();
         }
+    }
+    if let Some(error) = Error::merge(errors) {
+        return Err(error);
     }
     if !hoisted.is_empty() {
         let schemas = &mut api.components.get_or_insert_with(Default::default).schemas;
@@ -964,6 +982,56 @@ pub fn prepare_tree(spec: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
     drop_shared_titles(spec);
     title_inline_types_named_like_components(spec);
     rename_colliding_properties(spec);
+    nullable_at_references(spec);
+}
+
+/// A component schema that may be `null` and is a composition (`oneOf`, `anyOf`, an
+/// `allOf` of several parts) becomes non-nullable, and every reference to it nullable
+/// (`{allOf: [{$ref}], nullable: true}`): typify would otherwise emit a newtype
+/// `N(Option<N>)` beside the composition's own type `N`, two items of one name. The client
+/// reads and sends the same values: a field of that type is an `Option`.
+fn nullable_at_references(spec: &mut serde_json::Value) {
+    use serde_json::Value;
+    let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") else {
+        return;
+    };
+    let mut moved = std::collections::BTreeSet::new();
+    for (name, schema) in schemas.iter_mut() {
+        let Value::Object(map) = schema else { continue };
+        let composite = map.contains_key("oneOf")
+            || map.contains_key("anyOf")
+            || map
+                .get("allOf")
+                .and_then(Value::as_array)
+                .is_some_and(|parts| parts.len() > 1);
+        if composite && map.get("nullable") == Some(&Value::Bool(true)) {
+            map.remove("nullable");
+            moved.insert(format!("#/components/schemas/{}", pointer::escape(name)));
+        }
+    }
+    if moved.is_empty() {
+        return;
+    }
+    // Found first, changed after: the visitor walks into what it would insert.
+    let mut sites = Vec::new();
+    for_each_schema(spec, &mut |map, at, _| {
+        if let Some(Value::String(reference)) = map.get("$ref")
+            && moved.contains(reference)
+        {
+            sites.push(at.to_owned());
+        }
+    });
+    for at in sites {
+        if let Some(Value::Object(map)) = spec.pointer_mut(&at)
+            && let Some(reference) = map.remove("$ref")
+        {
+            map.insert(
+                "allOf".to_owned(),
+                Value::Array(vec![serde_json::json!({ "$ref": reference })]),
+            );
+            map.insert("nullable".to_owned(), Value::Bool(true));
+        }
+    }
 }
 
 /// `get` + `/users/{id}/repos` → `get_users_id_repos`; `_2`, `_3`, ... when taken.
@@ -1079,11 +1147,11 @@ fn inline_part_references(spec: &mut serde_json::Value) {
 }
 
 /// What [`for_each_schema`] calls: the schema, its pointer, whether it is a component's root.
-type SchemaVisitor<'a> = dyn FnMut(&mut serde_json::Map<String, serde_json::Value>, &str, bool) + 'a;
+pub(crate) type SchemaVisitor<'a> = dyn FnMut(&mut serde_json::Map<String, serde_json::Value>, &str, bool) + 'a;
 
 /// Visits every schema object under `paths` and `components` (through the keywords that hold
 /// subschemas), with its pointer and whether it is a component's root.
-fn for_each_schema(spec: &mut serde_json::Value, visit: &mut SchemaVisitor<'_>) {
+pub(crate) fn for_each_schema(spec: &mut serde_json::Value, visit: &mut SchemaVisitor<'_>) {
     use crate::normalize::{SUBSCHEMA, SUBSCHEMA_LIST, SUBSCHEMA_MAP};
     use serde_json::Value;
     fn schema(value: &mut Value, at: &mut String, root: bool, visit: &mut SchemaVisitor<'_>) {

@@ -78,6 +78,11 @@ pub struct Error {
     pub stage: Stage,
     pub location: Option<Location>,
     pub reason: String,
+    /// Further nodes found failing the same run, each with its reason: a search for what
+    /// progenitor fails on finds them all at once, so the degradation ladder
+    /// (`crate::degrade`) can give each up in one step. Boxed: errors travel in every
+    /// `Result` of the pipeline, and most have none.
+    pub also: Box<Vec<(Location, String)>>,
 }
 
 impl Error {
@@ -86,7 +91,23 @@ impl Error {
             stage,
             location,
             reason: reason.into(),
+            also: Box::default(),
         }
+    }
+
+    /// One error for several independent failures of one pass (each operation's, say): the
+    /// first, with the others as [`Error::also`], so that the degradation ladder gives up
+    /// every failing node in one step rather than one run of the pipeline each.
+    pub fn merge(errors: Vec<Error>) -> Option<Error> {
+        let mut errors = errors.into_iter();
+        let mut first = errors.next()?;
+        for error in errors {
+            if let Some(location) = error.location {
+                first.also.push((location, error.reason));
+            }
+            first.also.extend(*error.also);
+        }
+        Some(first)
     }
 
     pub fn at(stage: Stage, document: &str, pointer: impl Into<String>, reason: impl Into<String>) -> Self {

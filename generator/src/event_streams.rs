@@ -73,13 +73,15 @@ pub fn prepare(name: &str, spec: &mut Value, warnings: &mut Vec<Warning>) -> Res
                 };
                 let schema_at = format!("{at}/{key}");
                 let target = resolve(spec, &schema);
+                // The schema of the stream rather than of one event: each event's data is
+                // read as any JSON value.
                 if target.and_then(|t| t.get("type")).and_then(Value::as_str) == Some("array") {
-                    return Err(Error::at(
-                        Stage::Normalize,
-                        name,
-                        schema_at,
-                        "an event's data must be one object or scalar, not an array; describe one event, not the stream",
-                    ));
+                    warnings.push(Warning {
+                        pointer: schema_at,
+                        message: "an event's data must be one object or scalar, not an array (it describes the stream, not one event); each event's data is read as any JSON value".to_owned(),
+                    });
+                    edits.push((at, Some(serde_json::json!({}))));
+                    continue;
                 }
                 let schema = if target.is_some_and(is_plain_text) {
                     serde_json::json!({"type": "string"})

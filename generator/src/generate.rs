@@ -369,9 +369,10 @@ fn run_progenitor(
     }
 }
 
-/// Finds the operation progenitor fails on: the shortest prefix of the operations (in the
-/// order progenitor visits them) that still fails ends with it. Only failing runs pay for
-/// the search, a logarithmic number of extra runs.
+/// Finds every operation progenitor fails on, or, when it fails with no operation at all,
+/// every component schema: the first becomes the error's location, the others its
+/// [`Error::also`], so that the degradation ladder gives them all up in one step. Only
+/// failing runs pay for the search (see [`culprits`]).
 fn blame(name: &str, api: &openapiv3::OpenAPI, settings: &progenitor::GenerationSettings, failure: Failure) -> Error {
     let operations: Vec<(String, String)> = api
         .paths
@@ -380,27 +381,103 @@ fn blame(name: &str, api: &openapiv3::OpenAPI, settings: &progenitor::Generation
         .filter_map(|(path, item)| item.as_item().map(|item| (path, item)))
         .flat_map(|(path, item)| item.iter().map(move |(method, _)| (path.clone(), method.to_owned())))
         .collect();
-    let fails = |count: usize| run_progenitor(&first_operations(api, &operations[..count]), settings).err();
-    let (at, what, failure) = match fails(0) {
-        Some(alone) => match blame_schema(api, settings) {
-            Some((schema, failure)) => (
-                pointer::join("/components/schemas", &schema),
-                format!("the schema `{schema}`"),
-                failure,
-            ),
-            None => (
-                "/components/schemas".to_owned(),
-                "the component schemas".to_owned(),
-                alone,
-            ),
-        },
+    let found: Vec<(String, String, Failure)> = match run_progenitor(&first_operations(api, &[]), settings).err() {
+        Some(alone) => {
+            let schemas = blame_schemas(api, settings);
+            if schemas.is_empty() {
+                vec![(
+                    "/components/schemas".to_owned(),
+                    "the component schemas".to_owned(),
+                    alone,
+                )]
+            } else {
+                schemas
+                    .into_iter()
+                    .map(|(schema, failure)| {
+                        (
+                            pointer::join("/components/schemas", &schema),
+                            format!("the schema `{schema}`"),
+                            failure,
+                        )
+                    })
+                    .collect()
+            }
+        }
         None => {
-            // fails(0) is false and fails(len) true: keep that invariant while halving.
-            let (mut good, mut bad) = (0, operations.len());
+            let mut fails = |ops: &[(String, String)]| run_progenitor(&first_operations(api, ops), settings).err();
+            culprits(&operations, failure, &mut fails)
+                .into_iter()
+                .map(|((path, method), failure)| {
+                    let id = api
+                        .paths
+                        .paths
+                        .get(&path)
+                        .and_then(|item| item.as_item())
+                        .and_then(|item| item.iter().find(|(m, _)| *m == method))
+                        .and_then(|(_, op)| op.operation_id.clone())
+                        .unwrap_or_default();
+                    (
+                        pointer::join(&pointer::join("/paths", &path), &method),
+                        format!("operation `{id}`"),
+                        failure,
+                    )
+                })
+                .collect()
+        }
+    };
+    let reason = |what: &str, failure: Failure| match failure {
+        Failure::Refused(why) => format!("progenitor cannot generate {what}: {why}"),
+        Failure::Panicked(why) => format!(
+            "internal error: progenitor panicked while generating {what}: {why}. Please report this with the spec that caused it."
+        ),
+    };
+    let mut found = found.into_iter();
+    let Some((at, what, failure)) = found.next() else {
+        return Error::at(
+            Stage::Generate,
+            name,
+            "",
+            "progenitor failed, and on no part of the document alone",
+        );
+    };
+    let mut error = Error::at(Stage::Generate, name, at, reason(&what, failure));
+    error.also = Box::new(
+        found
+            .map(|(at, what, failure)| (crate::Location::new(name, at), reason(&what, failure)))
+            .collect(),
+    );
+    error
+}
+
+/// The items whose presence makes `fails` fail, found by halving: a half that fails on its
+/// own holds a culprit, and is halved again. Independent culprits (the usual case: one bad
+/// schema or operation does not need another to fail) are all found, in about
+/// `2 k log(n / k)` runs for `k` of `n`; when neither half fails alone (two items fail only
+/// together), the shortest failing prefix names the one that completes the failure.
+fn culprits<T: Clone>(
+    items: &[T],
+    failure: Failure,
+    fails: &mut dyn FnMut(&[T]) -> Option<Failure>,
+) -> Vec<(T, Failure)> {
+    let mut found = Vec::new();
+    let mut pending = vec![(items.to_vec(), failure)];
+    while let Some((items, failure)) = pending.pop() {
+        if let [only] = items.as_slice() {
+            found.push((only.clone(), failure));
+            continue;
+        }
+        if items.is_empty() {
+            continue;
+        }
+        let (left, right) = items.split_at(items.len() / 2);
+        let (in_left, in_right) = (fails(left), fails(right));
+        if in_left.is_none() && in_right.is_none() {
+            // fails(empty) is false and fails(items) true: keep that invariant while halving.
+            let (mut good, mut bad) = (0, items.len());
             let mut last = failure;
             while bad - good > 1 {
                 let middle = good + (bad - good) / 2;
-                match fails(middle) {
+                match fails(&items[..middle]) {
                     Some(f) => {
                         bad = middle;
                         last = f;
@@ -408,76 +485,54 @@ fn blame(name: &str, api: &openapiv3::OpenAPI, settings: &progenitor::Generation
                     None => good = middle,
                 }
             }
-            match operations.get(bad.saturating_sub(1)) {
-                Some((path, method)) => {
-                    let id = api
-                        .paths
-                        .paths
-                        .get(path)
-                        .and_then(|item| item.as_item())
-                        .and_then(|item| item.iter().find(|(m, _)| m == method))
-                        .and_then(|(_, op)| op.operation_id.clone())
-                        .unwrap_or_default();
-                    (
-                        pointer::join(&pointer::join("/paths", path), method),
-                        format!("operation `{id}`"),
-                        last,
-                    )
-                }
-                None => (String::new(), "the document".to_owned(), last),
-            }
+            found.push((items[bad - 1].clone(), last));
+            continue;
         }
-    };
-    let reason = match failure {
-        Failure::Refused(why) => format!("progenitor cannot generate {what}: {why}"),
-        Failure::Panicked(why) => format!(
-            "internal error: progenitor panicked while generating {what}: {why}. Please report this with the spec that caused it."
-        ),
-    };
-    Error::at(Stage::Generate, name, at, reason)
+        // Right first onto the stack, so culprits come out in document order.
+        if let Some(f) = in_right {
+            pending.push((right.to_vec(), f));
+        }
+        if let Some(f) = in_left {
+            pending.push((left.to_vec(), f));
+        }
+    }
+    found
 }
 
-/// Finds the component schema typify fails on, as [`blame`] finds operations: with no
-/// operations, the shortest prefix of the schemas that still fails ends with it. The
-/// schemas past the prefix stay, as "any value", so that references to them resolve.
-fn blame_schema(api: &openapiv3::OpenAPI, settings: &progenitor::GenerationSettings) -> Option<(String, Failure)> {
+/// Finds the component schemas typify fails on, as [`blame`] finds operations: with no
+/// operations, a set of schemas kept as written (the others standing in as "any value", so
+/// that references to them resolve) fails when it holds one.
+fn blame_schemas(api: &openapiv3::OpenAPI, settings: &progenitor::GenerationSettings) -> Vec<(String, Failure)> {
     let mut bare = first_operations(api, &[]);
-    let names: Vec<String> = bare.components.as_ref()?.schemas.keys().cloned().collect();
-    let original = bare.components.as_ref()?.schemas.clone();
-    let mut fails = |count: usize| {
+    let Some(components) = bare.components.as_ref() else {
+        return Vec::new();
+    };
+    let names: Vec<String> = components.schemas.keys().cloned().collect();
+    let original = components.schemas.clone();
+    let any = openapiv3::ReferenceOr::Item(openapiv3::Schema {
+        schema_data: Default::default(),
+        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
+    });
+    let mut fails = |kept: &[String]| {
         if let Some(components) = bare.components.as_mut() {
-            for (i, name) in names.iter().enumerate() {
-                let schema = if i < count {
-                    original.get(name).cloned()
+            for name in &names {
+                let schema = if kept.contains(name) {
+                    original.get(name).cloned().unwrap_or_else(|| any.clone())
                 } else {
-                    Some(openapiv3::ReferenceOr::Item(openapiv3::Schema {
-                        schema_data: Default::default(),
-                        schema_kind: openapiv3::SchemaKind::Any(Default::default()),
-                    }))
+                    any.clone()
                 };
-                if let Some(schema) = schema {
-                    components.schemas.insert(name.clone(), schema);
-                }
+                components.schemas.insert(name.clone(), schema);
             }
         }
         run_progenitor(&bare, settings).err()
     };
-    if fails(0).is_some() {
-        return None;
+    if fails(&[]).is_some() {
+        return Vec::new();
     }
-    let (mut good, mut bad) = (0, names.len());
-    let mut last = fails(bad)?;
-    while bad - good > 1 {
-        let middle = good + (bad - good) / 2;
-        match fails(middle) {
-            Some(f) => {
-                bad = middle;
-                last = f;
-            }
-            None => good = middle,
-        }
-    }
-    Some((names.get(bad.checked_sub(1)?)?.clone(), last))
+    let Some(failure) = fails(&names) else {
+        return Vec::new();
+    };
+    culprits(&names, failure, &mut fails)
 }
 
 /// `api` with only the given operations (and every component).

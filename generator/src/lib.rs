@@ -17,10 +17,12 @@
 //! is complete, and [`write`] replaces files atomically.
 
 pub mod adapt;
+pub mod degrade;
 pub mod error;
 pub mod event_streams;
 pub mod extend;
 pub mod generate;
+pub mod lenient;
 pub mod load;
 pub mod normalize;
 pub mod overlay;
@@ -68,6 +70,8 @@ impl Source {
 pub struct Generated {
     pub code: String,
     pub warnings: Vec<Warning>,
+    /// How many operations came out typed, degraded, or left out (see [`degrade`]).
+    pub report: degrade::Report,
 }
 
 /// The document after loading, overlaying and normalizing: what progenitor will read, and
@@ -119,26 +123,147 @@ pub fn generate(spec: &Source, overlay: Option<&Source>) -> Result<Generated> {
 }
 
 /// Runs the whole pipeline and returns the client's source.
+///
+/// Only a document that is not OpenAPI 3.x (or does not parse) is refused, and an overlay
+/// that does not apply. Any other failure names a node, and the [`degrade`] ladder gives up
+/// the smallest unit around it (a default, a schema, an operation) with a warning; the
+/// stages then run again on the degraded document, until it generates.
 pub fn generate_with(spec: &Source, overlay: Option<&Source>, settings: &Settings) -> Result<Generated> {
+    run(spec, overlay, settings, split::Threads::Two)
+}
+
+/// [`generate_with`] with generate, extend and render on the calling thread: the same
+/// output, for the test that compares both ways.
+#[doc(hidden)]
+pub fn generate_on_one_thread(spec: &Source, overlay: Option<&Source>, settings: &Settings) -> Result<Generated> {
+    run(spec, overlay, settings, split::Threads::One)
+}
+
+fn run(spec: &Source, overlay: Option<&Source>, settings: &Settings, threads: split::Threads) -> Result<Generated> {
     let prepared = prepare(spec, overlay)?;
-    let name = prepared.spec.name.as_str();
-    let mut warnings = prepared.warnings;
-    let mut value = prepared.value;
-    let overlay_actions = prepared.overlay_actions;
-    adapt::prepare_tree(&mut value, &mut warnings);
-    let mut api = validate::validate(name, &value)?;
-    adapt::adapt(name, &mut api, &mut warnings)?;
-    let inputs = extend::Inputs {
-        name,
-        api: &api,
-        settings,
-        overlay: overlay_actions.as_ref().map(|o| (o, &value)),
-    };
-    let body = split::generate_extend_render(&inputs, &mut warnings)?;
+    let name = prepared.spec.name.clone();
     let provenance = render::Provenance {
         name: prepared.spec.name.clone(),
         sha256: prepared.spec.sha256.clone(),
     };
-    let code = render::header(&provenance, prepared.overlay.as_ref()) + &body;
-    Ok(Generated { code, warnings })
+    let header = render::header(&provenance, prepared.overlay.as_ref());
+    let overlay_actions = prepared.overlay_actions;
+    let mut ledger = degrade::Ledger::default();
+    // The first attempt takes the prepared tree as it is, so a document that generates
+    // pays for no copy. A failed attempt has changed its tree: the next ones start from a
+    // fresh one with every step taken so far.
+    let mut first = Some((prepared.value, prepared.warnings));
+    let mut base: Option<(serde_json::Value, Vec<Warning>)> = None;
+    loop {
+        let (mut value, mut warnings) = match (first.take(), &base) {
+            (Some(first), _) => first,
+            (None, Some((value, warnings))) => (value.clone(), warnings.clone()),
+            (None, None) => return Err(extend::internal("no document to generate")),
+        };
+        let failure = match stages(
+            &name,
+            &mut value,
+            &mut warnings,
+            settings,
+            overlay_actions.as_ref(),
+            threads,
+        ) {
+            Ok((body, lenient)) => {
+                let counted = match &base {
+                    // The operations as the document has them, before any was left out.
+                    Some(_) => prepare(spec, overlay)?.value,
+                    None => value,
+                };
+                let mut report = ledger.report(&counted, &lenient.changed);
+                report.count_warnings(&ledger, lenient.warnings, warnings.len());
+                warnings.extend(ledger.warnings().iter().cloned());
+                return Ok(Generated {
+                    code: header + &body,
+                    warnings,
+                    report,
+                });
+            }
+            Err(error) => error,
+        };
+        let (mut tree, tree_warnings) = match base.take() {
+            Some(base) => base,
+            None => {
+                let again = prepare(spec, overlay)?;
+                (again.value, again.warnings)
+            }
+        };
+        if let Some(overlaid) = overlay_actions
+            .as_ref()
+            .and_then(|o| set_by_overlay(o, &tree, &failure))
+        {
+            return Err(overlaid);
+        }
+        if ledger.len() > MAX_STEPS || !ledger.degrade(&name, &mut tree, &failure) {
+            return Err(failure);
+        }
+        base = Some((tree, tree_warnings));
+    }
+}
+
+/// The failure as the overlay's own, when an overlay action set the extension it names (a
+/// hint such as `x-server-group`): the overlay is the user's to fix, so nothing of the
+/// document gives way, and the error points at the action.
+fn set_by_overlay(overlay: &overlay::Overlay, tree: &serde_json::Value, failure: &Error) -> Option<Error> {
+    let at = &failure.location.as_ref()?.pointer;
+    let segments: Vec<&str> = at.split('/').collect();
+    let x = segments.iter().position(|s| s.starts_with("x-"))?;
+    let parent = segments[..x].join("/");
+    let key = pointer::unescape(segments[x]);
+    let action = overlay.origin_of(tree, &parent, &key)?;
+    let rest = segments[x..].join("/");
+    Some(Error::at(
+        Stage::Overlay,
+        &overlay.name,
+        format!("{action}/update/{rest}"),
+        failure.reason.clone(),
+    ))
+}
+
+/// How many rungs the ladder may take for one document: far more than any real document
+/// needs, so that a rung that fails to make progress ends in the error rather than a loop.
+const MAX_STEPS: usize = 100_000;
+
+/// What lenient reading did on the attempt that generated.
+struct Lenient {
+    /// The nodes whose types it changed.
+    changed: Vec<String>,
+    /// How many warnings it gave.
+    warnings: usize,
+}
+
+/// prepare_tree, lenient reading, validate, adapt, then generate, extend and render: the
+/// formatted source without its header, and what lenient reading did.
+fn stages(
+    name: &str,
+    value: &mut serde_json::Value,
+    warnings: &mut Vec<Warning>,
+    settings: &Settings,
+    overlay: Option<&overlay::Overlay>,
+    threads: split::Threads,
+) -> Result<(String, Lenient)> {
+    adapt::prepare_tree(value, warnings);
+    let before = warnings.len();
+    let changed = lenient::read(value, warnings);
+    let lenient = Lenient {
+        changed,
+        warnings: warnings.len() - before,
+    };
+    let mut api = validate::validate(name, value)?;
+    adapt::adapt(name, &mut api, warnings)?;
+    let inputs = extend::Inputs {
+        name,
+        api: &api,
+        settings,
+        overlay: overlay.map(|o| (o, &*value)),
+    };
+    let body = match threads {
+        split::Threads::Two => split::generate_extend_render(&inputs, warnings)?,
+        split::Threads::One => split::on_one_thread(&inputs, warnings)?,
+    };
+    Ok((body, lenient))
 }

@@ -76,6 +76,22 @@ pub(crate) fn generate_extend_render(inputs: &Inputs<'_>, warnings: &mut Vec<cra
     })
 }
 
+/// Where generate, extend and render run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Threads {
+    /// The `types` module on a thread of its own ([`generate_extend_render`]).
+    Two,
+    /// Everything on the calling thread ([`on_one_thread`]).
+    One,
+}
+
+/// Generates, extends and formats `inputs.api`'s client on the calling thread: what
+/// [`generate_extend_render`] gives, byte for byte.
+pub(crate) fn on_one_thread(inputs: &Inputs<'_>, warnings: &mut Vec<crate::Warning>) -> Result<String> {
+    let tokens = generate::generate(inputs.name, inputs.api, inputs.settings)?;
+    one_thread(inputs, tokens, warnings)
+}
+
 /// The whole file on the current thread.
 fn one_thread(inputs: &Inputs<'_>, tokens: TokenStream, warnings: &mut Vec<crate::Warning>) -> Result<String> {
     let name = inputs.name;

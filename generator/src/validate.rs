@@ -324,7 +324,7 @@ fn is_object(api: &openapiv3::OpenAPI, schema: &openapiv3::ReferenceOr<openapiv3
     false
 }
 
-/// `{name}` placeholders of a path template, in order.
+/// `{name}` placeholders of a path template, once each.
 fn template_parameters(path: &str) -> std::result::Result<BTreeSet<String>, String> {
     let mut names = BTreeSet::new();
     let mut rest = path;
@@ -336,9 +336,8 @@ fn template_parameters(path: &str) -> std::result::Result<BTreeSet<String>, Stri
         if name.is_empty() || name.contains('{') {
             return Err(format!("malformed parameter in the path `{path}`"));
         }
-        if !names.insert(name.to_owned()) {
-            return Err(format!("the path `{path}` names `{{{name}}}` twice"));
-        }
+        // A name used twice (`/accounts/{id}/.../accounts/{id}`) takes the same value twice.
+        names.insert(name.to_owned());
         rest = &rest[open + close + 1..];
     }
     Ok(names)

@@ -313,16 +313,16 @@ fn with_part(part: &str, encoding: &str) -> String {
 }
 
 #[test]
-fn an_array_part_is_refused_unless_declared_json() {
+fn an_array_part_is_sent_as_repeated_parts_unless_declared_json() {
     let part = "                extras:\n                  type: array\n                  items: {type: object, properties: {label: {type: string}}}\n";
-    let error = generator::generate(&Source::new("gaps.yaml", with_part(part, "")), None)
-        .expect_err("an array part is refused");
+    let file = generate(&with_part(part, ""), &Settings::default());
+    let builder = module(&file.items, "builder");
     assert_eq!(
-        error.to_string(),
-        "gaps.yaml#/paths/~1gadgets~1{gadgetId}~1photos/post/requestBody/content/multipart~1form-data/schema/properties/extras: \
-         multipart part `extras` is an array, which would be sent as repeated parts (not supported); \
-         declare `encoding.extras.contentType: application/json` to send it as one JSON part"
+        flat(&field(builder, "UploadGadgetPhotos", "extras").ty),
+        "Result<Option<::std::vec::Vec<::serde_json::Value>>,String>"
     );
+    let send = quote::ToTokens::to_token_stream(method(builder, "UploadGadgetPhotos", "send")).to_string();
+    assert!(send.contains("for value in extras"), "{send}");
 
     let declared = with_part(
         part,
@@ -337,7 +337,7 @@ fn an_array_part_is_refused_unless_declared_json() {
 }
 
 #[test]
-fn a_refused_part_in_a_component_is_named_where_it_is_written() {
+fn an_array_of_files_in_a_component_form_is_one_file_part_per_item() {
     let spec = FIXTURE
         .replace(
             "            schema:\n              type: object\n              required: [front]\n",
@@ -347,12 +347,11 @@ fn a_refused_part_in_a_component_is_named_where_it_is_written() {
             "components:\n  schemas:\n",
             "components:\n  schemas:\n    PhotoForm:\n      type: object\n      properties:\n        shots: {type: array, items: {type: string, format: binary}}\n",
         );
-    let error = generator::generate(&Source::new("gaps.yaml", spec), None).expect_err("refused");
-    assert!(
-        error.to_string().starts_with(
-            "gaps.yaml#/components/schemas/PhotoForm/properties/shots: multipart part `shots` is an array"
-        ),
-        "{error}"
+    let file = generate(&spec, &Settings::default());
+    let builder = module(&file.items, "builder");
+    assert_eq!(
+        flat(&field(builder, "UploadGadgetPhotos", "shots").ty),
+        "Result<Option<::std::vec::Vec<super::multipart::FilePart>>,String>"
     );
 }
 

@@ -77,7 +77,7 @@ fn an_unknown_style_and_a_bad_group_name_are_refused() {
     let error = generate("  - target: $.servers[0]\n    update: {x-server-group: Main API}\n").expect_err("bad name");
     assert_eq!(
         error.to_string(),
-        "api.yaml#/servers/0/x-server-group: `x-server-group` must be a snake_case name such as `connect`, not \"Main API\""
+        "names.overlay.yaml#/actions/0/update/x-server-group: `x-server-group` must be a snake_case name such as `connect`, not \"Main API\""
     );
 }
 

@@ -12,24 +12,10 @@ fn workspace() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
-/// The stages one after the other on the current thread.
+/// The stages one after the other on the current thread (the degradation ladder, if the
+/// document needs it, around them as around the two-thread stages).
 fn one_thread(spec: &Source, overlay: Option<&Source>, settings: &Settings) -> generator::Result<generator::Generated> {
-    let prepared = generator::prepare(spec, overlay)?;
-    let name = prepared.spec.name.as_str();
-    let mut warnings = prepared.warnings;
-    let mut value = prepared.value;
-    generator::adapt::prepare_tree(&mut value, &mut warnings);
-    let mut api = generator::validate::validate(name, &value)?;
-    generator::adapt::adapt(name, &mut api, &mut warnings)?;
-    let tokens = generator::generate::generate(name, &api, settings)?;
-    let overlay_actions = prepared.overlay_actions.as_ref().map(|o| (o, &value));
-    let file = generator::extend::extend(name, &api, tokens, settings, overlay_actions, &mut warnings)?;
-    let provenance = generator::render::Provenance {
-        name: prepared.spec.name.clone(),
-        sha256: prepared.spec.sha256.clone(),
-    };
-    let code = generator::render::render(&file, &provenance, prepared.overlay.as_ref())?;
-    Ok(generator::Generated { code, warnings })
+    generator::generate_on_one_thread(spec, overlay, settings)
 }
 
 fn read(path: &Path) -> Source {

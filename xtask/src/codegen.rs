@@ -239,6 +239,7 @@ struct Output {
 fn generate(options: &Options) -> generator::Result<Output> {
     let mut files = Vec::new();
     let mut warnings: Vec<(String, generator::Warning)> = Vec::new();
+    let mut reports: Vec<(String, generator::degrade::Report)> = Vec::new();
     match &options.crate_spec {
         None => {
             // Every target is generated before anything is written: one bad spec leaves all
@@ -253,6 +254,7 @@ fn generate(options: &Options) -> generator::Result<Output> {
                 };
                 let generated = generator::generate_with(&spec, Some(&overlay), &settings)?;
                 warnings.extend(generated.warnings.into_iter().map(|w| (target.spec.to_owned(), w)));
+                reports.push((target.spec.to_owned(), generated.report));
                 files.push((options.root.join(target.output), generated.code));
             }
         }
@@ -270,6 +272,7 @@ fn generate(options: &Options) -> generator::Result<Output> {
                     .map(|(path, contents)| (crate_spec.out.join(path), contents)),
             );
             warnings.extend(generated.warnings.into_iter().map(|w| (name.clone(), w)));
+            reports.push((name.clone(), generated.report));
         }
     }
     for (spec_name, warning) in &warnings {
@@ -278,6 +281,13 @@ fn generate(options: &Options) -> generator::Result<Output> {
     let count = warnings.len();
     if count > 0 {
         say_err!("{count} warning(s)");
+    }
+    // What degraded, so that a user sees it without reading every warning.
+    for (spec_name, report) in &reports {
+        say_err!("{spec_name}: {report}");
+        for operation in &report.left_out {
+            say_err!("  left out: {operation}");
+        }
     }
     if options.deny_warnings && count > 0 {
         let spec_name = warnings.first().map(|(name, _)| name.clone()).unwrap_or_default();

@@ -8,6 +8,7 @@
 //! cargo xtask diff BASE HEAD      what a spec change breaks, on the wire and in the crate
 //! cargo xtask diff --migration-guide [--check]
 //!                                write (or check) docs/MIGRATING-from-seed.md from the diff
+//! cargo xtask corpus DIR|FILE... generate and `cargo check` a crate per document, one row each
 //! cargo xtask bench-build        clean build time of the crate against reqwest by hand
 //! ```
 //!
@@ -58,9 +59,11 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
 mod bench_build;
 mod codegen;
+mod corpus;
 mod diff;
 mod guide;
 mod krate;
+mod plain;
 
 use std::path::PathBuf;
 use std::process::ExitCode;
@@ -98,13 +101,21 @@ commands:
       the moves and removals the diff cannot infer.
       --check           write nothing; exit 1 when the committed guide is stale
 
+  corpus [--out DIR] [--target-dir DIR] [--no-check] DIR|FILE...
+      Generate a crate from each OpenAPI document (a directory's .yaml, .yml and .json
+      files), `cargo check` each with one shared target directory, and print a table: does
+      it compile, operations typed / degraded / left out, warnings by kind, generation time,
+      and plain progenitor's outcome on the document as written. Exit 1 if any document
+      does not give a crate that compiles.
+
   bench-build [--runs N] [--aws-lc] [--offline] [--dir DIR]
       Clean release builds of a minimal program using smithery-registry against the same
       program written with reqwest, serde_json and tokio, alternating, N runs each
       (default 3); prints each time, the medians, their ratio and the dependency counts.
       --aws-lc          also build the crate with the `rustls` (aws-lc-rs) TLS feature
 
-exit codes: 0 success, 1 stale (--check) or a --fail-on hit (diff), 2 bad input or usage;
+exit codes: 0 success, 1 stale (--check), a --fail-on hit (diff) or a corpus document that
+does not compile, 2 bad input or usage;
 on 2 nothing is written
 ";
 
@@ -130,6 +141,10 @@ fn command() -> ExitCode {
         },
         Some("diff") => match diff::Options::parse(&args[1..]) {
             Ok(options) => diff::run(&options),
+            Err(message) => usage_error(&message),
+        },
+        Some("corpus") => match corpus::Options::parse(&args[1..]) {
+            Ok(options) => corpus::run(&options),
             Err(message) => usage_error(&message),
         },
         Some("bench-build") => match bench_build::Options::parse(&args[1..]) {

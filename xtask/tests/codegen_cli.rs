@@ -102,17 +102,25 @@ fn stale_code_fails_the_check_with_a_diff_and_is_then_regenerated() {
 
 #[test]
 fn a_broken_spec_leaves_the_generated_code_untouched_and_names_the_place() {
+    // An operation whose parameter `$ref` points to nothing: the operation is left out with a
+    // warning naming the reference, which `--deny-warnings` makes a refusal.
+    let broken = (
+        "      parameters:\n        - $ref: \"#/components/parameters/QualifiedName\"\n        - $ref: \"#/components/parameters/DeploymentId\"",
+        "      parameters:\n        - $ref: \"#/components/parameters/QualifiedName\"\n        - $ref: \"#/components/parameters/Missing\"",
+    );
+    let warning = "warning: spec/registry.yaml#/paths/~1servers~1{qualifiedName}~1deployments~1{id}/get/parameters/1/$ref: `$ref` `#/components/parameters/Missing` points to nothing; the operation GET /servers/{qualifiedName}/deployments/{id} is left out of the client";
     let cases = [
-        // An operation whose path parameter the template lacks.
         (
-            "      parameters:\n        - $ref: \"#/components/parameters/QualifiedName\"\n        - $ref: \"#/components/parameters/DeploymentId\"",
-            "      parameters:\n        - $ref: \"#/components/parameters/QualifiedName\"\n        - $ref: \"#/components/parameters/Missing\"",
-            "spec/registry.yaml#/paths/~1servers~1{qualifiedName}~1deployments~1{id}/get/parameters/1/$ref: `$ref` `#/components/parameters/Missing` points to nothing",
+            broken.0,
+            broken.1,
+            "spec/registry.yaml: ",
+            &["--deny-warnings"][..],
+            Some(warning),
         ),
         // A YAML syntax error.
-        ("  /health:\n", "  /health: [\n", "spec/registry.yaml:"),
+        ("  /health:\n", "  /health: [\n", "spec/registry.yaml:", &[][..], None),
     ];
-    for (from, to, expected) in cases {
+    for (from, to, expected, args, warning) in cases {
         let dir = scratch();
         let spec = dir.path().join(SPEC);
         let original = std::fs::read_to_string(&spec).expect("read");
@@ -120,10 +128,14 @@ fn a_broken_spec_leaves_the_generated_code_untouched_and_names_the_place() {
         std::fs::write(&spec, original.replacen(from, to, 1)).expect("write");
         let before = std::fs::read(dir.path().join(OUTPUT)).expect("read");
 
-        let run = xtask(dir.path(), &[]);
+        let run = xtask(dir.path(), args);
         assert_eq!(run.status.code(), Some(2));
         let stderr = text(&run.stderr);
-        assert!(stderr.starts_with(&format!("error: {expected}")), "{stderr}");
+        let error = stderr.lines().find(|l| l.starts_with("error: ")).unwrap_or_default();
+        assert!(error.starts_with(&format!("error: {expected}")), "{stderr}");
+        if let Some(warning) = warning {
+            assert!(stderr.lines().any(|l| l == warning), "{stderr}");
+        }
         assert!(stderr.contains("nothing was written"), "{stderr}");
         assert_eq!(std::fs::read(dir.path().join(OUTPUT)).expect("read"), before);
         let leftovers: Vec<_> = std::fs::read_dir(dir.path().join("generated-client/src/seed"))
@@ -132,6 +144,37 @@ fn a_broken_spec_leaves_the_generated_code_untouched_and_names_the_place() {
             .collect();
         assert_eq!(leftovers, ["generated.rs"], "no temporary files may remain");
     }
+}
+
+#[test]
+fn a_broken_operation_is_left_out_and_the_rest_generated() {
+    let dir = scratch();
+    let spec = dir.path().join(SPEC);
+    let original = std::fs::read_to_string(&spec).expect("read");
+    let from = "        - $ref: \"#/components/parameters/DeploymentId\"";
+    assert!(original.contains(from));
+    std::fs::write(
+        &spec,
+        original.replacen(from, "        - $ref: \"#/components/parameters/Missing\"", 1),
+    )
+    .expect("write");
+    let run = xtask(dir.path(), &[]);
+    let stderr = text(&run.stderr);
+    assert_eq!(run.status.code(), Some(0), "{stderr}");
+    assert!(
+        stderr.contains("spec/registry.yaml: 8 operations typed, 0 degraded, 1 left out"),
+        "{stderr}"
+    );
+    assert!(
+        stderr.contains("  left out: GET /servers/{qualifiedName}/deployments/{id}"),
+        "{stderr}"
+    );
+    let code = std::fs::read_to_string(dir.path().join(OUTPUT)).expect("read");
+    assert!(
+        !code.contains("fn get_deployment_status("),
+        "the broken operation is gone"
+    );
+    assert!(code.contains("fn list_deployments("), "the others stay");
 }
 
 #[test]

@@ -633,8 +633,10 @@ fn document_types(api: &OpenAPI, schemas: &SchemaIndex<'_>, file: &mut syn::File
                         let text = variant_doc(variant, &type_name);
                         push_doc(&mut variant.attrs, &text);
                     }
+                    // A struct variant's fields are as public as its enum, and written without
+                    // `pub`; `missing_docs` asks for theirs (not for a tuple variant's).
                     for field in variant.fields.iter_mut() {
-                        if is_pub(&field.vis) && !has_doc(&field.attrs) {
+                        if (is_pub(&field.vis) || field.ident.is_some()) && !has_doc(&field.attrs) {
                             let text = field_doc(api, None, field);
                             push_doc(&mut field.attrs, &text);
                         }

@@ -35,6 +35,8 @@ pub struct FormPart {
     pub name: String,
     pub required: bool,
     pub kind: PartKind,
+    /// An array sent as one part per item, each of `kind`, all under the part's name.
+    pub repeated: bool,
     /// The part's `Content-Type`.
     pub content_type: Option<String>,
     pub description: Option<String>,
@@ -75,107 +77,132 @@ use super::internal;
 /// Finds the multipart operations and reads their form schema.
 pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<MultipartOperation>> {
     let mut out = Vec::new();
+    let mut errors = Vec::new();
     for (path, item) in api.paths.paths.iter() {
         let ReferenceOr::Item(item) = item else { continue };
         for (method, operation) in item.iter() {
-            let Some(ReferenceOr::Item(body)) = &operation.request_body else {
-                continue;
-            };
-            let Some(media) = body.content.get(MULTIPART) else {
-                continue;
-            };
-            let at = format!(
-                "{}/{method}/requestBody/content/{}",
-                pointer::join("/paths", path),
-                pointer::escape(MULTIPART)
-            );
-            let err = |at: &str, reason: &str| Error::at(Stage::Generate, name, at, reason.to_owned());
-            if !METHODS.contains(&method) {
-                continue;
-            }
-            if body.content.len() > 1 {
-                return Err(err(
-                    &at,
-                    "a multipart body offered beside other media types is not supported yet",
-                ));
-            }
-            let schema = media
-                .schema
-                .as_ref()
-                .ok_or_else(|| err(&at, "a multipart body needs a schema"))?;
-            let schema =
-                resolve_schema(api, schema).ok_or_else(|| err(&format!("{at}/schema"), "`$ref` points to nothing"))?;
-            let SchemaKind::Type(Type::Object(object)) = &schema.schema_kind else {
-                return Err(err(
-                    &format!("{at}/schema"),
-                    "a multipart body's schema must be an object whose properties are the parts",
-                ));
-            };
-            // Where the properties are written: under the body, or in the component it names.
-            let properties_at = match media.schema.as_ref() {
-                Some(ReferenceOr::Reference { reference }) if reference.starts_with("#/") => {
-                    format!("{}/properties", &reference[1..])
+            // Every operation is read, and every failure reported at once (see `crate::degrade`).
+            let read = || -> Result<Option<MultipartOperation>> {
+                let Some(ReferenceOr::Item(body)) = &operation.request_body else {
+                    return Ok(None);
+                };
+                let Some(media) = body.content.get(MULTIPART) else {
+                    return Ok(None);
+                };
+                let at = format!(
+                    "{}/{method}/requestBody/content/{}",
+                    pointer::join("/paths", path),
+                    pointer::escape(MULTIPART)
+                );
+                let err = |at: &str, reason: &str| Error::at(Stage::Generate, name, at, reason.to_owned());
+                if !METHODS.contains(&method) {
+                    return Ok(None);
                 }
-                _ => format!("{at}/schema/properties"),
-            };
-            let mut parts = Vec::new();
-            for (part, property) in &object.properties {
-                let part_at = pointer::join(&properties_at, part);
-                let property = match property {
-                    ReferenceOr::Item(boxed) => boxed.as_ref(),
-                    ReferenceOr::Reference { reference } => {
-                        resolve_reference(api, reference).ok_or_else(|| err(&part_at, "`$ref` points to nothing"))?
+                if body.content.len() > 1 {
+                    return Err(err(
+                        &at,
+                        "a multipart body offered beside other media types is not supported yet",
+                    ));
+                }
+                let schema = media
+                    .schema
+                    .as_ref()
+                    .ok_or_else(|| err(&at, "a multipart body needs a schema"))?;
+                let schema = resolve_schema(api, schema)
+                    .ok_or_else(|| err(&format!("{at}/schema"), "`$ref` points to nothing"))?;
+                // Where the properties are written: under the body, or in the component it names.
+                let properties_at = match media.schema.as_ref() {
+                    Some(ReferenceOr::Reference { reference }) if reference.starts_with("#/") => {
+                        format!("{}/properties", &reference[1..])
+                    }
+                    _ => format!("{at}/schema/properties"),
+                };
+                // The parts: an object's properties (with or without `type: object`), or, for
+                // a body that is one value (a file, a list of files), that value as the one
+                // part the encoding names (else `file`).
+                let (members, required): (Vec<(String, &Schema)>, Vec<String>) = match &schema.schema_kind {
+                    SchemaKind::Type(Type::Object(object)) => (
+                        resolve_members(api, &object.properties, &properties_at)
+                            .map_err(|at| err(&at, "`$ref` points to nothing"))?,
+                        object.required.clone(),
+                    ),
+                    SchemaKind::Any(any) if !any.properties.is_empty() => (
+                        resolve_members(api, &any.properties, &properties_at)
+                            .map_err(|at| err(&at, "`$ref` points to nothing"))?,
+                        any.required.clone(),
+                    ),
+                    _ => {
+                        let name = match media.encoding.keys().collect::<Vec<_>>().as_slice() {
+                            [only] => (*only).clone(),
+                            _ => "file".to_owned(),
+                        };
+                        (vec![(name.clone(), schema)], vec![name])
                     }
                 };
-                // OpenAPI allows a list (`image/png, image/jpeg`): a part is sent with one, the first.
-                let encoding_type = media
-                    .encoding
-                    .get(part)
-                    .and_then(|e| e.content_type.as_deref())
-                    .and_then(|list| list.split(',').map(str::trim).find(|t| !t.is_empty()))
-                    .map(str::to_owned);
-                let kind = part_kind(property);
-                if let Some(why) = unsendable(part, property, encoding_type.as_deref()) {
-                    return Err(err(&part_at, &why));
+                let mut parts = Vec::new();
+                for (part, property) in &members {
+                    let (part, property) = (part, *property);
+                    // OpenAPI allows a list (`image/png, image/jpeg`): a part is sent with one, the first.
+                    let encoding_type = media
+                        .encoding
+                        .get(part)
+                        .and_then(|e| e.content_type.as_deref())
+                        .and_then(|list| list.split(',').map(str::trim).find(|t| !t.is_empty()))
+                        .map(str::to_owned);
+                    // An array is sent as one part per item (`file` repeated), unless it is
+                    // declared to travel as one JSON part.
+                    let items = repeated_items(api, property, encoding_type.as_deref());
+                    let repeated = items.is_some();
+                    let property = items.unwrap_or(property);
+                    let kind = part_kind(property);
+                    let content_type = encoding_type.or_else(|| match &kind {
+                        PartKind::Json(_) => Some("application/json".into()),
+                        PartKind::Bytes => property
+                            .schema_data
+                            .extensions
+                            .get("x-content-media-type")
+                            .and_then(|v| v.as_str())
+                            .map(str::to_owned)
+                            .or_else(|| Some("application/octet-stream".into())),
+                        PartKind::Text => None,
+                    });
+                    parts.push(FormPart {
+                        name: part.clone(),
+                        required: required.contains(part),
+                        repeated,
+                        kind,
+                        content_type,
+                        description: property.schema_data.description.clone(),
+                        example: property
+                            .schema_data
+                            .example
+                            .as_ref()
+                            .and_then(|e| e.as_str())
+                            .map(str::to_owned),
+                    });
                 }
-                let content_type = encoding_type.or_else(|| match &kind {
-                    PartKind::Json(_) => Some("application/json".into()),
-                    PartKind::Bytes => property
-                        .schema_data
-                        .extensions
-                        .get("x-content-media-type")
-                        .and_then(|v| v.as_str())
-                        .map(str::to_owned)
-                        .or_else(|| Some("application/octet-stream".into())),
-                    PartKind::Text => None,
-                });
-                parts.push(FormPart {
-                    name: part.clone(),
-                    required: object.required.contains(part),
-                    kind,
-                    content_type,
-                    description: property.schema_data.description.clone(),
-                    example: property
-                        .schema_data
-                        .example
-                        .as_ref()
-                        .and_then(|e| e.as_str())
-                        .map(str::to_owned),
-                });
-            }
-            // Required parts first, so that the setters read in the order a user fills them.
-            parts.sort_by_key(|part| !part.required);
-            let operation_id = operation.operation_id.clone().unwrap_or_default();
-            let form_component = match media.schema.as_ref() {
-                Some(ReferenceOr::Reference { reference }) => reference.strip_prefix("#/components/schemas/"),
-                _ => None,
+                // Required parts first, so that the setters read in the order a user fills them.
+                parts.sort_by_key(|part| !part.required);
+                let operation_id = operation.operation_id.clone().unwrap_or_default();
+                let form_component = match media.schema.as_ref() {
+                    Some(ReferenceOr::Reference { reference }) => reference.strip_prefix("#/components/schemas/"),
+                    _ => None,
+                };
+                Ok(Some(MultipartOperation {
+                    operation_id,
+                    parts,
+                    unused_form_type: form_component.map(str::to_owned),
+                }))
             };
-            out.push(MultipartOperation {
-                operation_id,
-                parts,
-                unused_form_type: form_component.map(str::to_owned),
-            });
+            match read() {
+                Ok(Some(operation)) => out.push(operation),
+                Ok(None) => {}
+                Err(error) => errors.push(error),
+            }
         }
+    }
+    if let Some(error) = Error::merge(errors) {
+        return Err(error);
     }
     // Keep a form component only if something besides the multipart bodies refers to it.
     // Counting `$ref`s in the serialized document is crude but exact, and only runs for
@@ -252,12 +279,19 @@ fn part_kind(schema: &Schema) -> PartKind {
 /// file or one JSON document. An array would be one part per item under the same name,
 /// which the client does not send; an array declared as JSON (`encoding.<part>.contentType`
 /// or `contentMediaType`) is one JSON part and fine.
-fn unsendable(part: &str, schema: &Schema, encoding_type: Option<&str>) -> Option<String> {
-    let is_array = matches!(schema.schema_kind, SchemaKind::Type(Type::Array(_)))
-        || matches!(&schema.schema_kind, SchemaKind::Any(any) if any.items.is_some());
-    if !is_array {
-        return None;
-    }
+/// The item schema of an array part sent as repeated parts; `None` for any other part,
+/// and for an array declared to travel as one JSON part (`encoding.<part>.contentType` or
+/// `contentMediaType` of JSON, or a `contentSchema`).
+fn repeated_items<'a>(
+    api: &'a openapiv3::OpenAPI,
+    schema: &'a Schema,
+    encoding_type: Option<&str>,
+) -> Option<&'a Schema> {
+    let items = match &schema.schema_kind {
+        SchemaKind::Type(Type::Array(array)) => array.items.as_ref(),
+        SchemaKind::Any(any) => any.items.as_ref(),
+        _ => return None,
+    };
     let declared = encoding_type.or_else(|| {
         schema
             .schema_data
@@ -272,10 +306,33 @@ fn unsendable(part: &str, schema: &Schema, encoding_type: Option<&str>) -> Optio
     if json || schema.schema_data.extensions.contains_key("x-content-schema") {
         return None;
     }
-    Some(format!(
-        "multipart part `{part}` is an array, which would be sent as repeated parts (not supported); \
-         declare `encoding.{part}.contentType: application/json` to send it as one JSON part"
-    ))
+    static ANY: std::sync::LazyLock<Schema> = std::sync::LazyLock::new(|| Schema {
+        schema_data: Default::default(),
+        schema_kind: SchemaKind::Any(Default::default()),
+    });
+    Some(match items {
+        Some(ReferenceOr::Item(item)) => item.as_ref(),
+        Some(ReferenceOr::Reference { reference }) => resolve_reference(api, reference).unwrap_or(&ANY),
+        None => &ANY,
+    })
+}
+
+/// The properties of a form, each resolved, in order; `Err` with the pointer of one whose
+/// `$ref` points to nothing.
+fn resolve_members<'a>(
+    api: &'a openapiv3::OpenAPI,
+    properties: impl IntoIterator<Item = (&'a String, &'a ReferenceOr<Box<Schema>>)>,
+    at: &str,
+) -> std::result::Result<Vec<(String, &'a Schema)>, String> {
+    properties
+        .into_iter()
+        .map(|(name, property)| match property {
+            ReferenceOr::Item(boxed) => Ok((name.clone(), boxed.as_ref())),
+            ReferenceOr::Reference { reference } => resolve_reference(api, reference)
+                .map(|schema| (name.clone(), schema))
+                .ok_or_else(|| pointer::join(at, name)),
+        })
+        .collect()
 }
 
 fn resolve_schema<'a>(api: &'a openapiv3::OpenAPI, schema: &'a ReferenceOr<Schema>) -> Option<&'a Schema> {
@@ -313,6 +370,16 @@ pub(crate) fn field_ident(name: &str) -> syn::Ident {
 
 /// The Rust type a part's setter stores.
 fn part_type(part: &FormPart) -> TokenStream {
+    let item = item_type(part);
+    if part.repeated {
+        quote! { ::std::vec::Vec<#item> }
+    } else {
+        item
+    }
+}
+
+/// The Rust type of one of the part's values (each item of a repeated part).
+fn item_type(part: &FormPart) -> TokenStream {
     match &part.kind {
         PartKind::Json(Some(name)) => {
             let ident = format_ident!("{}", name);
@@ -415,6 +482,27 @@ fn setter(part: &FormPart) -> syn::ImplItem {
             " A path is streamed from disk (anew on each attempt) under its own file name; bytes \
              are sent under the part's name, or under the one given to `FilePart::named`.",
         );
+    }
+    if part.repeated {
+        doc.push_str(" Each item of the list is sent as a part of its own, under the same name.");
+        let item = item_type(part);
+        let collected = quote! { value.into_iter().map(::std::convert::Into::into).collect() };
+        let value = if part.required {
+            quote! { Ok(#collected) }
+        } else {
+            quote! { Ok(Some(#collected)) }
+        };
+        return syn::parse_quote! {
+            #[doc = #doc]
+            pub fn #ident<V>(mut self, value: V) -> Self
+            where
+                V: ::std::iter::IntoIterator,
+                V::Item: ::std::convert::Into<#item>,
+            {
+                self.#ident = #value;
+                self
+            }
+        };
     }
     let value = match (&part.kind, part.required) {
         (PartKind::Bytes, true) => quote! { Ok(value.into()) },
@@ -541,7 +629,22 @@ fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Resul
             },
             None => make_part,
         };
-        assembly.push(if part.required {
+        assembly.push(if part.repeated {
+            let values = if part.required {
+                quote! { #ident }
+            } else {
+                quote! { #ident.unwrap_or_default() }
+            };
+            quote! {
+                let form = {
+                    let mut form = form;
+                    for value in #values {
+                        form = form.part(#name, #with_type);
+                    }
+                    form
+                };
+            }
+        } else if part.required {
             quote! { let form = { let value = #ident; form.part(#name, #with_type) }; }
         } else {
             quote! {

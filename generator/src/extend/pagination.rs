@@ -57,120 +57,133 @@ pub struct Hint {
 /// hint, so that errors point at the line to fix.
 pub fn hints(name: &str, api: &OpenAPI, overlay: Option<(&Overlay, &serde_json::Value)>) -> Result<Vec<Hint>> {
     let mut hints = Vec::new();
+    let mut errors = Vec::new();
     for (path, item) in &api.paths.paths {
         let ReferenceOr::Item(item) = item else { continue };
         for (method, operation) in item.iter() {
-            let Some(value) = operation.extensions.get(EXTENSION) else {
-                continue;
-            };
-            let at = pointer::join(&pointer::join("/paths", path), method);
-            let error = |key: &str, reason: String| -> Error {
-                let key = if key.is_empty() {
-                    String::new()
-                } else {
-                    format!("/{key}")
+            // Every hint is read, and every failure reported at once (see `crate::degrade`).
+            let read = || -> Result<Option<Hint>> {
+                let Some(value) = operation.extensions.get(EXTENSION) else {
+                    return Ok(None);
                 };
-                match overlay.and_then(|(o, spec)| o.origin_of(spec, &at, EXTENSION).map(|action| (o, action))) {
-                    Some((overlay, action)) => Error::at(
-                        Stage::Overlay,
-                        &overlay.name,
-                        format!("{action}/update/{EXTENSION}{key}"),
-                        reason,
-                    ),
-                    None => Error::at(Stage::Validate, name, format!("{at}/{EXTENSION}{key}"), reason),
-                }
-            };
-            let id = operation.operation_id.clone().unwrap_or_default();
-            let text = |key: &str| -> Result<Option<String>> {
-                match value.get(key) {
-                    None => Ok(None),
-                    Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
-                    Some(other) => Err(error(key, format!("`{key}` must be a non-empty string, not {other}"))),
-                }
-            };
-            let required = |key: &str| -> Result<String> {
-                text(key)?.ok_or_else(|| error("", format!("`{EXTENSION}` of `{id}` needs `{key}`")))
-            };
-            if !value.is_object() {
-                return Err(error("", format!("`{EXTENSION}` must be an object, not {value}")));
-            }
-            let query = |key: &str, parameter: &str| -> Result<()> {
-                let found = operation.parameters.iter().any(|p| match p {
-                    ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, .. }) => {
-                        parameter_data.name == parameter
-                    }
-                    _ => false,
-                });
-                if found {
-                    Ok(())
-                } else {
-                    Err(error(
-                        key,
-                        format!("`{id}` has no query parameter `{parameter}` to carry the {key}"),
-                    ))
-                }
-            };
-            let response = success_schema(api, operation);
-            let field = |key: &str, path: &[String], want: Want| -> Result<()> {
-                let Some(schema) = response else {
-                    return Err(error(
-                        key,
-                        format!("`{id}` has no JSON success response to page through"),
-                    ));
-                };
-                let found = property(api, schema, path)
-                    .ok_or_else(|| error(key, format!("the response of `{id}` has no field `{}`", path.join("."))))?;
-                if want.accepts(found) {
-                    Ok(())
-                } else {
-                    Err(error(
-                        key,
-                        format!(
-                            "the field `{}` of `{id}`'s response is not {}",
-                            path.join("."),
-                            want.describe()
-                        ),
-                    ))
-                }
-            };
-            let items = required("items")?;
-            field("items", std::slice::from_ref(&items), Want::Array)?;
-            let style = match required("style")?.as_str() {
-                "page" => {
-                    let page = required("page")?;
-                    query("page", &page)?;
-                    let total_pages = match text("totalPages")? {
-                        Some(path) => {
-                            let path: Vec<String> = path.split('.').map(str::to_owned).collect();
-                            field("totalPages", &path, Want::Number)?;
-                            Some(path)
-                        }
-                        None => None,
+                let at = pointer::join(&pointer::join("/paths", path), method);
+                let error = |key: &str, reason: String| -> Error {
+                    let key = if key.is_empty() {
+                        String::new()
+                    } else {
+                        format!("/{key}")
                     };
-                    Style::Page { page, total_pages }
+                    match overlay.and_then(|(o, spec)| o.origin_of(spec, &at, EXTENSION).map(|action| (o, action))) {
+                        Some((overlay, action)) => Error::at(
+                            Stage::Overlay,
+                            &overlay.name,
+                            format!("{action}/update/{EXTENSION}{key}"),
+                            reason,
+                        ),
+                        None => Error::at(Stage::Validate, name, format!("{at}/{EXTENSION}{key}"), reason),
+                    }
+                };
+                let id = operation.operation_id.clone().unwrap_or_default();
+                let text = |key: &str| -> Result<Option<String>> {
+                    match value.get(key) {
+                        None => Ok(None),
+                        Some(serde_json::Value::String(s)) if !s.is_empty() => Ok(Some(s.clone())),
+                        Some(other) => Err(error(key, format!("`{key}` must be a non-empty string, not {other}"))),
+                    }
+                };
+                let required = |key: &str| -> Result<String> {
+                    text(key)?.ok_or_else(|| error("", format!("`{EXTENSION}` of `{id}` needs `{key}`")))
+                };
+                if !value.is_object() {
+                    return Err(error("", format!("`{EXTENSION}` must be an object, not {value}")));
                 }
-                "cursor" => {
-                    let cursor = required("cursor")?;
-                    query("cursor", &cursor)?;
-                    let next_cursor = required("nextCursor")?;
-                    field("nextCursor", std::slice::from_ref(&next_cursor), Want::String)?;
-                    Style::Cursor { cursor, next_cursor }
-                }
-                other => {
-                    return Err(error(
-                        "style",
-                        format!("unknown paging style `{other}`: `page` or `cursor`"),
-                    ));
-                }
+                let query = |key: &str, parameter: &str| -> Result<()> {
+                    let found = operation.parameters.iter().any(|p| match p {
+                        ReferenceOr::Item(openapiv3::Parameter::Query { parameter_data, .. }) => {
+                            parameter_data.name == parameter
+                        }
+                        _ => false,
+                    });
+                    if found {
+                        Ok(())
+                    } else {
+                        Err(error(
+                            key,
+                            format!("`{id}` has no query parameter `{parameter}` to carry the {key}"),
+                        ))
+                    }
+                };
+                let response = success_schema(api, operation);
+                let field = |key: &str, path: &[String], want: Want| -> Result<()> {
+                    let Some(schema) = response else {
+                        return Err(error(
+                            key,
+                            format!("`{id}` has no JSON success response to page through"),
+                        ));
+                    };
+                    let found = property(api, schema, path).ok_or_else(|| {
+                        error(key, format!("the response of `{id}` has no field `{}`", path.join(".")))
+                    })?;
+                    if want.accepts(found) {
+                        Ok(())
+                    } else {
+                        Err(error(
+                            key,
+                            format!(
+                                "the field `{}` of `{id}`'s response is not {}",
+                                path.join("."),
+                                want.describe()
+                            ),
+                        ))
+                    }
+                };
+                let items = required("items")?;
+                field("items", std::slice::from_ref(&items), Want::Array)?;
+                let style = match required("style")?.as_str() {
+                    "page" => {
+                        let page = required("page")?;
+                        query("page", &page)?;
+                        let total_pages = match text("totalPages")? {
+                            Some(path) => {
+                                let path: Vec<String> = path.split('.').map(str::to_owned).collect();
+                                field("totalPages", &path, Want::Number)?;
+                                Some(path)
+                            }
+                            None => None,
+                        };
+                        Style::Page { page, total_pages }
+                    }
+                    "cursor" => {
+                        let cursor = required("cursor")?;
+                        query("cursor", &cursor)?;
+                        let next_cursor = required("nextCursor")?;
+                        field("nextCursor", std::slice::from_ref(&next_cursor), Want::String)?;
+                        Style::Cursor { cursor, next_cursor }
+                    }
+                    other => {
+                        return Err(error(
+                            "style",
+                            format!("unknown paging style `{other}`: `page` or `cursor`"),
+                        ));
+                    }
+                };
+                Ok(Some(Hint {
+                    operation_id: id,
+                    items,
+                    style,
+                }))
             };
-            hints.push(Hint {
-                operation_id: id,
-                items,
-                style,
-            });
+            match read() {
+                Ok(Some(hint)) => hints.push(hint),
+                Ok(None) => {}
+                Err(error) => errors.push(error),
+            }
         }
     }
-    Ok(hints)
+    match Error::merge(errors) {
+        Some(error) => Err(error),
+        None => Ok(hints),
+    }
 }
 
 #[derive(Clone, Copy)]

@@ -55,17 +55,32 @@ impl Groups {
                 url: String::new(),
             }),
         }
+        // Every server that fails is reported at once, so that each can be given up in one
+        // step (see `crate::degrade`).
+        let mut errors = Vec::new();
         for (path, item) in &api.paths.paths {
             let ReferenceOr::Item(item) = item else { continue };
             let item_at = pointer::join("/paths", path);
             let shared = match item.servers.first() {
-                Some(server) => Some(groups.add(name, server, &format!("{item_at}/servers/0"))?),
+                Some(server) => match groups.add(name, server, &format!("{item_at}/servers/0")) {
+                    Ok(index) => Some(index),
+                    Err(e) => {
+                        errors.push(e);
+                        continue;
+                    }
+                },
                 None => None,
             };
             for (method, operation) in item.iter() {
                 let at = pointer::join(&item_at, method);
                 let own = match operation.servers.first() {
-                    Some(server) => Some(groups.add(name, server, &format!("{at}/servers/0"))?),
+                    Some(server) => match groups.add(name, server, &format!("{at}/servers/0")) {
+                        Ok(index) => Some(index),
+                        Err(e) => {
+                            errors.push(e);
+                            continue;
+                        }
+                    },
                     None => None,
                 };
                 if let (Some(index), Some(id)) = (own.or(shared), &operation.operation_id)
@@ -78,14 +93,24 @@ impl Groups {
                 }
             }
         }
-        Ok(groups)
+        match Error::merge(errors) {
+            Some(error) => Err(error),
+            None => Ok(groups),
+        }
     }
 
-    /// The index of `server`'s group, adding the group when it is new.
+    /// The index of `server`'s group, adding the group when it is new. A group named after
+    /// its host that another URL of the host already holds (`https://api.box.com/2.0` beside
+    /// `https://api.box.com`) is named after its path too (`api_box_com_2_0`), else
+    /// numbered (`api_box_com_2`); a name set by `x-server-group` is never changed.
     fn add(&mut self, name: &str, server: &Server, at: &str) -> Result<usize> {
-        let group = group(name, server, at, true)?;
+        let mut group = group(name, server, at, true)?;
+        if let Some(index) = self.groups.iter().position(|g| g.url == group.url) {
+            return Ok(index);
+        }
+        let taken = |groups: &[Group], candidate: &str| groups.iter().any(|g| g.name == candidate);
         if let Some(index) = self.groups.iter().position(|g| g.name == group.name) {
-            if self.groups[index].url != group.url {
+            if server.extensions.contains_key(GROUP_EXTENSION) {
                 return Err(Error::at(
                     Stage::Validate,
                     name,
@@ -96,14 +121,38 @@ impl Groups {
                     ),
                 ));
             }
-            return Ok(index);
-        }
-        if let Some(index) = self.groups.iter().position(|g| g.url == group.url) {
-            return Ok(index);
+            let with_path = format!("{}_{}", group.name, snake(path_of(&group.url)));
+            group.name = if !path_of(&group.url).is_empty() && !taken(&self.groups, &with_path) {
+                with_path
+            } else {
+                (2..)
+                    .map(|n| format!("{}_{n}", group.name))
+                    .find(|candidate| !taken(&self.groups, candidate))
+                    .unwrap_or_default()
+            };
         }
         self.groups.push(group);
         Ok(self.groups.len() - 1)
     }
+}
+
+/// The path of an absolute URL, without its leading `/` (`2.0` for `https://api.box.com/2.0`).
+fn path_of(url: &str) -> &str {
+    let rest = url.split_once("://").map_or(url, |(_, rest)| rest);
+    rest.split_once('/').map_or("", |(_, path)| path.trim_matches('/'))
+}
+
+/// Every run of characters other than ASCII letters and digits as one `_`, lowercased.
+fn snake(text: &str) -> String {
+    let mut out = String::new();
+    for c in text.chars() {
+        if c.is_ascii_alphanumeric() {
+            out.push(c.to_ascii_lowercase());
+        } else if !out.ends_with('_') {
+            out.push('_');
+        }
+    }
+    out.trim_matches('_').to_owned()
 }
 
 /// The group `server` belongs to. Path- and operation-level servers must give an absolute
