@@ -983,6 +983,98 @@ pub fn prepare_tree(spec: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
     title_inline_types_named_like_components(spec);
     rename_colliding_properties(spec);
     nullable_at_references(spec);
+    distinct_component_names(spec, warnings);
+}
+
+/// Component schemas whose names differ only in case or punctuation (`NullTime`,
+/// `nullTime`) would give typify two types of one name: the one already spelled as its type
+/// (else the first) keeps its name, each other one is renamed `nullTime2`, `nullTime3`, ...
+/// (the first whose type name is free), and every reference follows. Names on the wire do
+/// not change: a component's name never travels.
+fn distinct_component_names(spec: &mut serde_json::Value, warnings: &mut Vec<Warning>) {
+    use heck::ToPascalCase;
+    use serde_json::Value;
+    let Some(Value::Object(schemas)) = spec.pointer("/components/schemas") else {
+        return;
+    };
+    let mut by_type: BTreeMap<String, Vec<&String>> = BTreeMap::new();
+    for name in schemas.keys() {
+        by_type.entry(name.to_pascal_case()).or_default().push(name);
+    }
+    if by_type.values().all(|names| names.len() == 1) {
+        return;
+    }
+    let mut taken: std::collections::BTreeSet<String> = by_type.keys().cloned().collect();
+    let mut renames: Vec<(String, String)> = Vec::new();
+    for (type_name, names) in &by_type {
+        if names.len() < 2 {
+            continue;
+        }
+        let keeper = names.iter().position(|n| *n == type_name).unwrap_or(0);
+        for (i, name) in names.iter().enumerate() {
+            if i == keeper {
+                continue;
+            }
+            let renamed = (2..)
+                .map(|n| format!("{name}{n}"))
+                .find(|c| !taken.contains(&c.to_pascal_case()) && !schemas.contains_key(c))
+                .unwrap_or_default();
+            taken.insert(renamed.to_pascal_case());
+            renames.push(((*name).clone(), renamed));
+        }
+    }
+    for (from, to) in &renames {
+        warnings.push(Warning {
+            pointer: pointer::join("/components/schemas", from),
+            message: format!(
+                "the schema `{from}` would give the same Rust type as `{}`; its type is `{}`",
+                from.to_pascal_case(),
+                to.to_pascal_case()
+            ),
+        });
+    }
+    let moves: BTreeMap<String, String> = renames
+        .iter()
+        .map(|(from, to)| {
+            (
+                format!("#/components/schemas/{}", pointer::escape(from)),
+                format!("#/components/schemas/{}", pointer::escape(to)),
+            )
+        })
+        .collect();
+    fn follow(node: &mut Value, moves: &BTreeMap<String, String>) {
+        let moved = |reference: &str| {
+            moves.iter().find_map(|(from, to)| {
+                let rest = reference.strip_prefix(from.as_str())?;
+                (rest.is_empty() || rest.starts_with('/')).then(|| format!("{to}{rest}"))
+            })
+        };
+        match node {
+            Value::Object(map) => {
+                for (key, value) in map.iter_mut() {
+                    match value {
+                        // `$ref`, and a discriminator's `mapping` values.
+                        Value::String(reference) if key == "$ref" || reference.starts_with("#/components/schemas/") => {
+                            if let Some(to) = moved(reference) {
+                                *reference = to;
+                            }
+                        }
+                        other => follow(other, moves),
+                    }
+                }
+            }
+            Value::Array(items) => items.iter_mut().for_each(|item| follow(item, moves)),
+            _ => {}
+        }
+    }
+    follow(spec, &moves);
+    if let Some(Value::Object(schemas)) = spec.pointer_mut("/components/schemas") {
+        for (from, to) in renames {
+            if let Some(schema) = schemas.remove(&from) {
+                schemas.insert(to, schema);
+            }
+        }
+    }
 }
 
 /// A component schema that may be `null` and is a composition (`oneOf`, `anyOf`, an
@@ -1362,18 +1454,25 @@ fn rename_colliding_properties(spec: &mut serde_json::Value) {
         let Some(Value::Object(properties)) = map.get("properties") else {
             return;
         };
+        // typify keeps the members an object's `additionalProperties` allows in a field of
+        // its own, `extra`: a property of that Rust name is renamed as if `extra` came first.
+        let catch_all = !matches!(map.get("additionalProperties"), None | Some(Value::Bool(false)));
+        let reserved = usize::from(catch_all && properties.keys().any(|k| fold(k) == "extra"));
         let mut seen = std::collections::BTreeSet::new();
-        if properties.keys().all(|k| seen.insert(fold(k))) {
+        if reserved == 0 && properties.keys().all(|k| seen.insert(fold(k))) {
             return;
         }
-        let wires: Vec<(String, Option<&str>)> = properties.keys().map(|k| (k.clone(), None)).collect();
+        let wires: Vec<(String, Option<&str>)> = std::iter::repeat_n("extra".to_owned(), reserved)
+            .chain(properties.keys().cloned())
+            .map(|k| (k, None))
+            .collect();
         let mut seen = std::collections::BTreeSet::new();
         if wires.iter().all(|(w, _)| seen.insert(rust_name(w, false))) {
             return;
         }
         let chosen = distinct_names(&wires);
         let mut mapping: BTreeMap<String, String> = BTreeMap::new();
-        for ((wire, _), rust) in wires.iter().zip(chosen) {
+        for ((wire, _), rust) in wires.iter().zip(chosen).skip(reserved) {
             if let Some(rust) = rust {
                 let holder = placeholder(&rust, PLACEHOLDER, index);
                 index += 1;

@@ -427,9 +427,7 @@ fn blame(name: &str, api: &openapiv3::OpenAPI, settings: &progenitor::Generation
     };
     let reason = |what: &str, failure: Failure| match failure {
         Failure::Refused(why) => format!("progenitor cannot generate {what}: {why}"),
-        Failure::Panicked(why) => format!(
-            "internal error: progenitor panicked while generating {what}: {why}. Please report this with the spec that caused it."
-        ),
+        Failure::Panicked(why) => format!("progenitor panicked while generating {what}: {why}"),
     };
     let mut found = found.into_iter();
     let Some((at, what, failure)) = found.next() else {
@@ -648,8 +646,9 @@ mod tests {
         .expect("document");
         let err = generate("s.yaml", &api, &crate::Settings::default()).expect_err("typify panics");
         assert!(
-            err.to_string()
-                .starts_with("s.yaml#/components/schemas/Charlie: internal error: progenitor panicked while generating the schema `Charlie`"),
+            err.to_string().starts_with(
+                "s.yaml#/components/schemas/Charlie: progenitor panicked while generating the schema `Charlie`"
+            ),
             "{err}"
         );
     }

@@ -11,7 +11,9 @@
 //! - a schema `$ref` that points to nothing is any JSON value;
 //! - a path parameter not marked `required` is required (a path segment always is), and one
 //!   the path's template names but the operation does not declare is added as a string;
-//! - an `operationId` used twice (or two that make one Rust method name) gets `_2`, `_3`, ...;
+//! - an `operationId` used twice (or two that make one Rust method name) gets `_2`, `_3`, ...,
+//!   and a tag listed twice on an operation is listed once;
+//! - a header parameter with an object schema is any JSON value, sent as its JSON text;
 //! - an operation without `responses` (3.1 allows it) answers with no typed body, a
 //!   response without its (required) `description` has an empty one, and a document
 //!   without `paths` (one of only webhooks) has no operations.
@@ -38,6 +40,9 @@ pub fn read(spec: &mut Value, warnings: &mut Vec<Warning>) -> Vec<String> {
     let snapshot = Snapshot::of(spec);
     schemas(spec, &snapshot, warnings, &mut changed);
     operations(spec, warnings);
+    let before = warnings.len();
+    text_headers(spec, warnings);
+    changed.extend(warnings[before..].iter().map(|w| w.pointer.clone()));
     describe_responses(spec);
     changed
 }
@@ -328,6 +333,7 @@ fn operations(spec: &mut Value, warnings: &mut Vec<Warning>) {
                 op.insert("responses".to_owned(), json!({}));
             }
             unique_id(op, &op_at, &mut ids, warnings);
+            unique_tags(op);
             mark_required(op.get_mut("parameters"), &format!("{op_at}/parameters"), warnings);
             let own = path_parameters(op.get("parameters"), &components);
             for (_, component) in &own {
@@ -369,6 +375,97 @@ fn operations(spec: &mut Value, warnings: &mut Vec<Warning>) {
             }
         }
     }
+}
+
+/// A tag listed twice on one operation is listed once: progenitor would put the method twice
+/// in the tag's trait.
+fn unique_tags(op: &mut Map<String, Value>) {
+    if let Some(Value::Array(tags)) = op.get_mut("tags") {
+        let mut seen = BTreeSet::new();
+        tags.retain(|tag| seen.insert(tag.to_string()));
+    }
+}
+
+/// A header carries text: a header parameter whose schema is an object (or a composition,
+/// or a reference to either) is any JSON value, sent as its JSON text.
+fn text_headers(spec: &mut Value, warnings: &mut Vec<Warning>) {
+    let schemas = spec.pointer("/components/schemas").cloned().unwrap_or(Value::Null);
+    let structured = |schema: &Value| -> bool {
+        let mut schema = schema;
+        for _ in 0..16 {
+            match schema.get("$ref").and_then(Value::as_str) {
+                Some(reference) => {
+                    let Some(name) = reference.strip_prefix("#/components/schemas/") else {
+                        return false;
+                    };
+                    let Some(target) = schemas.get(pointer::unescape(name)) else {
+                        return false;
+                    };
+                    schema = target;
+                }
+                None => break,
+            }
+        }
+        schema.get("type").and_then(Value::as_str) == Some("object")
+            || schema.get("properties").is_some()
+            || ["oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some())
+    };
+    if let Some(Value::Object(parameters)) = spec.pointer_mut("/components/parameters") {
+        for (name, parameter) in parameters.iter_mut() {
+            let at = pointer::join("/components/parameters", name);
+            text_header(parameter, &at, &structured, warnings);
+        }
+    }
+    if let Some(Value::Object(paths)) = spec.get_mut("paths") {
+        for (path, item) in paths.iter_mut() {
+            let item_at = pointer::join("/paths", path);
+            let Value::Object(item) = item else { continue };
+            let mut lists: Vec<(Option<&mut Value>, String)> = Vec::new();
+            for (key, value) in item.iter_mut() {
+                if key == "parameters" {
+                    lists.push((Some(value), format!("{item_at}/parameters")));
+                } else if METHODS.contains(&key.as_str()) {
+                    let at = format!("{}/parameters", pointer::join(&item_at, key));
+                    lists.push((value.get_mut("parameters"), at));
+                }
+            }
+            for (list, at) in lists {
+                if let Some(Value::Array(list)) = list {
+                    for (i, parameter) in list.iter_mut().enumerate() {
+                        text_header(parameter, &format!("{at}/{i}"), &structured, warnings);
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// [`text_headers`] for one parameter.
+fn text_header(parameter: &mut Value, at: &str, structured: &dyn Fn(&Value) -> bool, warnings: &mut Vec<Warning>) {
+    let Value::Object(parameter) = parameter else { return };
+    if parameter.get("in").and_then(Value::as_str) != Some("header") {
+        return;
+    }
+    let Some(schema) = parameter.get("schema") else { return };
+    if !structured(schema) {
+        return;
+    }
+    let name = parameter
+        .get("name")
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_owned();
+    let mut untyped = Map::new();
+    if let Some(description) = schema.get("description") {
+        untyped.insert("description".to_owned(), description.clone());
+    }
+    parameter.insert("schema".to_owned(), Value::Object(untyped));
+    warnings.push(Warning {
+        pointer: format!("{at}/schema"),
+        message: format!(
+            "header `{name}` has an object schema, and a header carries text: it is any JSON value, sent as its JSON text"
+        ),
+    });
 }
 
 /// Inline path parameters of `list` not marked required become required.
@@ -522,6 +619,20 @@ mod tests {
             Some(&json!({}))
         );
         assert_eq!(warnings.len(), 3, "{warnings:?}");
+    }
+
+    #[test]
+    fn a_repeated_tag_is_listed_once_and_an_object_header_is_any_value() {
+        let (spec, warnings) = read_all(json!({
+            "paths": {"/t": {"get": {"operationId": "listTags", "tags": ["tag", "admin", "admin"], "parameters": [
+                {"name": "X-Filter", "in": "header", "schema": {"$ref": "#/components/schemas/Filter"}}
+            ], "responses": {}}}},
+            "components": {"schemas": {"Filter": {"type": "object", "properties": {"q": {"type": "string"}}}}}
+        }));
+        assert_eq!(spec.pointer("/paths/~1t/get/tags"), Some(&json!(["tag", "admin"])));
+        assert_eq!(spec.pointer("/paths/~1t/get/parameters/0/schema"), Some(&json!({})));
+        assert_eq!(warnings.len(), 1, "{warnings:?}");
+        assert_eq!(warnings[0].pointer, "/paths/~1t/get/parameters/0/schema");
     }
 
     #[test]

@@ -23,6 +23,64 @@ fn workspace() -> PathBuf {
 /// compared with all whitespace removed, so that formatting does not matter.
 const EXPECTED: &[(&str, &[&str], usize)] = &[
     (
+        "component-names-differ-in-case.yaml",
+        &[
+            // `LitTime` is spelled as its type and keeps it; `litTime` is renamed.
+            "pubstructLitTime{",
+            "pubstructLitTime2(",
+            // typify's catch-all keeps `extra`; the property of that name is renamed.
+            "pubextra:::std::collections::HashMap<",
+            "pubextra_2:",
+        ],
+        1,
+    ),
+    (
+        "header-object-parameter.yaml",
+        &[
+            "x_kite_filter:Result<Option<::serde_json::Value>,String>",
+            // `serde_json::Value`'s text is its JSON.
+            "header_map.append(\"X-Kite-Filter\",value.to_string().try_into()?)",
+        ],
+        1,
+    ),
+    (
+        "nullable-composite-component.yaml",
+        &[
+            // One type per component; the references carry the null.
+            "pubenumReading{",
+            "pubhigh:::std::option::Option<Reading>",
+            "pubnote:::std::option::Option<Annotated>",
+            "pubnext:::std::option::Option<::std::boxed::Box<Tide>>",
+        ],
+        0,
+    ),
+    (
+        "multipart-repeated-and-single.yaml",
+        &[
+            "photos:Result<::std::vec::Vec<super::multipart::FilePart>,String>",
+            "forvalueinphotos{form=form.part(\"photos\",",
+            "tags:Result<Option<::std::vec::Vec<::std::string::String>>,String>",
+            "forvalueintags.unwrap_or_default(){form=form.part(\"tags[]\",",
+            // The body that is one file: one part, named as its encoding says.
+            "cover:Result<super::multipart::FilePart,String>",
+            "form.part(\"cover\",",
+            "mime_str(\"image/png\")",
+        ],
+        0,
+    ),
+    (
+        "defaults-and-enums-read-leniently.yaml",
+        &[
+            // Kept: the defaults that conform.
+            "defaults::default_u64::<i64,20>()",
+            "locale:defaults::settings_locale()",
+            // Read as strings.
+            "#[serde(rename=\"true\")]",
+        ],
+        // Four defaults dropped, two enum values read as strings.
+        6,
+    ),
+    (
         "parameter-names-collide.yaml",
         &[
             // `page_size` is already spelled the Rust way and keeps it; `pageSize` is second.
