@@ -1078,7 +1078,7 @@ fn distinct_component_names(spec: &mut serde_json::Value, warnings: &mut Vec<War
 }
 
 /// A component schema that may be `null` and is a composition (`oneOf`, `anyOf`, an
-/// `allOf` of several parts) becomes non-nullable, and every reference to it nullable
+/// `allOf` other than of one reference) becomes non-nullable, and every reference to it nullable
 /// (`{allOf: [{$ref}], nullable: true}`): typify would otherwise emit a newtype
 /// `N(Option<N>)` beside the composition's own type `N`, two items of one name. The client
 /// reads and sends the same values: a field of that type is an `Option`.
@@ -1090,12 +1090,14 @@ fn nullable_at_references(spec: &mut serde_json::Value) {
     let mut moved = std::collections::BTreeSet::new();
     for (name, schema) in schemas.iter_mut() {
         let Value::Object(map) = schema else { continue };
+        // `allOf: [{$ref}]` alone is the one composition typify names apart (`Option<Named>`).
+        let lone_reference = |parts: &Vec<Value>| matches!(parts.as_slice(), [only] if only.as_object().is_some_and(|o| o.len() == 1 && o.contains_key("$ref")));
         let composite = map.contains_key("oneOf")
             || map.contains_key("anyOf")
             || map
                 .get("allOf")
                 .and_then(Value::as_array)
-                .is_some_and(|parts| parts.len() > 1);
+                .is_some_and(|parts| !lone_reference(parts));
         if composite && map.get("nullable") == Some(&Value::Bool(true)) {
             map.remove("nullable");
             moved.insert(format!("#/components/schemas/{}", pointer::escape(name)));

@@ -51,6 +51,7 @@ const EXPECTED: &[(&str, &[&str], usize)] = &[
             "pubhigh:::std::option::Option<Reading>",
             "pubnote:::std::option::Option<Annotated>",
             "pubnext:::std::option::Option<::std::boxed::Box<Tide>>",
+            "pubconfig:::std::option::Option<Config>",
         ],
         0,
     ),
@@ -74,6 +75,8 @@ const EXPECTED: &[(&str, &[&str], usize)] = &[
             // Kept: the defaults that conform.
             "defaults::default_u64::<i64,20>()",
             "locale:defaults::settings_locale()",
+            // A default setting a field that may be null: present, not null.
+            "eq:::std::option::Option::Some(::std::option::Option::Some(false))",
             // Read as strings.
             "#[serde(rename=\"true\")]",
         ],

@@ -92,7 +92,46 @@ pub fn apply(api: &openapiv3::OpenAPI, file: &mut syn::File) -> bool {
     }) {
         rewrite_builders(builder, &changed);
     }
+    // typify's default values of other structs build these ones with `field: Some(v)`,
+    // which now reads `Some(Some(v))` (present, not null).
+    if let Some(defaults) = types.iter_mut().find_map(|item| match item {
+        syn::Item::Mod(m) if m.ident == "defaults" => Some(m),
+        _ => None,
+    }) {
+        WrapDefaults { changed: &changed }.visit_item_mod_mut(defaults);
+    }
     true
+}
+
+/// In typify's `defaults` module: a struct literal of a changed struct gets its changed
+/// fields' `Some(v)` as `Some(Some(v))`.
+struct WrapDefaults<'a> {
+    changed: &'a BTreeMap<String, BTreeSet<String>>,
+}
+
+impl VisitMut for WrapDefaults<'_> {
+    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
+        let name = node
+            .path
+            .segments
+            .last()
+            .map(|s| s.ident.to_string())
+            .unwrap_or_default();
+        if let Some(fields) = self.changed.get(&name) {
+            for field in node.fields.iter_mut() {
+                let syn::Member::Named(ident) = &field.member else {
+                    continue;
+                };
+                let is_some = matches!(&field.expr, syn::Expr::Call(call)
+                    if matches!(&*call.func, syn::Expr::Path(p) if p.path.segments.last().is_some_and(|s| s.ident == "Some")));
+                if fields.contains(&ident.to_string()) && is_some {
+                    let value = &field.expr;
+                    field.expr = syn::parse_quote!(::std::option::Option::Some(#value));
+                }
+            }
+        }
+        syn::visit_mut::visit_expr_struct_mut(self, node);
+    }
 }
 
 fn rewrite_field(field: &mut syn::Field, rename: Option<&str>) {
