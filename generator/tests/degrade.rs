@@ -153,3 +153,48 @@ fn only_a_document_that_is_not_openapi_3_is_refused() {
         "api.yaml#/swagger: Swagger 2.0 documents are not supported: convert the document to OpenAPI 3 first"
     );
 }
+
+/// A parameter given by a `$ref` into the wrong component section (a schema): that
+/// operation alone is left out, naming the reference.
+#[test]
+fn a_reference_to_the_wrong_component_section_degrades_that_operation_only() {
+    let spec = r##"
+openapi: 3.0.3
+info: {title: Jars, version: "1"}
+paths:
+  /jars:
+    get:
+      operationId: listJars
+      parameters:
+        - $ref: "#/components/schemas/Lid"
+      responses:
+        "204": {description: Listed.}
+  /lids:
+    get:
+      operationId: listLids
+      responses:
+        "200":
+          description: The lids.
+          content:
+            application/json:
+              schema: {type: array, items: {$ref: "#/components/schemas/Lid"}}
+components:
+  schemas:
+    Lid: {type: object, properties: {size: {type: integer}}}
+"##;
+    let generated = generate(spec, &Settings::default());
+    assert_eq!(generated.report.left_out, vec!["GET /jars".to_owned()]);
+    assert_eq!(generated.report.typed, 1);
+    let warning = generated
+        .warnings
+        .iter()
+        .map(ToString::to_string)
+        .find(|w| w.contains("left out"));
+    assert!(
+        warning
+            .as_deref()
+            .is_some_and(|w| w.starts_with("#/paths/~1jars/get/parameters/0/$ref: ")),
+        "{warning:?}"
+    );
+    assert!(generated.code.contains("pub struct Lid"));
+}

@@ -74,6 +74,8 @@ pub struct Options {
     pub deny_warnings: bool,
     /// The generic entry point: this document instead of the registry's.
     pub crate_spec: Option<CrateSpec>,
+    /// Print the committed targets' spec and overlay paths instead of generating.
+    pub list_targets: bool,
 }
 
 /// What `--spec`, `--out`, `--overlay` and `--crate-name` ask for.
@@ -92,6 +94,7 @@ impl Options {
             root: crate::project_root(),
             deny_warnings: false,
             crate_spec: None,
+            list_targets: false,
         };
         let (mut spec, mut overlay, mut out, mut crate_name) = (None, None, None, None);
         let mut args = args.iter();
@@ -99,6 +102,7 @@ impl Options {
             let mut value = |what: &str| args.next().cloned().ok_or(format!("{arg} needs {what}"));
             match arg.as_str() {
                 "--check" => options.check = true,
+                "--targets" => options.list_targets = true,
                 "--deny-warnings" => options.deny_warnings = true,
                 "--root" => options.root = value("a directory")?.into(),
                 "--spec" => spec = Some(PathBuf::from(value("a file")?)),
@@ -155,6 +159,14 @@ fn check_crate_name(name: &str) -> Result<(), String> {
 }
 
 pub fn run(options: &Options) -> ExitCode {
+    if options.list_targets {
+        // One `SPEC OVERLAY` line per committed target: what the pull-request workflow
+        // diffs against the base branch, so that no generated spec goes undiffed.
+        for target in TARGETS {
+            say!("{} {}", target.spec, target.overlay);
+        }
+        return ExitCode::SUCCESS;
+    }
     let started = Instant::now();
     let updates = match generate(options) {
         Ok(updates) => updates,

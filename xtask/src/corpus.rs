@@ -212,26 +212,16 @@ fn one(options: &Options, path: &Path) -> Row {
     row
 }
 
-/// The document's `openapi` (or `swagger`) version, read from its first lines.
+/// The document's `openapi` (or `swagger`) version, `?` when it has none it can read.
 fn version(bytes: &[u8]) -> String {
-    let text = String::from_utf8_lossy(&bytes[..bytes.len().min(4096)]);
-    for key in ["openapi", "swagger"] {
-        for quoted in [format!("\"{key}\""), key.to_owned()] {
-            if let Some(at) = text.find(&format!("{quoted}:")) {
-                let rest = &text[at + quoted.len() + 1..];
-                let value: String = rest
-                    .trim_start()
-                    .chars()
-                    .take_while(|c| c.is_ascii_digit() || *c == '.' || *c == '"' || *c == '\'')
-                    .filter(|c| c.is_ascii_digit() || *c == '.')
-                    .collect();
-                if !value.is_empty() {
-                    return value;
-                }
-            }
-        }
-    }
-    "?".to_owned()
+    let Ok(document) = generator::load::load("document", bytes) else {
+        return "?".to_owned();
+    };
+    ["openapi", "swagger"]
+        .iter()
+        .find_map(|key| document.value.get(*key).and_then(serde_json::Value::as_str))
+        .unwrap_or("?")
+        .to_owned()
 }
 
 fn progress(row: &Row) -> String {
@@ -317,7 +307,7 @@ mod tests {
 
     #[test]
     fn the_version_is_read_from_yaml_or_json() {
-        assert_eq!(version(b"openapi: 3.1.0\ninfo: {}"), "3.1.0");
+        assert_eq!(version(b"info: {description: 'openapi: 9'}\nopenapi: 3.1.0\n"), "3.1.0");
         assert_eq!(version(br#"{"openapi": "3.0.3", "info": {}}"#), "3.0.3");
         assert_eq!(version(b"swagger: '2.0'\n"), "2.0");
         assert_eq!(version(b"{}"), "?");

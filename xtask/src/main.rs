@@ -81,6 +81,7 @@ commands:
       --check           write nothing; exit 1 with a diff when the files on disk are stale
       --deny-warnings   treat warnings as errors (exit 2, nothing written)
       --root            the repository to work in (default: this one)
+      --targets         print the committed targets, one `SPEC OVERLAY` line each, and exit
 
   diff [options] BASE HEAD
       Compare two OpenAPI descriptions (3.0 or 3.1, YAML or JSON) and report what the change
