@@ -104,6 +104,37 @@ fn blank_values_mean_unset() {
     run_child("missing-key", &[("SMITHERY_API_KEY", "  ")], None);
 }
 
+/// A blank base URL given in code is unset too, as the official SDK reads it: on the
+/// builder the group keeps its default, per call the client's URL; an unknown group is
+/// still an error.
+#[test]
+fn a_blank_base_url_in_code_means_unset() {
+    let client = Client::builder()
+        .bearer_token("k")
+        .base_url("  ")
+        .server_url("connect", "")
+        .build()
+        .expect("blank is unset");
+    assert_eq!(client.base_url(), "https://api.smithery.ai");
+    assert_eq!(client.server_url("connect"), Some("https://smithery.run"));
+    let moved = client
+        .with_server_url("connect", "http://127.0.0.1:9")
+        .expect("a real URL");
+    let kept = moved.with_server_url("connect", " ").expect("blank per call");
+    assert_eq!(kept.server_url("connect"), Some("http://127.0.0.1:9"));
+    assert_eq!(kept.base_url(), "https://api.smithery.ai");
+    let error = Client::builder()
+        .bearer_token("k")
+        .server_url("nowhere", "")
+        .build()
+        .expect_err("unknown group");
+    assert!(matches!(error, BuildError::UnknownServerGroup { .. }), "{error:?}");
+    assert!(matches!(
+        client.with_server_url("nowhere", ""),
+        Err(BuildError::UnknownServerGroup { .. })
+    ));
+}
+
 #[test]
 fn bad_values_are_build_errors_naming_the_variable() {
     run_child(

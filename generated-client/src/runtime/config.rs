@@ -215,9 +215,15 @@ impl ClientConfig {
             .map(|(_, url)| url.as_str())
     }
 
-    /// A copy whose group `group` sends to `url`.
+    /// A copy whose group `group` sends to `url`. A blank `url` means unset, as it does in
+    /// the environment and for the official SDK: the group keeps the URL it has.
     pub fn with_server_url(&self, group: &str, url: &str) -> Result<Self, BuildError> {
-        let url = normalize_base_url(url)?;
+        let blank = url.trim().is_empty();
+        let url = if blank {
+            self.server_url_named(group).unwrap_or_default().to_owned()
+        } else {
+            normalize_base_url(url)?
+        };
         let mut servers = self.servers.to_vec();
         match servers.iter_mut().find(|(name, _)| *name == group) {
             Some(slot) => slot.1 = url,
@@ -372,14 +378,16 @@ impl<C> Default for ClientBuilder<C> {
 
 impl<C: ApiClient> ClientBuilder<C> {
     /// The address of the API's default server group (the spec's document-level server,
-    /// unless changed).
+    /// unless changed). A blank `url` means unset: the group keeps its default.
     pub fn base_url(mut self, url: impl Into<String>) -> Self {
         self.base_url = Some(url.into());
         self
     }
 
     /// The address of the server group `group` (see the generated `SERVERS` for the groups
-    /// and their defaults). Operations whose spec names that group's server go there.
+    /// and their defaults). Operations whose spec names that group's server go there. A
+    /// blank `url` means unset, as it does in the environment: the group keeps its default
+    /// (an unknown `group` is still an error).
     pub fn server_url(mut self, group: impl Into<String>, url: impl Into<String>) -> Self {
         self.server_urls.push((group.into(), url.into()));
         self
@@ -470,11 +478,15 @@ impl<C: ApiClient> ClientBuilder<C> {
             .iter()
             .map(|group| (group.name, group.url.to_owned()))
             .collect();
-        if let (Some(url), Some(first)) = (self.base_url, servers.first_mut()) {
+        // Blank means unset, here as in the environment (`env_value`).
+        if let (Some(url), Some(first)) = (self.base_url, servers.first_mut())
+            && !url.trim().is_empty()
+        {
             first.1 = url;
         }
         for (group, url) in self.server_urls {
             match servers.iter_mut().find(|(name, _)| *name == group) {
+                Some(_) if url.trim().is_empty() => {}
                 Some(slot) => slot.1 = url,
                 None => {
                     return Err(BuildError::UnknownServerGroup {
