@@ -833,16 +833,117 @@ async fn multipart_uploads() {
     let deploy = parts_of(&received[0]);
     let names: Vec<&str> = deploy.iter().map(|p| p.name.as_str()).collect();
     assert_eq!(names, ["payload", "module"]);
-    assert_eq!(deploy[0].content_type.as_deref(), Some("application/json"));
+    // As the official SDK sends them: `payload` a plain field (no type, no file name), a
+    // file with the type its caller gives it, else application/octet-stream.
+    assert_eq!(deploy[0].content_type, None);
+    assert_eq!(deploy[0].filename, None);
     let sent: serde_json::Value = serde_json::from_slice(&deploy[0].body).expect("JSON payload");
     assert_eq!(sent["type"], "hosted");
-    assert_eq!(deploy[1].content_type.as_deref(), Some("application/javascript"));
+    assert_eq!(deploy[1].content_type.as_deref(), Some("application/octet-stream"));
     assert_eq!(deploy[1].body, b"export default {}");
     let skill = parts_of(&received[1]);
     assert_eq!(skill.len(), 1);
     assert_eq!(skill[0].name, "archive");
     assert_eq!(skill[0].content_type.as_deref(), Some("application/zip"));
     assert_eq!(skill[0].body, b"PK\x03\x04");
+
+    // Every kind of release, and an icon, with the file names and types a caller gives.
+    use smithery_registry::multipart::FilePart;
+    s.api.reset().await;
+    let dir = tempfile::tempdir().expect("tempdir");
+    let module_path = dir.path().join("index.js");
+    std::fs::write(&module_path, b"export default 1").expect("write");
+    let external: types::DeployPayload = body(&serde_json::json!({
+        "type": "external", "upstreamUrl": "https://mcp.example.com/mcp", "hasAuthAdapter": false
+    }));
+    let stdio: types::DeployPayload = body(&serde_json::json!({
+        "type": "stdio", "runtime": "node", "hasAuthAdapter": false
+    }));
+    let hosted: types::DeployPayload = body(&serde_json::json!({
+        "type": "hosted", "stateful": false, "hasAuthAdapter": false
+    }));
+    let _ = c
+        .deploy_release()
+        .qualified_name("acme/weather")
+        .payload(hosted)
+        .module(FilePart::named("dist/sub/index.js", b"export default {}".to_vec()))
+        .sourcemap(FilePart::named("index.js.map", b"{}".to_vec()).with_content_type("application/json"))
+        .send()
+        .await;
+    let _ = c
+        .deploy_release()
+        .qualified_name("acme/weather")
+        .payload(external)
+        .module(module_path.as_path())
+        .send()
+        .await;
+    let _ = c
+        .deploy_release()
+        .qualified_name("acme/weather")
+        .payload(stdio)
+        .bundle(FilePart::named("weather.mcpb", b"MCPB".to_vec()))
+        .send()
+        .await;
+    let _ = c
+        .upload_icon()
+        .qualified_name("acme/weather")
+        .file(FilePart::named("icon.png", b"\x89PNG".to_vec()).with_content_type("image/png"))
+        .send()
+        .await;
+    let received = s.api.received_requests().await.expect("recorded");
+    assert_eq!(received.len(), 4);
+    // (name, file name, content type) of each part of each request.
+    type Sent = (String, Option<String>, Option<String>);
+    let parts: Vec<Vec<Sent>> = received
+        .iter()
+        .map(|r| {
+            parts_of(r)
+                .into_iter()
+                .map(|p| (p.name, p.filename, p.content_type))
+                .collect()
+        })
+        .collect();
+    let part = |name: &str, file: Option<&str>, kind: Option<&str>| {
+        (name.to_owned(), file.map(str::to_owned), kind.map(str::to_owned))
+    };
+    assert_eq!(
+        parts[0],
+        [
+            part("payload", None, None),
+            part("module", Some("index.js"), Some("application/octet-stream")),
+            part("sourcemap", Some("index.js.map"), Some("application/json")),
+        ]
+    );
+    assert_eq!(
+        parts[1],
+        [
+            part("payload", None, None),
+            part("module", Some("index.js"), Some("application/octet-stream")),
+        ]
+    );
+    assert_eq!(
+        parts[2],
+        [
+            part("payload", None, None),
+            part("bundle", Some("weather.mcpb"), Some("application/octet-stream")),
+        ]
+    );
+    assert_eq!(parts[3], [part("file", Some("icon.png"), Some("image/png"))]);
+
+    // A type that is not a MIME type fails before anything is sent, naming the part.
+    s.api.reset().await;
+    let error = c
+        .upload_icon()
+        .qualified_name("acme/weather")
+        .file(FilePart::named("icon.png", b"x".to_vec()).with_content_type("not a type"))
+        .send()
+        .await
+        .expect_err("refused");
+    assert!(
+        error.to_string().contains("file: `not a type` is not a MIME type"),
+        "{error}"
+    );
+    assert!(s.api.received_requests().await.expect("recorded").is_empty());
 }
 
 /// Arrays in the query travel as one comma-joined value (`explode: false`), joined and then

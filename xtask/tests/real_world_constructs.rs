@@ -65,7 +65,7 @@ const EXPECTED: &[(&str, &[&str], usize)] = &[
             // The body that is one file: one part, named as its encoding says.
             "cover:Result<super::multipart::FilePart,String>",
             "form.part(\"cover\",",
-            "mime_str(\"image/png\")",
+            "into_part(\"cover\",Some(\"image/png\"))",
         ],
         0,
     ),

@@ -155,7 +155,11 @@ pub fn multipart_operations(name: &str, api: &openapiv3::OpenAPI) -> Result<Vec<
                     let repeated = items.is_some();
                     let property = items.unwrap_or(property);
                     let kind = part_kind(property);
+                    // OpenAPI's defaults: an object is `application/json`; a string, even one
+                    // holding JSON (`contentSchema`), is a text field with no type of its own.
+                    let is_string = matches!(property.schema_kind, SchemaKind::Type(Type::String(_)));
                     let content_type = encoding_type.or_else(|| match &kind {
+                        PartKind::Json(_) if is_string => None,
                         PartKind::Json(_) => Some("application/json".into()),
                         PartKind::Bytes => property
                             .schema_data
@@ -616,14 +620,20 @@ fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Resul
                 }
             }
             PartKind::Bytes => {
-                let failure = format!("{name}: ");
+                // The file's own type (the caller's), else the declared one, else
+                // `application/octet-stream`: `FilePart::into_part` chooses.
+                let declared = match &part.content_type {
+                    Some(declared) => quote! { Some(#declared) },
+                    None => quote! { None },
+                };
                 quote! {
-                    value.into_part(#name).await.map_err(|e| Error::InvalidRequest(format!("{}{}", #failure, e)))?
+                    value.into_part(#name, #declared).await.map_err(Error::InvalidRequest)?
                 }
             }
             PartKind::Text => quote! { ::reqwest::multipart::Part::text(value) },
         };
         let with_type = match &part.content_type {
+            Some(_) if part.kind == PartKind::Bytes => make_part,
             Some(content_type) => quote! {
                 #make_part.mime_str(#content_type).map_err(|e| Error::InvalidRequest(e.to_string()))?
             },
@@ -678,107 +688,143 @@ impl quote::ToTokens for FilePartTokens {
         tokens.extend(quote! {
             /// Contents of the file parts of multipart request bodies.
             pub mod multipart {
-                /// A file part's contents: bytes in memory (`Vec<u8>`, `&[u8]`, `&[u8; N]` as
-                /// `include_bytes!` gives, `bytes::Bytes`), or a file streamed from disk
-                /// (`PathBuf`, `&Path`, and a path given as `&str` or `String`:
-                /// `.module("dist/index.js")` reads that file).
+                /// A file part: its contents (bytes in memory: `Vec<u8>`, `&[u8]`, `&[u8; N]` as
+                /// `include_bytes!` gives, `bytes::Bytes`; or a file streamed from disk:
+                /// `PathBuf`, `&Path`, and a path given as `&str` or `String`, so that
+                /// `.module("dist/index.js")` reads that file), its file name and its type.
                 ///
-                /// The part's file name (`filename` in its `Content-Disposition`) is the
-                /// path's last component for a file, the part's name for plain bytes, and the
-                /// given name for [`FilePart::named`].
+                /// The part's file name (`filename` in its `Content-Disposition`) is the last
+                /// component of the name given to [`FilePart::named`] or
+                /// [`FilePart::with_file_name`], else of the path, else the part's name. Its
+                /// `Content-Type` is the one given to [`FilePart::with_content_type`], else
+                /// the one the API declares for the part, else `application/octet-stream`.
                 #[derive(Clone, Debug, PartialEq, Eq)]
-                pub enum FilePart {
-                    /// Bytes held in memory, sent under the part's name.
+                pub struct FilePart {
+                    contents: Contents,
+                    file_name: ::std::option::Option<::std::string::String>,
+                    content_type: ::std::option::Option<::std::string::String>,
+                }
+
+                #[derive(Clone, Debug, PartialEq, Eq)]
+                enum Contents {
                     Bytes(::std::vec::Vec<u8>),
-                    /// A file, opened and streamed when the request is sent (again on each retry).
+                    /// Opened and streamed when the request is sent (again on each retry).
                     Path(::std::path::PathBuf),
-                    /// Bytes held in memory, sent under a file name of the caller's choice.
-                    Named {
-                        /// The file name the server sees.
-                        file_name: ::std::string::String,
-                        /// The contents.
-                        bytes: ::std::vec::Vec<u8>,
-                    },
                 }
 
                 impl FilePart {
-                    /// Bytes sent under `file_name` (say `photo.png`) rather than the part's name.
+                    /// Bytes sent under `file_name` (say `photo.png`; of a path, the last
+                    /// component) rather than the part's name.
                     pub fn named(
                         file_name: impl ::std::convert::Into<::std::string::String>,
                         bytes: impl ::std::convert::Into<::std::vec::Vec<u8>>,
                     ) -> Self {
-                        Self::Named {
-                            file_name: file_name.into(),
-                            bytes: bytes.into(),
-                        }
+                        Self::from(bytes.into()).with_file_name(file_name)
                     }
 
-                    /// The multipart part for these contents, sent as the form part `part_name`.
-                    pub async fn into_part(self, part_name: &str) -> ::std::io::Result<::reqwest::multipart::Part> {
-                        match self {
-                            Self::Bytes(bytes) => Ok(::reqwest::multipart::Part::bytes(bytes).file_name(part_name.to_owned())),
-                            Self::Named { file_name, bytes } => Ok(::reqwest::multipart::Part::bytes(bytes).file_name(file_name)),
-                            Self::Path(path) => {
-                                // reqwest names the part after the path's last component.
+                    /// The same contents under another file name (its last component is sent).
+                    pub fn with_file_name(mut self, file_name: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.file_name = Some(file_name.into());
+                        self
+                    }
+
+                    /// The same contents with this `Content-Type` (`image/png`), instead of the
+                    /// one the API declares for the part. A value that is not a MIME type fails
+                    /// the call before anything is sent, naming the part.
+                    pub fn with_content_type(mut self, content_type: impl ::std::convert::Into<::std::string::String>) -> Self {
+                        self.content_type = Some(content_type.into());
+                        self
+                    }
+
+                    /// The multipart part for these contents, sent as the form part `part_name`
+                    /// with `declared` as its type unless the caller gave one; the error names
+                    /// the part.
+                    pub async fn into_part(
+                        self,
+                        part_name: &str,
+                        declared: ::std::option::Option<&str>,
+                    ) -> ::std::result::Result<::reqwest::multipart::Part, ::std::string::String> {
+                        let last = |name: &str| name.rsplit(['/', '\\']).next().unwrap_or(name).to_owned();
+                        let (part, from_path) = match self.contents {
+                            Contents::Bytes(bytes) => (::reqwest::multipart::Part::bytes(bytes), None),
+                            Contents::Path(path) => {
                                 let part = ::reqwest::multipart::Part::file(&path)
                                     .await
-                                    .map_err(|e| ::std::io::Error::new(e.kind(), format!("{}: {}", path.display(), e)))?;
-                                Ok(match path.file_name() {
-                                    Some(_) => part,
-                                    None => part.file_name(part_name.to_owned()),
-                                })
+                                    .map_err(|e| format!("{part_name}: {}: {e}", path.display()))?;
+                                (part, path.file_name().map(|n| n.to_string_lossy().into_owned()))
                             }
-                        }
+                        };
+                        let file_name = match (self.file_name, from_path) {
+                            (Some(name), _) if !last(&name).is_empty() => last(&name),
+                            (_, Some(name)) => name,
+                            _ => part_name.to_owned(),
+                        };
+                        let content_type = self
+                            .content_type
+                            .as_deref()
+                            .or(declared)
+                            .unwrap_or("application/octet-stream");
+                        part.file_name(file_name)
+                            .mime_str(content_type)
+                            .map_err(|_| format!("{part_name}: `{content_type}` is not a MIME type"))
                     }
                 }
 
                 impl ::std::convert::From<::std::vec::Vec<u8>> for FilePart {
                     fn from(bytes: ::std::vec::Vec<u8>) -> Self {
-                        Self::Bytes(bytes)
+                        Self {
+                            contents: Contents::Bytes(bytes),
+                            file_name: None,
+                            content_type: None,
+                        }
                     }
                 }
 
                 impl ::std::convert::From<&[u8]> for FilePart {
                     fn from(bytes: &[u8]) -> Self {
-                        Self::Bytes(bytes.to_vec())
+                        Self::from(bytes.to_vec())
                     }
                 }
 
                 impl<const N: usize> ::std::convert::From<&[u8; N]> for FilePart {
                     fn from(bytes: &[u8; N]) -> Self {
-                        Self::Bytes(bytes.to_vec())
+                        Self::from(bytes.to_vec())
                     }
                 }
 
                 impl ::std::convert::From<::bytes::Bytes> for FilePart {
                     fn from(bytes: ::bytes::Bytes) -> Self {
-                        Self::Bytes(bytes.into())
+                        Self::from(::std::vec::Vec::from(bytes))
                     }
                 }
 
                 /// A path to a file, read when the request is sent.
                 impl ::std::convert::From<&str> for FilePart {
                     fn from(path: &str) -> Self {
-                        Self::Path(path.into())
+                        Self::from(::std::path::PathBuf::from(path))
                     }
                 }
 
                 /// A path to a file, read when the request is sent.
                 impl ::std::convert::From<::std::string::String> for FilePart {
                     fn from(path: ::std::string::String) -> Self {
-                        Self::Path(path.into())
+                        Self::from(::std::path::PathBuf::from(path))
                     }
                 }
 
                 impl ::std::convert::From<::std::path::PathBuf> for FilePart {
                     fn from(path: ::std::path::PathBuf) -> Self {
-                        Self::Path(path)
+                        Self {
+                            contents: Contents::Path(path),
+                            file_name: None,
+                            content_type: None,
+                        }
                     }
                 }
 
                 impl ::std::convert::From<&::std::path::Path> for FilePart {
                     fn from(path: &::std::path::Path) -> Self {
-                        Self::Path(path.to_path_buf())
+                        Self::from(path.to_path_buf())
                     }
                 }
             }
