@@ -19617,6 +19617,7 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
         client: &'a super::Client,
         name: Result<::std::string::String, String>,
         body: Result<types::builder::NamespaceSetRequest, String>,
+        body_given: bool,
     }
     impl<'a> SetNamespace<'a> {
         ///Starts a `set_namespace` request on `client` with no argument set. `client.set_namespace()` (from the client's extension trait) does the same.
@@ -19625,6 +19626,7 @@ Sets the whole request body: a [`types::ServerCreateRequest`](types::ServerCreat
                 client: client,
                 name: Err("`name` is required: set it with `.name(..)`".to_string()),
                 body: Ok(::std::default::Default::default()),
+                body_given: false,
             }
         }
         /**The namespace's name.
@@ -19650,6 +19652,7 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                 types::NamespaceSetRequest,
             >>::Error: std::fmt::Display,
         {
+            self.body_given = true;
             self.body = value
                 .try_into()
                 .map(From::from)
@@ -19665,13 +19668,14 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                 types::builder::NamespaceSetRequest,
             ) -> types::builder::NamespaceSetRequest,
         {
+            self.body_given = true;
             self.body = self.body.map(f);
             self
         }
         async fn send_once(
             self,
         ) -> Result<ResponseValue<types::NamespaceSetResponse>, Error<types::ApiError>> {
-            let Self { client, name, body } = self;
+            let Self { client, name, body, body_given } = self;
             let name = name.map_err(Error::InvalidRequest)?;
             let body = body
                 .and_then(|v| {
@@ -19684,14 +19688,16 @@ Sent as the path segment `{name}`, percent-encoded: a string. Required: `send` f
                 &[&client.baseurl, "/namespaces/", &encode_path(&name.to_string())],
             );
             #[allow(unused_mut)]
-            let mut request = client
-                .client
-                .put(url)
-                .header(
-                    ::reqwest::header::ACCEPT,
-                    ::reqwest::header::HeaderValue::from_static("application/json"),
-                )
-                .json(&body)
+            let mut request = {
+                let request = client
+                    .client
+                    .put(url)
+                    .header(
+                        ::reqwest::header::ACCEPT,
+                        ::reqwest::header::HeaderValue::from_static("application/json"),
+                    );
+                if body_given { request.json(&body) } else { request }
+            }
                 .build()?;
             let info = OperationInfo {
                 operation_id: "set_namespace",

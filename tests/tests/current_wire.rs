@@ -946,6 +946,48 @@ async fn multipart_uploads() {
     assert!(s.api.received_requests().await.expect("recorded").is_empty());
 }
 
+/// An optional body (`set_namespace`'s) travels only when set, as the official SDK sends
+/// it: no body and no `Content-Type` without one, the JSON body with one, and a body set
+/// member by member through `body_map` counts as set.
+#[tokio::test]
+async fn an_optional_body_travels_only_when_set() {
+    use smithery_registry::types;
+    let s = servers().await;
+    let c = &s.client;
+    let _ = c.set_namespace().name("acme").send().await;
+    let _ = c
+        .set_namespace()
+        .name("acme")
+        .body(body::<types::NamespaceSetRequest>(
+            &serde_json::json!({"organizationId": "org-1"}),
+        ))
+        .send()
+        .await;
+    let _ = c
+        .set_namespace()
+        .name("acme")
+        .body_map(|b| b.organization_id(Some("org-2".to_owned())))
+        .send()
+        .await;
+    let received = s.api.received_requests().await.expect("recorded");
+    assert_eq!(received.len(), 3);
+    assert!(
+        received
+            .iter()
+            .all(|r| r.method.as_str() == "PUT" && r.url.path() == "/namespaces/acme")
+    );
+    assert!(received[0].body.is_empty(), "no body");
+    assert_eq!(received[0].headers.get("content-type"), None, "no content type");
+    for (request, organization) in received[1..].iter().zip(["org-1", "org-2"]) {
+        assert_eq!(
+            request.headers.get("content-type").map(|v| v.as_bytes()),
+            Some(&b"application/json"[..])
+        );
+        let sent: serde_json::Value = serde_json::from_slice(&request.body).expect("JSON");
+        assert_eq!(sent, serde_json::json!({"organizationId": organization}));
+    }
+}
+
 /// Arrays in the query travel as one comma-joined value (`explode: false`), joined and then
 /// encoded, as the official SDK sends them (progenitor alone would repeat the parameter:
 /// `ids=a%2Cb&ids=c+d`).

@@ -39,6 +39,7 @@ pub mod multipart;
 pub mod nullable;
 pub mod objects;
 pub mod open_enums;
+pub mod optional_body;
 pub mod pagination;
 pub mod path_segments;
 pub mod query_arrays;
@@ -367,6 +368,7 @@ fn extend_rest(
     path_segments::apply(api, file)?;
     encoding::apply(file);
     setters::apply_to_operations(file);
+    optional_body::apply(file, &optional_body::builders(api));
     api_version::apply(file);
     query_arrays::apply(api, file);
     deprecation::apply(api, file, Part::Rest);

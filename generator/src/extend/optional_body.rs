@@ -1,0 +1,140 @@
+//! Optional JSON request bodies travel only when the caller sets one.
+//!
+//! progenitor starts every body at its default and always sends it: an operation whose body
+//! the spec does not require (`requestBody.required` false or absent) sends `{}` with
+//! `Content-Type: application/json` when the caller set nothing. The official SDK sends no
+//! body and no content type then. Each such builder gains a `body_given` flag, set by
+//! `body` and `body_map`; `send` attaches the JSON body only when it is set.
+
+use std::collections::BTreeSet;
+
+use heck::ToPascalCase;
+use openapiv3::{OpenAPI, ReferenceOr};
+use syn::visit_mut::VisitMut;
+
+/// The builders (by struct name) of operations whose JSON body is optional.
+pub(crate) fn builders(api: &OpenAPI) -> BTreeSet<String> {
+    let mut out = BTreeSet::new();
+    for (_, item) in api.paths.paths.iter() {
+        let ReferenceOr::Item(item) = item else { continue };
+        for (_, operation) in item.iter() {
+            let body = match &operation.request_body {
+                Some(ReferenceOr::Item(body)) => Some(body),
+                Some(ReferenceOr::Reference { reference }) => reference
+                    .strip_prefix("#/components/requestBodies/")
+                    .and_then(|name| api.components.as_ref()?.request_bodies.get(name)?.as_item()),
+                None => None,
+            };
+            let Some(body) = body else { continue };
+            let json = body.content.keys().any(|media| {
+                let media = media.split(';').next().unwrap_or_default().trim();
+                media == "application/json" || media.ends_with("+json")
+            });
+            if !body.required
+                && json
+                && let Some(id) = &operation.operation_id
+            {
+                out.insert(id.to_pascal_case());
+            }
+        }
+    }
+    out
+}
+
+/// Rewrites each named builder: the flag field, its setting in `new`, `body` and `body_map`,
+/// and the conditional body in `send`.
+pub(crate) fn apply(file: &mut syn::File, builders: &BTreeSet<String>) {
+    if builders.is_empty() {
+        return;
+    }
+    let Some(items) = super::module_items(file, "builder") else {
+        return;
+    };
+    for item in items.iter_mut() {
+        match item {
+            syn::Item::Struct(structure) if builders.contains(&structure.ident.to_string()) => {
+                if let syn::Fields::Named(named) = &mut structure.fields
+                    && named
+                        .named
+                        .iter()
+                        .any(|f| f.ident.as_ref().is_some_and(|i| i == "body"))
+                {
+                    let flag: syn::FieldsNamed = syn::parse_quote!({ body_given: bool });
+                    named.named.extend(flag.named);
+                }
+            }
+            syn::Item::Impl(implementation)
+                if implementation.trait_.is_none()
+                    && super::self_type_name(implementation).is_some_and(|n| builders.contains(&n)) =>
+            {
+                for member in &mut implementation.items {
+                    let syn::ImplItem::Fn(function) = member else { continue };
+                    match function.sig.ident.to_string().as_str() {
+                        "new" => InitFlag.visit_block_mut(&mut function.block),
+                        "body" | "body_map" => {
+                            function
+                                .block
+                                .stmts
+                                .insert(0, syn::parse_quote!(self.body_given = true;));
+                        }
+                        "send" => SendIfGiven.visit_block_mut(&mut function.block),
+                        _ => {}
+                    }
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+/// `Self { .., body: .. }` in `new` gains `body_given: false`.
+struct InitFlag;
+
+impl VisitMut for InitFlag {
+    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
+        let has_body = node
+            .fields
+            .iter()
+            .any(|f| matches!(&f.member, syn::Member::Named(m) if m == "body"));
+        if node.path.is_ident("Self") && has_body {
+            node.fields.push(syn::parse_quote!(body_given: false));
+        }
+        syn::visit_mut::visit_expr_struct_mut(self, node);
+    }
+}
+
+/// In `send`: `let Self { .., body } = self;` also takes the flag, and the request's
+/// `.json(&body)` happens only when it is set.
+struct SendIfGiven;
+
+impl VisitMut for SendIfGiven {
+    fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
+        let has_body = node
+            .fields
+            .iter()
+            .any(|f| matches!(&f.member, syn::Member::Named(m) if m == "body"));
+        if node.path.is_ident("Self") && has_body {
+            let pattern: syn::Pat = syn::parse_quote!(Self { body_given });
+            if let syn::Pat::Struct(pattern) = pattern {
+                node.fields.extend(pattern.fields);
+            }
+        }
+    }
+
+    fn visit_expr_mut(&mut self, node: &mut syn::Expr) {
+        syn::visit_mut::visit_expr_mut(self, node);
+        let syn::Expr::MethodCall(call) = node else { return };
+        let sends_body = call.method == "json"
+            && call.args.len() == 1
+            && matches!(call.args.first(), Some(syn::Expr::Reference(r)) if matches!(&*r.expr, syn::Expr::Path(p) if p.path.is_ident("body")));
+        if sends_body {
+            let receiver = &call.receiver;
+            *node = syn::parse_quote! {
+                {
+                    let request = #receiver;
+                    if body_given { request.json(&body) } else { request }
+                }
+            };
+        }
+    }
+}
