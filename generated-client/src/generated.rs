@@ -24675,6 +24675,7 @@ Sets the whole request body: a [`types::CreateTokenRequest`](types::CreateTokenR
         limit: Result<Option<::std::num::NonZeroU64>, String>,
         mcp_url: Result<Option<::std::string::String>, String>,
         name: Result<Option<::std::string::String>, String>,
+        metadata: ::std::vec::Vec<(::std::string::String, ::std::string::String)>,
     }
     impl<'a> ListConnections<'a> {
         ///Starts a `list_connections` request on `client` with no argument set. `client.list_connections()` (from the client's extension trait) does the same.
@@ -24688,6 +24689,7 @@ Sets the whole request body: a [`types::CreateTokenRequest`](types::CreateTokenR
                 limit: Ok(None),
                 mcp_url: Ok(None),
                 name: Ok(None),
+                metadata: ::std::vec::Vec::new(),
             }
         }
         /**The namespace that owns the connections.
@@ -24778,7 +24780,25 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
             ResponseValue<types::ConnectionsListResponse>,
             Error<types::ApiError>,
         > {
-            let Self { client, namespace, cursor, limit, mcp_url, name } = self;
+            let Self { client, namespace, cursor, limit, mcp_url, name, metadata } = self;
+            let metadata: ::std::vec::Vec<
+                (::std::string::String, ::std::string::String),
+            > = metadata
+                .into_iter()
+                .map(|(key, value)| {
+                    if key.is_empty() || key.contains(['=', '&']) {
+                        Err(
+                            format!(
+                                "`{}` key {:?}: a key must be non-empty and hold neither `=` nor `&`",
+                                "metadata", key
+                            ),
+                        )
+                    } else {
+                        Ok((format!("{}{}", "metadata.", key), value))
+                    }
+                })
+                .collect::<::std::result::Result<_, _>>()
+                .map_err(Error::InvalidRequest)?;
             let namespace = namespace.map_err(Error::InvalidRequest)?;
             let cursor = cursor.map_err(Error::InvalidRequest)?;
             let limit = limit.map_err(Error::InvalidRequest)?;
@@ -24805,6 +24825,7 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
                 .query(&progenitor_client::QueryParam::new("limit", &limit))
                 .query(&progenitor_client::QueryParam::new("mcpUrl", &mcp_url))
                 .query(&progenitor_client::QueryParam::new("name", &name))
+                .query(&metadata)
                 .build()?;
             super::encode_query_spaces(&mut request);
             let info = OperationInfo {
@@ -24852,6 +24873,17 @@ Sent as the query parameter `name`: a string. Optional: left out of the request 
                 crate::runtime::json_path::<types::ConnectionsListResponse>,
                 move || self.clone().send_once(),
             )
+        }
+        /**Only connections whose metadata has these values, one query parameter per key (`metadata.userId=alice`).
+
+Each call adds the query parameter `metadata.KEY=VALUE` (`.metadata("userId", "alice")` sends `metadata.userId=alice`), in call order. A key that is empty or holds `=` or `&` fails the call before anything is sent.*/
+        pub fn metadata(
+            mut self,
+            key: impl ::std::convert::Into<::std::string::String>,
+            value: impl ::std::convert::Into<::std::string::String>,
+        ) -> Self {
+            self.metadata.push((key.into(), value.into()));
+            self
         }
     }
     /**Builder for [`ClientConnectionsExt::create_connection`]

@@ -988,6 +988,46 @@ async fn an_optional_body_travels_only_when_set() {
     }
 }
 
+/// Metadata filters of `list_connections` (the spec's `x-prefixed-query`): one
+/// `metadata.KEY=VALUE` pair per call, after the declared parameters, encoded as the SDK
+/// encodes query values; a key that is empty or holds `=` or `&` is refused before sending.
+#[tokio::test]
+async fn metadata_filters_are_prefixed_query_parameters() {
+    let s = servers().await;
+    let c = &s.client;
+    let rows = vec![row(
+        "list_connections",
+        "GET",
+        "connect",
+        "/acme",
+        Some("limit=5&metadata.userId=alice&metadata.team=core%20tools"),
+        call!(
+            c.list_connections()
+                .namespace("acme")
+                .metadata("userId", "alice")
+                .limit(std::num::NonZeroU64::new(5).expect("nonzero"))
+                .metadata("team", "core tools")
+        ),
+    )];
+    assert_eq!(check(&s, rows).await, 1);
+
+    for bad in ["", "a=b", "a&b"] {
+        s.connect.reset().await;
+        let error = c
+            .list_connections()
+            .namespace("acme")
+            .metadata(bad, "x")
+            .send()
+            .await
+            .expect_err("refused");
+        assert!(error.to_string().contains("`metadata` key"), "{bad:?}: {error}");
+        assert!(
+            s.connect.received_requests().await.expect("recorded").is_empty(),
+            "{bad:?}: nothing sent"
+        );
+    }
+}
+
 /// Arrays in the query travel as one comma-joined value (`explode: false`), joined and then
 /// encoded, as the official SDK sends them (progenitor alone would repeat the parameter:
 /// `ids=a%2Cb&ids=c+d`).

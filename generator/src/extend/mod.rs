@@ -42,6 +42,7 @@ pub mod open_enums;
 pub mod optional_body;
 pub mod pagination;
 pub mod path_segments;
+pub mod prefixed_query;
 pub mod query_arrays;
 pub mod request_assembly;
 pub mod runtime;
@@ -369,6 +370,7 @@ fn extend_rest(
     encoding::apply(file);
     setters::apply_to_operations(file);
     optional_body::apply(file, &optional_body::builders(api));
+    prefixed_query::apply(file, &prefixed_query::families(api));
     api_version::apply(file);
     query_arrays::apply(api, file);
     deprecation::apply(api, file, Part::Rest);
