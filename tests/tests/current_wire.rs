@@ -844,7 +844,7 @@ async fn multipart_uploads() {
     let skill = parts_of(&received[1]);
     assert_eq!(skill.len(), 1);
     assert_eq!(skill[0].name, "archive");
-    assert_eq!(skill[0].content_type.as_deref(), Some("application/zip"));
+    assert_eq!(skill[0].content_type.as_deref(), Some("application/octet-stream"));
     assert_eq!(skill[0].body, b"PK\x03\x04");
 
     // Every kind of release, and an icon, with the file names and types a caller gives.
@@ -890,8 +890,15 @@ async fn multipart_uploads() {
         .file(FilePart::named("icon.png", b"\x89PNG".to_vec()).with_content_type("image/png"))
         .send()
         .await;
+    let _ = c
+        .upload_skill()
+        .namespace("acme")
+        .slug("pdf")
+        .archive(FilePart::named("skills/pdf.zip", b"PK".to_vec()).with_content_type("application/zip"))
+        .send()
+        .await;
     let received = s.api.received_requests().await.expect("recorded");
-    assert_eq!(received.len(), 4);
+    assert_eq!(received.len(), 5);
     // (name, file name, content type) of each part of each request.
     type Sent = (String, Option<String>, Option<String>);
     let parts: Vec<Vec<Sent>> = received
@@ -929,6 +936,7 @@ async fn multipart_uploads() {
         ]
     );
     assert_eq!(parts[3], [part("file", Some("icon.png"), Some("image/png"))]);
+    assert_eq!(parts[4], [part("archive", Some("pdf.zip"), Some("application/zip"))]);
 
     // A type that is not a MIME type fails before anything is sent, naming the part.
     s.api.reset().await;
