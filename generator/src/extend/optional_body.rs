@@ -87,16 +87,17 @@ pub(crate) fn apply(file: &mut syn::File, builders: &BTreeSet<String>) {
     }
 }
 
+/// Whether one of `members` is the field `body`.
+fn names_body<'a>(mut members: impl Iterator<Item = &'a syn::Member>) -> bool {
+    members.any(|m| matches!(m, syn::Member::Named(m) if m == "body"))
+}
+
 /// `Self { .., body: .. }` in `new` gains `body_given: false`.
 struct InitFlag;
 
 impl VisitMut for InitFlag {
     fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
-        let has_body = node
-            .fields
-            .iter()
-            .any(|f| matches!(&f.member, syn::Member::Named(m) if m == "body"));
-        if node.path.is_ident("Self") && has_body {
+        if node.path.is_ident("Self") && names_body(node.fields.iter().map(|f| &f.member)) {
             node.fields.push(syn::parse_quote!(body_given: false));
         }
         syn::visit_mut::visit_expr_struct_mut(self, node);
@@ -109,11 +110,7 @@ struct SendIfGiven;
 
 impl VisitMut for SendIfGiven {
     fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
-        let has_body = node
-            .fields
-            .iter()
-            .any(|f| matches!(&f.member, syn::Member::Named(m) if m == "body"));
-        if node.path.is_ident("Self") && has_body {
+        if node.path.is_ident("Self") && names_body(node.fields.iter().map(|f| &f.member)) {
             let pattern: syn::Pat = syn::parse_quote!(Self { body_given });
             if let syn::Pat::Struct(pattern) = pattern {
                 node.fields.extend(pattern.fields);
