@@ -221,7 +221,7 @@ async fn failed_connections_and_timeouts_are_retried() {
     assert!(matches!(error, Error::Connection { .. }), "{error:?}");
     assert_eq!(error.attempts(), 3);
     assert_eq!(recorder.delays().len(), 2);
-    assert_eq!(error.kind(), ErrorKind::Other);
+    assert_eq!(error.kind(), ErrorKind::Connection);
 
     let server = MockServer::start().await;
     Mock::given(method("GET"))
@@ -237,6 +237,7 @@ async fn failed_connections_and_timeouts_are_retried() {
         .await
         .expect_err("times out");
     assert!(matches!(error, Error::Timeout { .. }), "{error:?}");
+    assert_eq!(error.kind(), ErrorKind::Timeout);
     assert_eq!(error.attempts(), 3);
     assert_eq!(recorder.delays().len(), 2);
     assert_eq!(requests(&server).await, 3);

@@ -288,3 +288,27 @@ fn the_deploy_examples_and_setters_use_the_typed_payload() {
         );
     }
 }
+
+/// The licence the manifests declare (`MIT OR Apache-2.0`) ships as text, in the repository
+/// and in the client crate's package, and the two copies agree.
+#[test]
+fn the_declared_licences_ship_with_the_repository_and_the_crate() {
+    let manifest = read("Cargo.toml");
+    assert!(
+        manifest.contains("license = \"MIT OR Apache-2.0\""),
+        "the workspace licence changed"
+    );
+    for file in ["LICENSE-MIT", "LICENSE-APACHE"] {
+        let root = read(file);
+        assert_eq!(
+            read(&format!("generated-client/{file}")),
+            root,
+            "{file}: the crate's copy differs"
+        );
+    }
+    assert!(read("LICENSE-MIT").contains("Permission is hereby granted, free of charge"));
+    assert!(
+        read("LICENSE-APACHE").contains("Apache License")
+            && read("LICENSE-APACHE").contains("Version 2.0, January 2004")
+    );
+}

@@ -109,6 +109,9 @@ async fn a_malformed_known_connection_is_an_invalid_response_with_its_path() {
     };
     assert_eq!(path, "connections[0]");
     assert!(source.to_string().contains("`deploymentUrl`"), "{source}");
+    // A success status with a body that does not match: its own kind, as the SDK tells a
+    // schema mismatch from a status.
+    assert_eq!(error.kind(), smithery_registry::ErrorKind::InvalidResponse);
     assert!(error.to_string().contains("connections[0]"), "{error}");
     let snippet = error.snippet().expect("the parser gives a position");
     assert!(snippet.contains(r#"{"configSchema":{},"type":"http"}"#), "{snippet}");

@@ -133,6 +133,7 @@ async fn a_wrong_content_type_with_a_non_json_body_is_an_invalid_response() {
         matches!(&error, Error::InvalidResponse { body, .. } if &body[..] == b"<html>maintenance</html>"),
         "{error:?}"
     );
+    assert_eq!(error.kind(), smithery_registry::seed::ErrorKind::InvalidResponse);
 }
 
 #[tokio::test]

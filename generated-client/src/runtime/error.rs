@@ -275,8 +275,16 @@ pub enum ErrorKind {
     RateLimited,
     /// 500 and up.
     ServerError,
-    /// Any other status, or no response at all (connection failures, timeouts, requests
-    /// not sent, bodies that do not match the schema).
+    /// No connection could be made, or it broke before a response ([`Error::Connection`]):
+    /// the official SDK's connection error.
+    Connection,
+    /// An attempt ran out of time before the response's headers ([`Error::Timeout`]): the
+    /// official SDK's timeout error.
+    Timeout,
+    /// A success status whose body does not match the schema ([`Error::InvalidResponse`]
+    /// with a 2xx status; an error status whose body does not match keeps its status' kind).
+    InvalidResponse,
+    /// Any other status, a request refused before sending, or another transport failure.
     Other,
 }
 
@@ -298,10 +306,14 @@ impl ErrorKind {
 }
 
 impl<E> Error<E> {
-    /// What kind of failure this is, from the response's status.
+    /// What kind of failure this is: from the response's status, or, without a usable
+    /// response, connection, timeout or a body that does not match the schema.
     pub fn kind(&self) -> ErrorKind {
         match self {
             Error::RateLimited { .. } => ErrorKind::RateLimited,
+            Error::Connection { .. } => ErrorKind::Connection,
+            Error::Timeout { .. } => ErrorKind::Timeout,
+            Error::InvalidResponse { status, .. } if status.is_success() => ErrorKind::InvalidResponse,
             Error::Documented { status, .. } | Error::Status { status, .. } | Error::InvalidResponse { status, .. } => {
                 ErrorKind::of(*status)
             }

@@ -78,6 +78,20 @@ impl Default for RetryPolicy {
     }
 }
 
+/// A limit whose `Duration::MAX` means none: `Debug` says `unbounded` rather than
+/// `18446744073709551615.999999999s`.
+struct Unbounded(Duration);
+
+impl fmt::Debug for Unbounded {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.0 == Duration::MAX {
+            f.write_str("unbounded")
+        } else {
+            fmt::Debug::fmt(&self.0, f)
+        }
+    }
+}
+
 impl fmt::Debug for RetryPolicy {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("RetryPolicy")
@@ -85,7 +99,7 @@ impl fmt::Debug for RetryPolicy {
             .field("initial_interval", &self.initial_interval)
             .field("max_interval", &self.max_interval)
             .field("exponent", &self.exponent)
-            .field("max_elapsed", &self.max_elapsed)
+            .field("max_elapsed", &Unbounded(self.max_elapsed))
             .field("max_attempts", &self.max_attempts)
             .field("jitter", &self.jitter)
             .field("connection_errors", &self.connection_errors)
@@ -433,6 +447,10 @@ mod tests {
         assert_eq!(schedule, [500, 750, 1125, 1687]);
         assert_eq!(policy.backoff(30), Duration::from_secs(60), "capped at max_interval");
         assert_eq!(policy.max_elapsed, Duration::from_secs(3600));
+        assert!(format!("{policy:?}").contains("max_elapsed: 3600s"), "{policy:?}");
+        let current = format!("{:?}", RetryPolicy::current_sdk());
+        assert!(current.contains("max_elapsed: unbounded"), "{current}");
+        assert!(!current.contains("18446744073709551615"), "{current}");
     }
 
     #[test]
