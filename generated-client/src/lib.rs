@@ -88,7 +88,11 @@ pub use chrono;
 pub use extras::release::{ReleaseState, ReleaseWaitError, ReleaseWaitOptions};
 pub use generated::*;
 pub use runtime::config::{
-    BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, TOKEN_ENV,
-    install_tls_provider,
+    BearerToken, BuildError, ClientBuilder, ClientConfig, DEFAULT_TIMEOUT, DEFAULT_USER_AGENT, install_tls_provider,
 };
+
+/// The environment variable [`Client::from_env`] reads the API key from:
+/// `SMITHERY_API_KEY`, as the official SDK does. (The seed-era client's is
+/// `smithery_registry::seed::TOKEN_ENV`, `SMITHERY_BEARER_AUTH`.)
+pub const TOKEN_ENV: &str = extras::profile::CURRENT.token_env;
 pub use runtime::{Error, ErrorBody, ErrorKind, Profile, RetryPolicy, ServerGroup, Sleeper};

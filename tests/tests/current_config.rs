@@ -5,12 +5,19 @@
 use std::process::Command;
 
 use smithery_registry::prelude::*;
-use smithery_registry::{BuildError, Client, DEFAULT_USER_AGENT, SERVERS};
+use smithery_registry::{BuildError, Client, DEFAULT_USER_AGENT, SERVERS, TOKEN_ENV};
 use wiremock::matchers::{header, method, path};
 use wiremock::{Mock, MockServer, ResponseTemplate};
 
 fn healthy() -> ResponseTemplate {
     ResponseTemplate::new(200).set_body_json(serde_json::json!({"status": "ok", "timestamp": "t"}))
+}
+
+/// The root's `TOKEN_ENV` is the variable the root client reads, not the seed-era one.
+#[test]
+fn the_root_token_variable_is_the_current_apis() {
+    assert_eq!(TOKEN_ENV, "SMITHERY_API_KEY");
+    assert_eq!(smithery_registry::seed::TOKEN_ENV, "SMITHERY_BEARER_AUTH");
 }
 
 #[test]
