@@ -26723,6 +26723,7 @@ pub mod prelude {
     pub use super::ClientTokensExt;
     pub use super::ClientToolsExt;
     pub use super::ClientTriggersExt;
+    pub use crate::runtime::{StreamExt as _, TryStreamExt as _};
 }
 /// Contents of the file parts of multipart request bodies.
 pub mod multipart {

@@ -9,8 +9,9 @@
 
 mod support;
 
-use futures_util::TryStreamExt;
 use serde_json::{Value, json};
+// The prelude alone brings the stream traits (`try_next`, `try_collect`): no `futures-util`
+// import, as a user's code would read.
 use smithery_registry::prelude::*;
 use smithery_registry::{Client, ErrorKind};
 use wiremock::matchers::{method, path};

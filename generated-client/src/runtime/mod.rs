@@ -27,6 +27,10 @@ use self::retry::{Jitter, Verdict};
 pub use self::config::{BearerToken, BuildError, ClientBuilder, ClientConfig, Profile};
 pub use self::error::{Error, ErrorBody, ErrorKind};
 pub use self::retry::{RetryPolicy, Sleeper};
+/// The stream traits an item stream, a download or an event stream is read with
+/// (`.try_next()`, `.try_collect()`, `.next()`), which each generated `prelude` brings into
+/// scope unnamed, so that a user needs no `futures-util` of their own.
+pub use futures_util::{StreamExt, TryStreamExt};
 
 tokio::task_local! {
     /// What the hooks note about the call in progress. One scope covers the whole call

@@ -5681,6 +5681,7 @@ pub mod prelude {
     pub use super::ClientServersExt;
     pub use super::ClientServiceExt;
     pub use super::ClientUplinkExt;
+    pub use crate::runtime::{StreamExt as _, TryStreamExt as _};
 }
 /// Contents of the file parts of multipart request bodies.
 pub mod multipart {

@@ -37,6 +37,16 @@ use crate::error::Result;
 pub fn apply(file: &mut syn::File, runtime: &str, profile: Option<&str>, servers: &Groups) -> Result<()> {
     let runtime: syn::Path =
         syn::parse_str(runtime).map_err(|e| internal(&format!("runtime path `{runtime}` is not a path: {e}")))?;
+    // The prelude brings the stream traits the runtime's streams are read with, unnamed:
+    // `.try_next()` works after `use prelude::*`, and a user's own import does not clash.
+    for item in &mut file.items {
+        if let syn::Item::Mod(module) = item
+            && module.ident == "prelude"
+            && let Some((_, items)) = &mut module.content
+        {
+            items.push(syn::parse_quote!(pub use #runtime::{StreamExt as _, TryStreamExt as _};));
+        }
+    }
     for implementation in builder_impls(file) {
         let builder = self_type_name(implementation).unwrap_or_default();
         let Some(index) = implementation

@@ -3487,6 +3487,7 @@ pub mod prelude {
     pub use super::ClientCatalogExt;
     pub use super::ClientFilesExt;
     pub use super::ClientRelayExt;
+    pub use crate::runtime::{StreamExt as _, TryStreamExt as _};
 }
 /// Contents of the file parts of multipart request bodies.
 pub mod multipart {
