@@ -27,7 +27,8 @@ use crate::pointer;
 use crate::validate::METHODS;
 use crate::warning::Warning;
 
-/// One change made to the normalized document, replayed on every attempt.
+/// One change made to the normalized document; every later attempt starts from the
+/// document with all of them made.
 #[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
 enum Step {
     /// Remove the key at this pointer (a `default`, an `example`, an extension).
@@ -110,22 +111,10 @@ impl Ledger {
         &self.warnings
     }
 
-    /// Whether no rung was taken.
-    pub fn is_empty(&self) -> bool {
-        self.steps.is_empty()
-    }
-
     /// How many rungs were taken: a bound on the retries keeps a bug in the ladder from
     /// looping forever.
-    pub fn len(&self) -> usize {
+    pub fn steps_taken(&self) -> usize {
         self.steps.len()
-    }
-
-    /// Replays every step taken so far on a fresh normalized document.
-    pub fn apply(&self, tree: &mut Value) {
-        for step in &self.steps {
-            apply(step, tree);
-        }
     }
 
     /// Takes the next rung for `error` (and for the further nodes it names), applying it to
@@ -167,7 +156,7 @@ impl Ledger {
 
     /// The first rung for the node at `at` not taken yet.
     fn next_step(&self, tree: &Value, at: &str, stage: Stage) -> Option<Step> {
-        candidates(tree, at, stage)
+        candidates(at, stage)
             .into_iter()
             .find(|step| !self.steps.contains(step) && changes(step, tree))
     }
@@ -307,7 +296,7 @@ fn schema_prefixes(segments: &[String]) -> Vec<usize> {
 }
 
 /// The rungs for a failure at `at`, smallest first.
-fn candidates(tree: &Value, at: &str, stage: Stage) -> Vec<Step> {
+fn candidates(at: &str, stage: Stage) -> Vec<Step> {
     let segs = segments(at);
     let schemas = schema_prefixes(&segs);
     let mut steps = Vec::new();
@@ -358,7 +347,6 @@ fn candidates(tree: &Value, at: &str, stage: Stage) -> Vec<Step> {
         }
         _ => {}
     }
-    let _ = tree;
     steps
 }
 
@@ -389,7 +377,8 @@ fn is_untyped(node: &Value) -> bool {
         .is_some_and(|map| map.keys().all(|k| k == "description" || k == "nullable"))
 }
 
-fn untyped(node: &Value) -> Value {
+/// The schema `node` as any JSON value: `{}`, keeping its description.
+pub(crate) fn untyped(node: &Value) -> Value {
     let mut out = serde_json::Map::new();
     if let Some(description) = node.get("description") {
         out.insert("description".to_owned(), description.clone());
@@ -644,9 +633,7 @@ mod tests {
 
     #[test]
     fn a_bad_default_is_dropped_before_its_schema_is_untyped() {
-        let tree = serde_json::json!({"components": {"schemas": {"A": {"type": "object", "properties": {
-            "n": {"type": "integer", "default": "1024"}}}}}});
-        let steps = candidates(&tree, "/components/schemas/A/properties/n/default", Stage::Validate);
+        let steps = candidates("/components/schemas/A/properties/n/default", Stage::Validate);
         assert_eq!(
             steps,
             vec![

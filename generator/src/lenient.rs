@@ -316,13 +316,16 @@ fn operations(spec: &mut Value, warnings: &mut Vec<Warning>) {
         let item_at = pointer::join("/paths", path);
         let Value::Object(item) = item else { continue };
         let template = template_names(path);
-        let shared: Vec<(String, String)> = path_parameters(item.get("parameters"), &components);
-        for (name, component) in shared.iter() {
-            if let Some(component) = component.strip_prefix("#/components/parameters/") {
-                let _ = name;
-                required_components.insert(pointer::unescape(component));
+        // The component path parameters used, to be marked required below.
+        let mut note = |declared: &[(String, String)]| {
+            for (_, reference) in declared {
+                if let Some(component) = reference.strip_prefix("#/components/parameters/") {
+                    required_components.insert(pointer::unescape(component));
+                }
             }
-        }
+        };
+        let shared: Vec<(String, String)> = path_parameters(item.get("parameters"), &components);
+        note(&shared);
         mark_required(item.get_mut("parameters"), &format!("{item_at}/parameters"), warnings);
         for method in METHODS {
             let Some(Value::Object(op)) = item.get_mut(*method) else {
@@ -336,11 +339,7 @@ fn operations(spec: &mut Value, warnings: &mut Vec<Warning>) {
             unique_tags(op);
             mark_required(op.get_mut("parameters"), &format!("{op_at}/parameters"), warnings);
             let own = path_parameters(op.get("parameters"), &components);
-            for (_, component) in &own {
-                if let Some(component) = component.strip_prefix("#/components/parameters/") {
-                    required_components.insert(pointer::unescape(component));
-                }
-            }
+            note(&own);
             let declared: BTreeSet<&str> = shared.iter().chain(&own).map(|(n, _)| n.as_str()).collect();
             let missing: Vec<&String> = template.iter().filter(|t| !declared.contains(t.as_str())).collect();
             if missing.is_empty() {
@@ -363,15 +362,8 @@ fn operations(spec: &mut Value, warnings: &mut Vec<Warning>) {
     // A component path parameter not marked required: required, wherever it is used.
     if let Some(Value::Object(parameters)) = spec.pointer_mut("/components/parameters") {
         for name in required_components {
-            if let Some(Value::Object(parameter)) = parameters.get_mut(&name)
-                && parameter.get("in").and_then(Value::as_str) == Some("path")
-                && parameter.get("required") != Some(&Value::Bool(true))
-            {
-                parameter.insert("required".to_owned(), Value::Bool(true));
-                warnings.push(Warning {
-                    pointer: pointer::join("/components/parameters", &name),
-                    message: "a path parameter is always required; read as `required: true`".to_owned(),
-                });
+            if let Some(parameter) = parameters.get_mut(&name) {
+                require_path_parameter(parameter, pointer::join("/components/parameters", &name), warnings);
             }
         }
     }
@@ -389,26 +381,41 @@ fn unique_tags(op: &mut Map<String, Value>) {
 /// A header carries text: a header parameter whose schema is an object (or a composition,
 /// or a reference to either) is any JSON value, sent as its JSON text.
 fn text_headers(spec: &mut Value, warnings: &mut Vec<Warning>) {
-    let schemas = spec.pointer("/components/schemas").cloned().unwrap_or(Value::Null);
-    let structured = |schema: &Value| -> bool {
-        let mut schema = schema;
-        for _ in 0..16 {
-            match schema.get("$ref").and_then(Value::as_str) {
-                Some(reference) => {
-                    let Some(name) = reference.strip_prefix("#/components/schemas/") else {
-                        return false;
-                    };
-                    let Some(target) = schemas.get(pointer::unescape(name)) else {
-                        return false;
-                    };
-                    schema = target;
-                }
-                None => break,
-            }
-        }
+    fn object_like(schema: &Value) -> bool {
         schema.get("type").and_then(Value::as_str) == Some("object")
             || schema.get("properties").is_some()
             || ["oneOf", "anyOf", "allOf"].iter().any(|k| schema.get(*k).is_some())
+    }
+    // The component schemas a header's `$ref` may name that are objects (following
+    // references between components), read before the tree changes: a copy of every schema
+    // would cost a large document more than the whole rule.
+    let objects: BTreeSet<String> = match spec.pointer("/components/schemas") {
+        Some(Value::Object(schemas)) => schemas
+            .iter()
+            .filter(|(_, schema)| {
+                let mut schema = *schema;
+                for _ in 0..16 {
+                    let Some(target) = schema
+                        .get("$ref")
+                        .and_then(Value::as_str)
+                        .and_then(|r| r.strip_prefix("#/components/schemas/"))
+                        .and_then(|name| schemas.get(&pointer::unescape(name)))
+                    else {
+                        break;
+                    };
+                    schema = target;
+                }
+                object_like(schema)
+            })
+            .map(|(name, _)| format!("#/components/schemas/{}", pointer::escape(name)))
+            .collect(),
+        _ => BTreeSet::new(),
+    };
+    let structured = |schema: &Value| -> bool {
+        match schema.get("$ref").and_then(Value::as_str) {
+            Some(reference) => objects.contains(reference),
+            None => object_like(schema),
+        }
     };
     if let Some(Value::Object(parameters)) = spec.pointer_mut("/components/parameters") {
         for (name, parameter) in parameters.iter_mut() {
@@ -455,11 +462,8 @@ fn text_header(parameter: &mut Value, at: &str, structured: &dyn Fn(&Value) -> b
         .and_then(Value::as_str)
         .unwrap_or_default()
         .to_owned();
-    let mut untyped = Map::new();
-    if let Some(description) = schema.get("description") {
-        untyped.insert("description".to_owned(), description.clone());
-    }
-    parameter.insert("schema".to_owned(), Value::Object(untyped));
+    let untyped = crate::degrade::untyped(schema);
+    parameter.insert("schema".to_owned(), untyped);
     warnings.push(Warning {
         pointer: format!("{at}/schema"),
         message: format!(
@@ -472,16 +476,21 @@ fn text_header(parameter: &mut Value, at: &str, structured: &dyn Fn(&Value) -> b
 fn mark_required(list: Option<&mut Value>, at: &str, warnings: &mut Vec<Warning>) {
     let Some(Value::Array(list)) = list else { return };
     for (i, parameter) in list.iter_mut().enumerate() {
-        if let Value::Object(parameter) = parameter
-            && parameter.get("in").and_then(Value::as_str) == Some("path")
-            && parameter.get("required") != Some(&Value::Bool(true))
-        {
-            parameter.insert("required".to_owned(), Value::Bool(true));
-            warnings.push(Warning {
-                pointer: format!("{at}/{i}"),
-                message: "a path parameter is always required; read as `required: true`".to_owned(),
-            });
-        }
+        require_path_parameter(parameter, format!("{at}/{i}"), warnings);
+    }
+}
+
+/// A path parameter (inline, or a component) not marked required becomes required.
+fn require_path_parameter(parameter: &mut Value, at: String, warnings: &mut Vec<Warning>) {
+    if let Value::Object(parameter) = parameter
+        && parameter.get("in").and_then(Value::as_str) == Some("path")
+        && parameter.get("required") != Some(&Value::Bool(true))
+    {
+        parameter.insert("required".to_owned(), Value::Bool(true));
+        warnings.push(Warning {
+            pointer: at,
+            message: "a path parameter is always required; read as `required: true`".to_owned(),
+        });
     }
 }
 

@@ -154,6 +154,8 @@ fn run(spec: &Source, overlay: Option<&Source>, settings: &Settings, threads: sp
     // fresh one with every step taken so far.
     let mut first = Some((prepared.value, prepared.warnings));
     let mut base: Option<(serde_json::Value, Vec<Warning>)> = None;
+    // The document as prepared, before any step: what the report counts operations of.
+    let mut pristine: Option<serde_json::Value> = None;
     loop {
         let (mut value, mut warnings) = match (first.take(), &base) {
             (Some(first), _) => first,
@@ -169,11 +171,8 @@ fn run(spec: &Source, overlay: Option<&Source>, settings: &Settings, threads: sp
             threads,
         ) {
             Ok((body, lenient)) => {
-                let counted = match &base {
-                    // The operations as the document has them, before any was left out.
-                    Some(_) => prepare(spec, overlay)?.value,
-                    None => value,
-                };
+                // The operations as the document has them, before any was left out.
+                let counted = pristine.unwrap_or(value);
                 let mut report = ledger.report(&counted, &lenient.changed);
                 report.count_warnings(&ledger, lenient.warnings, warnings.len());
                 warnings.extend(ledger.warnings().iter().cloned());
@@ -189,6 +188,7 @@ fn run(spec: &Source, overlay: Option<&Source>, settings: &Settings, threads: sp
             Some(base) => base,
             None => {
                 let again = prepare(spec, overlay)?;
+                pristine = Some(again.value.clone());
                 (again.value, again.warnings)
             }
         };
@@ -198,7 +198,7 @@ fn run(spec: &Source, overlay: Option<&Source>, settings: &Settings, threads: sp
         {
             return Err(overlaid);
         }
-        if ledger.len() > MAX_STEPS || !ledger.degrade(&name, &mut tree, &failure) {
+        if ledger.steps_taken() > MAX_STEPS || !ledger.degrade(&name, &mut tree, &failure) {
             return Err(failure);
         }
         base = Some((tree, tree_warnings));

@@ -158,8 +158,17 @@ fn one(options: &Options, path: &Path) -> Row {
             return row;
         }
     };
-    row.version = version(&source.bytes);
-    row.plain = crate::plain::outcome(&source.bytes);
+    // Read once for both: the version, and plain progenitor's outcome on the document.
+    match generator::load::load("document", &source.bytes) {
+        Ok(document) => {
+            row.version = version(&document.value);
+            row.plain = crate::plain::outcome(&document.value);
+        }
+        Err(_) => {
+            row.version = "?".to_owned();
+            row.plain = crate::plain::UNREADABLE;
+        }
+    }
     let started = Instant::now();
     let generated = generator::generate(&source, None);
     row.generated_in = started.elapsed().as_secs_f64();
@@ -212,14 +221,11 @@ fn one(options: &Options, path: &Path) -> Row {
     row
 }
 
-/// The document's `openapi` (or `swagger`) version, `?` when it has none it can read.
-fn version(bytes: &[u8]) -> String {
-    let Ok(document) = generator::load::load("document", bytes) else {
-        return "?".to_owned();
-    };
+/// The document's `openapi` (or `swagger`) version, `?` when it has none.
+fn version(document: &serde_json::Value) -> String {
     ["openapi", "swagger"]
         .iter()
-        .find_map(|key| document.value.get(*key).and_then(serde_json::Value::as_str))
+        .find_map(|key| document.get(*key).and_then(serde_json::Value::as_str))
         .unwrap_or("?")
         .to_owned()
 }
@@ -307,10 +313,11 @@ mod tests {
 
     #[test]
     fn the_version_is_read_from_yaml_or_json() {
-        assert_eq!(version(b"info: {description: 'openapi: 9'}\nopenapi: 3.1.0\n"), "3.1.0");
-        assert_eq!(version(br#"{"openapi": "3.0.3", "info": {}}"#), "3.0.3");
-        assert_eq!(version(b"swagger: '2.0'\n"), "2.0");
-        assert_eq!(version(b"{}"), "?");
+        let read = |text: &[u8]| version(&generator::load::load("d", text).expect("reads").value);
+        assert_eq!(read(b"info: {description: 'openapi: 9'}\nopenapi: 3.1.0\n"), "3.1.0");
+        assert_eq!(read(br#"{"openapi": "3.0.3", "info": {}}"#), "3.0.3");
+        assert_eq!(read(b"swagger: '2.0'\n"), "2.0");
+        assert_eq!(read(b"{}"), "?");
     }
 
     #[test]

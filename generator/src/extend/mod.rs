@@ -30,6 +30,7 @@
 //!   fields, variants, builders), and links from paged operations to their item streams.
 
 pub mod api_version;
+mod builder_fields;
 pub mod deprecation;
 pub mod docs;
 pub mod encoding;

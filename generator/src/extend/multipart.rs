@@ -10,12 +10,13 @@ use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{ReferenceOr, Schema, SchemaKind, StringFormat, Type, VariantOrUnknownOrEmpty};
 use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
-use syn::visit_mut::VisitMut;
 
 use crate::error::{Error, Result, Stage};
 use crate::generate::MULTIPART;
 use crate::pointer;
 use crate::validate::METHODS;
+
+use super::builder_fields;
 
 /// A `multipart/form-data` operation and the parts of its form.
 #[derive(Debug, Clone)]
@@ -441,18 +442,12 @@ fn extend_builder(items: &mut [syn::Item], operation: &MultipartOperation) -> Re
     for item in implementation.items.iter_mut() {
         let syn::ImplItem::Fn(function) = item else { continue };
         if function.sig.ident == "new" {
-            InitFields {
-                parts: &operation.parts,
-            }
-            .visit_block_mut(&mut function.block);
+            builder_fields::init(&mut function.block, initial_values(&operation.parts));
         } else if function.sig.ident == "send" {
-            let mut attach = AttachForm {
-                parts: &operation.parts,
-                destructured: false,
-                attached: false,
-            };
-            attach.visit_block_mut(&mut function.block);
-            if !attach.destructured || !attach.attached {
+            let names: Vec<syn::Ident> = operation.parts.iter().map(|p| field_ident(&p.name)).collect();
+            let taken = builder_fields::take(&mut function.block, &names);
+            let attached = builder_fields::before_build(&mut function.block, |r| syn::parse_quote!(#r.multipart(form)));
+            if !taken || !attached {
                 return Err(missing("`send` of the expected shape"));
             }
             insert_form_construction(&mut function.block, &operation.parts)?;
@@ -541,69 +536,25 @@ fn setter(part: &FormPart) -> syn::ImplItem {
     }
 }
 
-/// Adds the parts' initial values to the `Self { .. }` literal in `new`.
-struct InitFields<'a> {
-    parts: &'a [FormPart],
-}
-
-impl VisitMut for InitFields<'_> {
-    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
-        if node.path.is_ident("Self") {
-            for part in self.parts {
-                let ident = field_ident(&part.name);
-                let value: syn::FieldValue = if part.required {
-                    let message = format!("{} was not initialized", part.name);
-                    syn::parse_quote!(#ident: Err(#message.to_string()))
-                } else {
-                    syn::parse_quote!(#ident: Ok(None))
-                };
-                node.fields.push(value);
+/// The parts' initial values in `new`: a required part unset, an optional one absent.
+fn initial_values(parts: &[FormPart]) -> Vec<syn::FieldValue> {
+    parts
+        .iter()
+        .map(|part| {
+            let ident = field_ident(&part.name);
+            if part.required {
+                let message = format!("{} was not initialized", part.name);
+                syn::parse_quote!(#ident: Err(#message.to_string()))
+            } else {
+                syn::parse_quote!(#ident: Ok(None))
             }
-        }
-        syn::visit_mut::visit_expr_struct_mut(self, node);
-    }
-}
-
-/// In `send`: takes the parts out of `self` and attaches the form before `.build()`.
-struct AttachForm<'a> {
-    parts: &'a [FormPart],
-    destructured: bool,
-    attached: bool,
-}
-
-impl VisitMut for AttachForm<'_> {
-    fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
-        if node.path.is_ident("Self") && !self.destructured {
-            for part in self.parts {
-                let ident = field_ident(&part.name);
-                let pattern: syn::Pat = syn::parse_quote!(Self { #ident });
-                if let syn::Pat::Struct(pattern) = pattern {
-                    node.fields.extend(pattern.fields);
-                }
-            }
-            self.destructured = true;
-        }
-    }
-
-    fn visit_expr_method_call_mut(&mut self, node: &mut syn::ExprMethodCall) {
-        if node.method == "build" && node.args.is_empty() && !self.attached {
-            let receiver = &node.receiver;
-            *node.receiver = syn::parse_quote!(#receiver.multipart(form));
-            self.attached = true;
-            return;
-        }
-        syn::visit_mut::visit_expr_method_call_mut(self, node);
-    }
+        })
+        .collect()
 }
 
 /// Inserts, right after `let Self { .. } = self;`, the statements that check each part and
 /// assemble the form.
 fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Result<()> {
-    let position = block
-        .stmts
-        .iter()
-        .position(|stmt| matches!(stmt, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Struct(s) if s.path.is_ident("Self"))))
-        .ok_or_else(|| internal("`send` does not destructure `self`"))?;
     let mut statements: Vec<syn::Stmt> = Vec::new();
     let mut assembly = Vec::new();
     for part in parts {
@@ -672,7 +623,9 @@ fn insert_form_construction(block: &mut syn::Block, parts: &[FormPart]) -> Resul
             form
         };
     });
-    block.stmts.splice(position + 1..position + 1, statements);
+    if !builder_fields::after_take(block, statements) {
+        return Err(internal("`send` does not destructure `self`"));
+    }
     Ok(())
 }
 

@@ -12,6 +12,8 @@ use heck::ToPascalCase;
 use openapiv3::{OpenAPI, ReferenceOr};
 use syn::visit_mut::VisitMut;
 
+use super::builder_fields;
+
 /// The builders (by struct name) of operations whose JSON body is optional.
 pub(crate) fn builders(api: &OpenAPI) -> BTreeSet<String> {
     let mut out = BTreeSet::new();
@@ -41,8 +43,8 @@ pub(crate) fn builders(api: &OpenAPI) -> BTreeSet<String> {
     out
 }
 
-/// Rewrites each named builder: the flag field, its setting in `new`, `body` and `body_map`,
-/// and the conditional body in `send`.
+/// Rewrites each named builder that has a `body` field: the flag field, its setting in
+/// `new`, `body` and `body_map`, and the conditional body in `send`.
 pub(crate) fn apply(file: &mut syn::File, builders: &BTreeSet<String>) {
     if builders.is_empty() {
         return;
@@ -50,34 +52,45 @@ pub(crate) fn apply(file: &mut syn::File, builders: &BTreeSet<String>) {
     let Some(items) = super::module_items(file, "builder") else {
         return;
     };
+    let with_body: BTreeSet<String> = items
+        .iter()
+        .filter_map(|item| match item {
+            syn::Item::Struct(structure)
+                if builders.contains(&structure.ident.to_string())
+                    && structure
+                        .fields
+                        .iter()
+                        .any(|f| f.ident.as_ref().is_some_and(|i| i == "body")) =>
+            {
+                Some(structure.ident.to_string())
+            }
+            _ => None,
+        })
+        .collect();
+    let flag = syn::Ident::new("body_given", proc_macro2::Span::call_site());
     for item in items.iter_mut() {
         match item {
-            syn::Item::Struct(structure) if builders.contains(&structure.ident.to_string()) => {
-                if let syn::Fields::Named(named) = &mut structure.fields
-                    && named
-                        .named
-                        .iter()
-                        .any(|f| f.ident.as_ref().is_some_and(|i| i == "body"))
-                {
-                    let flag: syn::FieldsNamed = syn::parse_quote!({ body_given: bool });
-                    named.named.extend(flag.named);
+            syn::Item::Struct(structure) if with_body.contains(&structure.ident.to_string()) => {
+                if let syn::Fields::Named(named) = &mut structure.fields {
+                    let field: syn::FieldsNamed = syn::parse_quote!({ #flag: bool });
+                    named.named.extend(field.named);
                 }
             }
             syn::Item::Impl(implementation)
                 if implementation.trait_.is_none()
-                    && super::self_type_name(implementation).is_some_and(|n| builders.contains(&n)) =>
+                    && super::self_type_name(implementation).is_some_and(|n| with_body.contains(&n)) =>
             {
                 for member in &mut implementation.items {
                     let syn::ImplItem::Fn(function) = member else { continue };
                     match function.sig.ident.to_string().as_str() {
-                        "new" => InitFlag.visit_block_mut(&mut function.block),
+                        "new" => builder_fields::init(&mut function.block, vec![syn::parse_quote!(#flag: false)]),
                         "body" | "body_map" => {
-                            function
-                                .block
-                                .stmts
-                                .insert(0, syn::parse_quote!(self.body_given = true;));
+                            function.block.stmts.insert(0, syn::parse_quote!(self.#flag = true;));
                         }
-                        "send" => SendIfGiven.visit_block_mut(&mut function.block),
+                        "send" => {
+                            builder_fields::take(&mut function.block, std::slice::from_ref(&flag));
+                            SendIfGiven.visit_block_mut(&mut function.block);
+                        }
                         _ => {}
                     }
                 }
@@ -87,37 +100,10 @@ pub(crate) fn apply(file: &mut syn::File, builders: &BTreeSet<String>) {
     }
 }
 
-/// Whether one of `members` is the field `body`.
-fn names_body<'a>(mut members: impl Iterator<Item = &'a syn::Member>) -> bool {
-    members.any(|m| matches!(m, syn::Member::Named(m) if m == "body"))
-}
-
-/// `Self { .., body: .. }` in `new` gains `body_given: false`.
-struct InitFlag;
-
-impl VisitMut for InitFlag {
-    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
-        if node.path.is_ident("Self") && names_body(node.fields.iter().map(|f| &f.member)) {
-            node.fields.push(syn::parse_quote!(body_given: false));
-        }
-        syn::visit_mut::visit_expr_struct_mut(self, node);
-    }
-}
-
-/// In `send`: `let Self { .., body } = self;` also takes the flag, and the request's
-/// `.json(&body)` happens only when it is set.
+/// In `send`: the request's `.json(&body)` happens only when the flag is set.
 struct SendIfGiven;
 
 impl VisitMut for SendIfGiven {
-    fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
-        if node.path.is_ident("Self") && names_body(node.fields.iter().map(|f| &f.member)) {
-            let pattern: syn::Pat = syn::parse_quote!(Self { body_given });
-            if let syn::Pat::Struct(pattern) = pattern {
-                node.fields.extend(pattern.fields);
-            }
-        }
-    }
-
     fn visit_expr_mut(&mut self, node: &mut syn::Expr) {
         syn::visit_mut::visit_expr_mut(self, node);
         let syn::Expr::MethodCall(call) = node else { return };

@@ -14,7 +14,8 @@ use std::collections::BTreeMap;
 use heck::{ToPascalCase, ToSnakeCase};
 use openapiv3::{OpenAPI, ReferenceOr};
 use quote::format_ident;
-use syn::visit_mut::VisitMut;
+
+use super::builder_fields;
 
 /// The extension's name.
 pub const EXTENSION: &str = "x-prefixed-query";
@@ -101,14 +102,25 @@ pub(crate) fn apply(file: &mut syn::File, families: &BTreeMap<String, Vec<Prefix
                 for member in &mut implementation.items {
                     let syn::ImplItem::Fn(function) = member else { continue };
                     match function.sig.ident.to_string().as_str() {
-                        "new" => Init { families }.visit_block_mut(&mut function.block),
+                        "new" => {
+                            let empty = families.iter().map(|family| {
+                                let field = format_ident!("{}", family.setter);
+                                syn::parse_quote!(#field: ::std::vec::Vec::new())
+                            });
+                            builder_fields::init(&mut function.block, empty.collect());
+                        }
                         "send" => {
-                            let mut send = Send {
-                                families,
-                                destructured: false,
-                            };
-                            send.visit_block_mut(&mut function.block);
-                            insert_pairs(&mut function.block, families);
+                            let fields: Vec<syn::Ident> =
+                                families.iter().map(|f| format_ident!("{}", f.setter)).collect();
+                            builder_fields::take(&mut function.block, &fields);
+                            builder_fields::before_build(&mut function.block, |receiver| {
+                                let mut chained = receiver.clone();
+                                for field in &fields {
+                                    chained = syn::parse_quote!(#chained.query(&#field));
+                                }
+                                chained
+                            });
+                            builder_fields::after_take(&mut function.block, pairs(families));
                         }
                         _ => {}
                     }
@@ -148,67 +160,9 @@ fn setter(family: &Prefixed) -> syn::ImplItem {
     }
 }
 
-/// `Self { .. }` in `new` starts each family empty.
-struct Init<'a> {
-    families: &'a [Prefixed],
-}
-
-impl VisitMut for Init<'_> {
-    fn visit_expr_struct_mut(&mut self, node: &mut syn::ExprStruct) {
-        if node.path.is_ident("Self") {
-            for family in self.families {
-                let field = format_ident!("{}", family.setter);
-                node.fields.push(syn::parse_quote!(#field: ::std::vec::Vec::new()));
-            }
-        }
-        syn::visit_mut::visit_expr_struct_mut(self, node);
-    }
-}
-
-/// In `send`: the destructuring takes each family, and the request gets its pairs before
-/// `.build()`.
-struct Send<'a> {
-    families: &'a [Prefixed],
-    destructured: bool,
-}
-
-impl VisitMut for Send<'_> {
-    fn visit_pat_struct_mut(&mut self, node: &mut syn::PatStruct) {
-        if node.path.is_ident("Self") && !self.destructured {
-            for family in self.families {
-                let field = format_ident!("{}", family.setter);
-                let pattern: syn::Pat = syn::parse_quote!(Self { #field });
-                if let syn::Pat::Struct(pattern) = pattern {
-                    node.fields.extend(pattern.fields);
-                }
-            }
-            self.destructured = true;
-        }
-    }
-
-    fn visit_expr_method_call_mut(&mut self, node: &mut syn::ExprMethodCall) {
-        if node.method == "build" && node.args.is_empty() {
-            let receiver = &node.receiver;
-            let mut chained: syn::Expr = syn::parse_quote!(#receiver);
-            for family in self.families {
-                let field = format_ident!("{}", family.setter);
-                chained = syn::parse_quote!(#chained.query(&#field));
-            }
-            *node.receiver = chained;
-            return;
-        }
-        syn::visit_mut::visit_expr_method_call_mut(self, node);
-    }
-}
-
-/// Right after `let Self { .. } = self;`: each family's pairs, checked and prefixed.
-fn insert_pairs(block: &mut syn::Block, families: &[Prefixed]) {
-    let Some(position) = block.stmts.iter().position(|stmt| {
-        matches!(stmt, syn::Stmt::Local(local) if matches!(&local.pat, syn::Pat::Struct(s) if s.path.is_ident("Self")))
-    }) else {
-        return;
-    };
-    let statements: Vec<syn::Stmt> = families
+/// For right after `let Self { .. } = self;`: each family's pairs, checked and prefixed.
+fn pairs(families: &[Prefixed]) -> Vec<syn::Stmt> {
+    families
         .iter()
         .map(|family| {
             let field = format_ident!("{}", family.setter);
@@ -228,6 +182,5 @@ fn insert_pairs(block: &mut syn::Block, families: &[Prefixed]) {
                     .map_err(Error::InvalidRequest)?;
             }
         })
-        .collect();
-    block.stmts.splice(position + 1..position + 1, statements);
+        .collect()
 }
